@@ -1,0 +1,1 @@
+"""Data files shipped with scorer (lexicons, converter tables)."""

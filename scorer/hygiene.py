@@ -1,0 +1,157 @@
+"""Content-hygiene flags: text an evaluator must be warned about.
+
+- `traditional_script`: the report is written in Traditional characters.
+- `web_boilerplate`: page furniture left from a web page (navigation, share
+  prompts, visit counters, the page's source and date lines).
+- `injected_text`: foreign text inside the report's prose: gambling or
+  advertising spam, a document-sharing site's name or a URL.
+
+Detection keys on what such text *is* (lexicons of page-navigation and spam
+vocabulary, URL shapes), never on one report's string. Boilerplate and injected
+spans are masked for matching and can never be quoted as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import Normalized
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A hygiene problem, with the spans (in the normalised text) where it was found."""
+
+    name: str
+    message: str
+    spans: tuple[Span, ...]
+    excluded: bool  # True when the spans are masked for matching
+
+
+# Page-navigation vocabulary: short lines made of these are page furniture, not report text.
+_NAV = re.compile(
+    r"当前位置|您现在的位置|您的位置|所在位置|扫一扫|扫码|手机打开|手机上打开|手机浏览"
+    r"|浏览次数|浏览量|阅读次数|阅读量|访问次数|访问量|点击数|点击量|点击率"
+    r"|今天是\s*\d|无障碍|简体版?\s*[|/]?\s*繁体|繁體|打印本页|打印此页|打印\s*[|】]|关闭窗口|关闭本页|【关闭】|【打印】"
+    r"|分享到|分享至|字号\s*[:：]?\s*[【\[]?\s*大|[【\[]\s*大\s*[】\]]\s*[【\[]\s*中|返回顶部|上一篇|下一篇"
+    r"|相关链接|相关阅读|责任编辑|收藏本页|加入收藏|网站地图|版权所有|ICP备|网站标识码|主办单位|承办单位|联系我们"
+    r"|首页\s*[>»/]|[>»]\s*正文|信息来源|文章来源|^来源\s*[:：]|发布(时间|日期|机构|单位)\s*[:：]"
+    r"|^(日期|时间)\s*[:：]\s*\d|索\s*引\s*号|^\s*[【\[]?\s*(发布|来源|作者)\s*[:：]"
+)
+_NAV_MAX_LINE = 80
+
+# Spam lexicon: gambling, advertising and document-sharing sites. Compound
+# phrases only, so that ordinary official words (开户, 办证, 官方网站) never match.
+_SPAM = re.compile(
+    r"申博|太阳城|新葡京|葡京娱乐|威尼斯人|金沙(娱乐|赌场|城)|永利(娱乐|赌场)|银河娱乐|博彩|赌场|赌博(网|平台|网站|游戏)"
+    r"|娱乐城|娱乐平台|娱乐官网|真人(娱乐|视讯|荷官|百家乐)|百家乐|老虎机|电子游艺|体育在线|体育投注|体育官网"
+    r"|在线投注|彩票(网|平台|投注|官网|注册)|时时彩|六合彩|北京赛车|棋牌(游戏|平台|官网)|投注|下注|网赌|彩金|返水"
+    r"|(注册|开户|首存)(即|就)?送|代开发票|发票代开|加微信|加QQ|免费领取|点击进入|立即下载"
+    r"|道客巴巴|豆丁网|百度文库|原创力文档|人人文库|淘豆网|金锄头文库|第一范文网|范文网|范文大全|文档下载|免费下载"
+    r"|下载文档|文库网|个人图书馆|book118|doc88|docin|wenku|360doc",
+    re.IGNORECASE,
+)
+_URL = re.compile(
+    r"(?:https?://|www\.)[\w\-./?%&=#:]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|cc|vip|top|xyz|me|io|info|biz)\b(?:/[\w\-./?%&=#]*)?",
+    re.IGNORECASE | re.ASCII,
+)
+_GOV_URL = re.compile(r"\.gov(\.cn)?\b|\.org\.cn\b|\.edu\.cn\b", re.IGNORECASE)
+_SPAM_TAIL = re.compile(r"[\s:：\-—|·]*")
+
+
+def detect_flags(norm: Normalized) -> tuple[Flag, ...]:
+    """Find every hygiene problem in a normalised text."""
+    text = norm.text
+    flags: list[Flag] = []
+    if norm.traditional:
+        flags.append(Flag(
+            "traditional_script",
+            f"全文为繁体字({norm.traditional_share:.0%}的汉字经繁简转换),已转为简体匹配,引文保持原文",
+            _traditional_samples(norm),
+            excluded=False,
+        ))
+    boiler = boilerplate_spans(text)
+    if boiler:
+        flags.append(Flag("web_boilerplate", "含网页残留内容(导航、分享、浏览次数、来源日期等),不计分、不作证据",
+                          boiler, excluded=True))
+    injected = injected_spans(text, boiler)
+    if injected:
+        flags.append(Flag("injected_text", "正文中混入外来文字(赌博/广告/文档网站/网址),不计分、不作证据",
+                          injected, excluded=True))
+    return tuple(flags)
+
+
+def boilerplate_spans(text: str) -> tuple[Span, ...]:
+    """Whole lines that are page furniture: short, not prose, with navigation vocabulary."""
+    spans: list[Span] = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and len(stripped) <= _NAV_MAX_LINE and "。" not in stripped and _NAV.search(stripped):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return tuple(spans)
+
+
+def injected_spans(text: str, boiler: tuple[Span, ...] = ()) -> tuple[Span, ...]:
+    """Spam words and foreign URLs inside the prose, grown to cover the whole insert."""
+    hits: list[Span] = []
+    for m in _SPAM.finditer(text):
+        hits.append((m.start(), m.end()))
+    for m in _URL.finditer(text):
+        if not _GOV_URL.search(m.group()):
+            hits.append((m.start(), m.end()))
+    hits = [h for h in hits if not any(b0 <= h[0] < b1 for b0, b1 in boiler)]
+    if not hits:
+        return ()
+    hits.sort()
+    merged: list[list[int]] = []
+    for start, end in hits:
+        if merged and start - merged[-1][1] <= 3:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    spans: list[Span] = []
+    for start, end in merged:
+        start, end = _grow(text, start, end)
+        tail = _SPAM_TAIL.match(text, end)
+        spans.append((start, tail.end() if tail else end))
+    return tuple(spans)
+
+
+def _grow(text: str, start: int, end: int) -> Span:
+    """Extend a spam hit over the Han characters glued to it that are spam too
+    (e.g. 申博 + 体育在线 → 申博体育在线)."""
+    while True:
+        m = _SPAM.match(text, end)
+        if m and m.end() > end:
+            end = m.end()
+            continue
+        break
+    return start, end
+
+
+def _traditional_samples(norm: Normalized, limit: int = 3) -> tuple[Span, ...]:
+    """The opening of the first lines of text: what the warning quotes."""
+    spans: list[Span] = []
+    pos = 0
+    for line in norm.text.split("\n"):
+        if line.strip() and len(spans) < limit:
+            spans.append((pos, min(pos + len(line), pos + 40)))
+        pos += len(line) + 1
+    return tuple(spans)
+
+
+def mask(text: str, spans: tuple[Span, ...] | list[Span]) -> str:
+    """Blank out spans (same length) so that nothing in them can match."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, min(end, len(chars))):
+            if chars[i] != "\n":
+                chars[i] = "\u2063"  # invisible separator: matches no term
+    return "".join(chars)

@@ -1,0 +1,191 @@
+"""Original text → text for matching, with an offset map back to the original.
+
+Matching runs on a normalised copy: NFKC (full-width digits, letters and
+punctuation folded; compatibility ideographs unified), invisible characters
+removed, line ends unified, and Traditional script converted to Simplified with
+mainland phrasing. Every character of the normalised text remembers the span of
+original characters it came from, so evidence is always quoted as written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# Invisible characters that carry no meaning in a report (and can hide text inside terms).
+INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+    "\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
+)
+# Share of Han characters that Traditional→Simplified conversion changes, above which
+# the text counts as written in Traditional script.
+TRADITIONAL_SHARE = 0.05
+TRADITIONAL_MIN_CHARS = 10
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The matching text and, for each of its characters, the original span it came from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    traditional_share: float  # share of Han characters changed by script conversion
+    invisible_removed: int  # how many invisible characters were dropped
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text to the span of original text it came from."""
+        if not self.text:
+            return 0, 0
+        start = min(max(start, 0), len(self.text))
+        end = min(max(end, start), len(self.text))
+        if start == end:
+            pos = self.starts[start] if start < len(self.text) else self.ends[-1]
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    @property
+    def traditional(self) -> bool:
+        return self.traditional_share >= TRADITIONAL_SHARE
+
+
+def normalize(original: str) -> Normalized:
+    """Normalise a report's text for matching, keeping the map back to the original."""
+    text1, s1, e1, removed = _fold(original)
+    text2, s2, e2, share = _simplify(text1)
+    starts = tuple(s1[i] for i in s2)
+    ends = tuple(e1[j - 1] for j in e2)
+    return Normalized(text2, starts, ends, share, removed)
+
+
+def _fold(original: str) -> tuple[str, list[int], list[int], int]:
+    """NFKC by character cluster (a base and its combining marks), minus invisibles."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    removed = 0
+    n = len(original)
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(original[j]):
+            j += 1
+        cluster = original[i:j]
+        if cluster == "\r":
+            # \r\n and a lone \r both become one line end.
+            if j < n and original[j] == "\n":
+                i = j
+                continue
+            folded = "\n"
+        elif cluster in INVISIBLE or (len(cluster) == 1 and unicodedata.category(cluster) == "Cf"):
+            removed += 1
+            i = j
+            continue
+        elif cluster.isascii() or unicodedata.is_normalized("NFKC", cluster):
+            folded = cluster
+        else:
+            folded = unicodedata.normalize("NFKC", "".join(c for c in cluster if c not in INVISIBLE))
+            if folded == "\u3000" or folded == " " * len(folded):
+                folded = " "
+        for ch in folded:
+            out.append(ch)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    return "".join(out), starts, ends, removed
+
+
+def _simplify(text: str) -> tuple[str, list[int], list[int], float]:
+    """Convert to Simplified script; mainland phrasing when the text is Traditional.
+
+    Returns the new text and, for each new character, the span [start, end) of
+    characters in `text` it came from, with the share of Han characters changed.
+    """
+    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    converted = _converter("t2s").convert(text)
+    changed = sum(1 for a, b in zip(text, converted, strict=False) if a != b)
+    share = changed / han if han else 0.0
+    if changed >= TRADITIONAL_MIN_CHARS and share >= TRADITIONAL_SHARE:
+        converter = _converter("tw2mainland")
+    elif changed == 0:
+        return text, list(range(len(text))), list(range(1, len(text) + 1)), 0.0
+    else:
+        converter = _converter("t2s")
+    starts: list[int] = []
+    ends: list[int] = []
+    out: list[str] = []
+    pos = 0
+    for line in text.split("\n"):
+        new = converter.convert(line) if line else line
+        if len(new) == len(line):
+            starts.extend(range(pos, pos + len(line)))
+            ends.extend(range(pos + 1, pos + len(line) + 1))
+        else:
+            _align(line, new, pos, starts, ends)
+        out.append(new)
+        pos += len(line)
+        if pos < len(text):  # the line end itself
+            starts.append(pos)
+            ends.append(pos + 1)
+            pos += 1
+    return "\n".join(out), starts, ends, share
+
+
+def _align(old: str, new: str, base: int, starts: list[int], ends: list[int]) -> None:
+    """Map each character of `new` to the characters of `old` it replaced."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            starts.extend(base + i for i in range(i1, i2))
+            ends.extend(base + i + 1 for i in range(i1, i2))
+        elif j2 > j1:
+            # A replaced phrase: each new character stands for the whole old phrase.
+            lo, hi = (i1, i2) if i2 > i1 else (max(i1 - 1, 0), max(i1, 1))
+            starts.extend([base + lo] * (j2 - j1))
+            ends.extend([base + hi] * (j2 - j1))
+
+
+@cache
+def _converter(name: str):
+    """An OpenCC converter. `tw2mainland` is OpenCC's tw2sp plus a few terms of
+    official prose that Taiwan phrasing renders differently (水準, 品質, 查核)."""
+    import opencc
+
+    if name != "tw2mainland":
+        return opencc.OpenCC(name)
+    share = opencc._opencc_share_dir
+    with open(os.path.join(share, "tw2sp.json"), encoding="utf-8") as fh:
+        config = json.load(fh)
+
+    def absolute(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "ocd2":
+                node["file"] = os.path.join(share, node["file"])
+            for value in node.values():
+                absolute(value)
+        elif isinstance(node, list):
+            for value in node:
+                absolute(value)
+
+    absolute(config)
+    folder = tempfile.mkdtemp(prefix="scorer-opencc-")
+    extra = os.path.join(folder, "tw2mainland-extra.txt")
+    with open(extra, "w", encoding="utf-8") as fh:
+        fh.write(resources.files("scorer.data").joinpath("tw2mainland-extra.txt").read_text("utf-8"))
+    config["conversion_chain"][0]["dict"]["dicts"].insert(0, {"type": "text", "file": extra})
+    path = os.path.join(folder, "tw2mainland.json")
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(config, fh, ensure_ascii=False)
+    converter = opencc.OpenCC(path)
+    # OpenCC has read both files; nothing of ours is left in /tmp.
+    os.remove(path)
+    os.remove(extra)
+    os.rmdir(folder)
+    return converter

@@ -1,0 +1,356 @@
+"""A report's structure: parts with roles, inline items, paragraphs and sentences.
+
+Headings are recognised at every level (一、 / (一) / 1. and 1、 / (1), and
+第X部分); inline enumerations (一是…二是…) become items inside their part.
+Each top-level part gets a role from its heading; a part without a heading
+(a trailing paragraph that opens with "同时也存在一些薄弱环节" or "下步工作中将")
+gets its role from its opening words. Works on the normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class PartRole(StrEnum):
+    ACHIEVEMENTS = "achievements"
+    PROBLEMS = "problems"
+    DUTIES = "duties"
+    PLANS = "plans"
+    OTHER = "other"
+
+
+ROLE_LABELS = {
+    PartRole.ACHIEVEMENTS: "主要举措和成效",
+    PartRole.PROBLEMS: "存在的不足",
+    PartRole.DUTIES: "第一责任人职责",
+    PartRole.PLANS: "下一年度安排",
+    PartRole.OTHER: "其他",
+}
+
+
+class RoleSource(StrEnum):
+    HEADING = "heading"  # the part's own heading names its role
+    OPENING = "opening"  # an unheaded part: its opening words give the role
+    INFERRED = "inferred"  # a thematic heading that names no role: taken as achievements
+    NESTED = "nested"  # a sub-heading or item inside another part names the role
+    INHERITED = "inherited"  # a sub-part takes its parent's role
+    DEFAULT = "default"  # preamble and signature
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the report: a heading and what follows it, or an unheaded block."""
+
+    kind: str  # heading | unheaded | item | preamble | signature
+    marker: str  # 一、 / (三) / 2. / 二是 / ""
+    heading: str  # the heading text (normalised), "" when unheaded
+    level: int  # 1 for top-level parts, deeper for sub-parts and items; 0 preamble
+    role: PartRole
+    role_source: RoleSource
+    start: int  # span in the normalised text
+    end: int
+    path: str  # e.g. "一、(三) 二是"
+    children: tuple[Part, ...] = field(default_factory=tuple)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: text between 。！？； or a line end, in normalised offsets."""
+
+    start: int
+    end: int
+    paragraph: int
+    part_path: str
+    role: PartRole
+    top_role: PartRole  # the role of the top-level part that holds it
+
+
+_CN_NUM = "一二三四五六七八九十"
+_HEADING_RES = (
+    (1, re.compile(rf"^\s*(第[{_CN_NUM}]+部分|[{_CN_NUM}]+[、.])\s*")),
+    (2, re.compile(rf"^\s*(\([{_CN_NUM}]+\))\s*")),
+    (3, re.compile(r"^\s*(\d{1,2}[.、](?![\d%]))\s*")),
+    (4, re.compile(r"^\s*(\(\d{1,2}\))\s*")),
+)
+_ITEM = re.compile(rf"(?:^|(?<=[。;:,!?\s]))((?:第)?[{_CN_NUM}]{{1,3}}是)")
+_SENTENCE_END = re.compile(r"[。!?;]+[”’\"')\]]*")
+_HEADING_MAX = 60
+
+# Role signals in a top-level heading, checked in this order.
+_HEADING_ROLES = (
+    (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人.{0,12}(履行|履职|职责)|党政主要负责人")),
+    (PartRole.OTHER, re.compile(r"其他|其它")),
+    (PartRole.PROBLEMS, re.compile(r"问题|不足|短板|差距|薄弱|困难|教训")),
+    (PartRole.PLANS, re.compile(r"安排|计划|打算|思路|下一步|下步|下一年|明年|展望|工作重点|努力方向")),
+    (PartRole.ACHIEVEMENTS, re.compile(r"举措|成效|成绩|做法|进展|情况|主要工作|工作开展|回顾|总结|亮点")),
+)
+# Role signals in the opening words of an unheaded trailing paragraph.
+_OPENING_ROLES = (
+    (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人(认真|切实|严格|带头)?(履行|落实)")),
+    (PartRole.PROBLEMS, re.compile(
+        r"(存在|还有|仍有|面临|看到)(着)?(一些|不少|一定的?|的|较多)?(问题|不足|薄弱环节|短板|差距|困难)"
+        r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处")),
+    (PartRole.PLANS, re.compile(
+        r"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?(我们|我区|我县|我市|区政府|县政府|市政府)?将"
+        r"|(今后|未来)(一个时期|工作中)?(,)?(将|要)")),
+)
+_OPENING_CHARS = 120
+_SIGNATURE_LINE = re.compile(
+    r"^(\d{4}年\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|[〇○零一二三四五六七八九十]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日"
+    r"|.{2,40}(人民政府|政府|委员会|委|局|办公室|办|厅|司法局|管委会))$"
+)
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+    level: int = 0  # heading level, 0 for body
+    marker: str = ""
+    heading: str = ""
+
+
+def parse_structure(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[Part, ...], tuple[Sentence, ...], tuple[tuple[int, int], ...]]:
+    """Parse the normalised text into top-level parts, sentences and paragraphs.
+
+    `excluded` spans (page furniture) are skipped: they belong to no part.
+    """
+    lines = _body_lines(text, excluded)
+    signature = _signature_start(lines)
+    body, tail = lines[:signature], lines[signature:]
+    for ln in body:
+        _classify_heading(ln)
+    top_level = min((ln.level for ln in body if ln.level), default=0)
+    if top_level:
+        for ln in body:
+            if ln.level:
+                ln.level = ln.level - top_level + 1
+    # A stray heading above the top level (rare) is treated as body text.
+    for ln in body:
+        if ln.level < 0:
+            ln.level = 0
+
+    tops = _top_blocks(body)
+    parts: list[Part] = []
+    for kind, marker, heading, block in tops:
+        parts.extend(_build_top(kind, marker, heading, block))
+    if tail:
+        parts.append(Part("signature", "", "", 0, PartRole.OTHER, RoleSource.DEFAULT,
+                          tail[0].start, tail[-1].end, "〔落款〕"))
+    paragraphs = tuple((ln.start, ln.end) for ln in lines)
+    sentences = _sentences(text, lines, parts)
+    return tuple(parts), sentences, paragraphs
+
+
+def _body_lines(text: str, excluded: list[tuple[int, int]]) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        stripped = raw.strip()
+        if not stripped or any(a <= start and end <= b for a, b in excluded):
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        out.append(_Line(start + lead, start + lead + len(stripped), stripped))
+    return out
+
+
+def _signature_start(lines: list[_Line]) -> int:
+    """Index of the first line of the closing signature block (issuer, date)."""
+    i = len(lines)
+    while i > 1 and _SIGNATURE_LINE.match(lines[i - 1].text) and "。" not in lines[i - 1].text:
+        i -= 1
+    return i if i < len(lines) and any(
+        re.search(r"\d|[〇○]", ln.text) for ln in lines[i:]) else len(lines)
+
+
+def _classify_heading(ln: _Line) -> None:
+    for level, pattern in _HEADING_RES:
+        m = pattern.match(ln.text)
+        if m:
+            ln.level = level
+            ln.marker = m.group(1)
+            rest = ln.text[m.end():]
+            end = _SENTENCE_END.search(rest)
+            if end and end.start() <= _HEADING_MAX:
+                ln.heading = rest[: end.start()]
+            else:
+                ln.heading = rest if len(rest) <= _HEADING_MAX else rest[:_HEADING_MAX] + "…"
+            return
+
+
+def _heading_role(heading: str) -> PartRole | None:
+    for role, pattern in _HEADING_ROLES:
+        if pattern.search(heading):
+            return role
+    return None
+
+
+def _opening_role(text: str) -> PartRole | None:
+    head = text[:_OPENING_CHARS]
+    for role, pattern in _OPENING_ROLES:
+        if pattern.search(head):
+            return role
+    return None
+
+
+def _top_blocks(body: list[_Line]):
+    """Split body lines into top-level blocks: preamble, headed parts and unheaded parts.
+
+    An unheaded part starts at a paragraph that has no heading, stands after the
+    last heading of its top-level part (nothing headed follows it there), and
+    opens with words that name a role.
+    """
+    blocks: list[tuple[str, str, str, list[_Line]]] = []
+    current: list[_Line] = []
+    kind, marker, heading = "preamble", "", ""
+    # Index of the last heading line (any level) before each next top-level heading.
+    n = len(body)
+    next_heading_after = [n] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        next_heading_after[i] = i if body[i].level else next_heading_after[i + 1]
+    for i, ln in enumerate(body):
+        if ln.level == 1:
+            if current or kind != "preamble":
+                blocks.append((kind, marker, heading, current))
+            kind, marker, heading, current = "heading", ln.marker, ln.heading, [ln]
+            continue
+        following = next_heading_after[i + 1] if i + 1 <= n else n
+        trailing = ln.level == 0 and (following == n or body[following].level == 1)
+        role = _opening_role(ln.text) if trailing and i > 0 else None
+        if role is not None and role != _block_role(kind, heading):
+            if current or kind != "preamble":
+                blocks.append((kind, marker, heading, current))
+            kind, marker, heading, current = "unheaded", "", role.value, [ln]
+            continue
+        current.append(ln)
+    if current or kind != "preamble":
+        blocks.append((kind, marker, heading, current))
+    return [b for b in blocks if b[3]]
+
+
+def _block_role(kind: str, heading: str) -> PartRole | None:
+    """The role of the top-level block being built (unheaded blocks keep it in `heading`)."""
+    if kind == "unheaded":
+        return PartRole(heading)
+    if kind == "heading":
+        return _heading_role(heading) or PartRole.ACHIEVEMENTS
+    return None
+
+
+def _build_top(kind: str, marker: str, heading: str, block: list[_Line]) -> list[Part]:
+    start, end = block[0].start, block[-1].end
+    if kind == "preamble":
+        children = _items(block, 1, "〔导语〕", PartRole.OTHER)
+        return [Part("preamble", "", "", 0, PartRole.OTHER, RoleSource.DEFAULT, start, end,
+                     "〔导语〕", children)]
+    if kind == "unheaded":
+        role = PartRole(heading)
+        path = f"〔{ROLE_LABELS[role]}〕"
+        children = _items(block, 2, path, role)
+        return [Part("unheaded", "", "", 1, role, RoleSource.OPENING, start, end, path, children)]
+    role = _heading_role(heading)
+    source = RoleSource.HEADING if role else RoleSource.INFERRED
+    role = role or PartRole.ACHIEVEMENTS
+    children = _sub_parts(block[1:], marker, role, 2)
+    children = _items([block[0]], 2, marker, role, skip_heading=True) + children
+    return [Part("heading", marker, heading, 1, role, source, start, end, marker, children)]
+
+
+def _sub_parts(lines: list[_Line], path: str, parent_role: PartRole, level: int) -> tuple[Part, ...]:
+    """Sub-parts of a part: its next-level headings, and items in its body text."""
+    parts: list[Part] = []
+    i = 0
+    body_before: list[_Line] = []
+    while i < len(lines) and lines[i].level < level:
+        body_before.append(lines[i])
+        i += 1
+    parts.extend(_items(body_before, level, path, parent_role))
+    while i < len(lines):
+        head = lines[i]
+        j = i + 1
+        while j < len(lines) and (lines[j].level == 0 or lines[j].level > head.level):
+            j += 1
+        block = lines[i:j]
+        sub_path = path + head.marker
+        nested = _nested_role(head.heading)
+        role = nested or parent_role
+        source = RoleSource.NESTED if nested else RoleSource.INHERITED
+        children = _items([head], head.level + 1, sub_path, role, skip_heading=True) + _sub_parts(
+            block[1:], sub_path, role, head.level + 1)
+        parts.append(Part("heading", head.marker, head.heading, head.level, role, source,
+                          head.start, block[-1].end, sub_path, children))
+        i = j
+    return tuple(parts)
+
+
+def _nested_role(heading: str) -> PartRole | None:
+    """Inside another part only the duties role is recognised from a sub-heading:
+    reports often fold the 第一责任人 account into part 一."""
+    role = _heading_role(heading)
+    return role if role == PartRole.DUTIES else None
+
+
+def _items(lines: list[_Line], level: int, path: str, role: PartRole, skip_heading: bool = False) -> tuple[Part, ...]:
+    """Inline enumerations (一是…二是…) inside paragraphs, each as an item part."""
+    items: list[Part] = []
+    for ln in lines:
+        offset = len(ln.marker) if skip_heading else 0
+        text = ln.text[offset:]
+        marks = [m for m in _ITEM.finditer(text)]
+        for k, m in enumerate(marks):
+            a = ln.start + offset + m.start(1)
+            b = ln.start + offset + (marks[k + 1].start(1) if k + 1 < len(marks) else len(text))
+            body = text[m.end(1): (marks[k + 1].start(1) if k + 1 < len(marks) else len(text))]
+            end = _SENTENCE_END.search(body)
+            heading = body[: end.start()] if end and end.start() <= _HEADING_MAX else body[:_HEADING_MAX]
+            nested = _nested_role(heading)
+            items.append(Part("item", m.group(1), heading, level, nested or role,
+                              RoleSource.NESTED if nested else RoleSource.INHERITED, a, b,
+                              f"{path} {m.group(1)}".strip()))
+    return tuple(items)
+
+
+def _sentences(text: str, lines: list[_Line], parts: list[Part]) -> tuple[Sentence, ...]:
+    spans: list[tuple[int, int, int]] = []
+    for p_index, ln in enumerate(lines):
+        pos = ln.start
+        for m in _SENTENCE_END.finditer(text, ln.start, ln.end):
+            if m.end() > pos:
+                spans.append((pos, m.end(), p_index))
+            pos = m.end()
+        if pos < ln.end:
+            spans.append((pos, ln.end, p_index))
+    sentences: list[Sentence] = []
+    flat = [(top, p) for top in parts for p in top.walk()]
+    for start, end, p_index in spans:
+        while start < end and text[start] in " \t,":
+            start += 1
+        if start >= end:
+            continue
+        top, inner = _innermost(flat, start)
+        sentences.append(Sentence(start, end, p_index, inner.path if inner else "",
+                                  inner.role if inner else PartRole.OTHER,
+                                  top.role if top else PartRole.OTHER))
+    return tuple(sentences)
+
+
+def _innermost(flat: list[tuple[Part, Part]], pos: int) -> tuple[Part | None, Part | None]:
+    best: tuple[Part | None, Part | None] = (None, None)
+    best_len = None
+    for top, part in flat:
+        if part.start <= pos < part.end or (part.start <= pos and pos == part.end):
+            length = part.end - part.start
+            if best_len is None or length < best_len or (length == best_len and part.level > (best[1].level if best[1] else -1)):
+                best, best_len = (top, part), length
+    return best

@@ -1,0 +1,65 @@
+"""Word tokens (jieba), so that a term matches as whole words, never across a word boundary.
+
+One tokenizer per process; rubric terms are added to its dictionary with
+`add_words` so that jieba keeps them whole. Tokenising is lazy and per
+sentence: only sentences holding a candidate match are ever segmented.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import lru_cache
+
+_added: set[str] = set()
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    return tk
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Teach the tokenizer extra words (a rubric's terms) so it keeps them whole."""
+    tk = _tokenizer()
+    new = [w for w in words if w and w not in _added]
+    for word in new:
+        tk.add_word(word, freq=max(tk.suggest_freq(word, tune=False), 1000))
+        _added.add(word)
+    if new:
+        _token_bounds.cache_clear()
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into words."""
+    return _tokenizer().lcut(text, HMM=True)
+
+
+@lru_cache(maxsize=4096)
+def _token_bounds(text: str) -> frozenset[int]:
+    bounds = {0}
+    pos = 0
+    for token in _tokenizer().cut(text, HMM=True):
+        pos += len(token)
+        bounds.add(pos)
+    return frozenset(bounds)
+
+
+def token_bounds(text: str) -> frozenset[int]:
+    """Offsets in `text` where a word starts or ends."""
+    return _token_bounds(text)
+
+
+def crosses_words(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] cuts into words at both ends (上述法规 holds no 述法).
+
+    A match that begins or ends on a word boundary is kept: jieba may glue a
+    term to its neighbour (行政执法|公示 for 执法公示) without changing its meaning.
+    """
+    bounds = token_bounds(text)
+    return start not in bounds and end not in bounds

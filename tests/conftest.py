@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+
+
+def seed(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def seed_paths() -> dict[str, Path]:
+    return {p.name[:3]: p for p in sorted(SEEDS.glob("*.txt"))}
+
+
+def make_docx(text: str, path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    document.save(path)
+    return path
+
+
+def make_pdf(text: str, path: Path) -> Path:
+    from weasyprint import HTML
+
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip())
+    page = (
+        "<html><head><style>@page{size:A4;margin:2cm} body{font-family:'WenQuanYi Micro Hei';"
+        "font-size:11pt} p{margin:0 0 .4em 0}</style></head><body>" + body + "</body></html>"
+    )
+    HTML(string=page).write_pdf(path)
+    return path
+
+
+def make_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>\n" for line in text.splitlines() if line.strip())
+    page = f"""<!DOCTYPE html><html><head><meta charset="{encoding}"><title>法治政府建设年度报告</title>
+<style>body {{ color: #333 }} .nav {{ float: left }}</style>
+<script>var tracker = "当前位置 首页 政务公开"; document.write(tracker);</script></head>
+<body><div class="nav"><nav><a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; 法治政府建设</nav></div>
+<div class="article"><h1>法治政府建设年度报告</h1>
+<div class="content">{paragraphs}</div></div>
+<footer>版权所有 网站标识码 联系我们</footer></body></html>"""
+    path.write_bytes(page.encode(encoding))
+    return path

@@ -1,0 +1,146 @@
+"""The seeds read as an evaluator reads them: metadata, flags and part roles."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from scorer.document import document_from_text, load_document
+from scorer.structure import PartRole, RoleSource
+from tests.conftest import ROOT, seed
+
+EXPECTED = {
+    "000": ("昌平区", 2022, None, ["traditional_script"]),
+    "001": ("东城区", 2023, None, []),
+    "002": ("北碚区", 2020, "2021-01-13", ["web_boilerplate"]),
+    "003": ("昌江区", 2024, "2025-02-12", []),
+    "004": ("海港区", 2022, None, ["injected_text"]),
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED))
+def test_seed_metadata_and_flags(prefix):
+    doc = load_document(seed(prefix))
+    region, year, published, flags = EXPECTED[prefix]
+    assert (doc.metadata.region, doc.metadata.year, doc.metadata.published) == (region, year, published)
+    assert doc.flag_names() == flags
+
+
+def test_on_time_follows_the_covered_year():
+    assert load_document(seed("002")).metadata.on_time is True
+    assert load_document(seed("003")).metadata.on_time is True
+    assert load_document(seed("001")).metadata.on_time is None
+    late = document_from_text("关于2022年度法治政府建设情况的报告\n发布时间:2023-05-06\n一、2022年主要举措和成效\n开展工作。")
+    assert late.metadata.on_time is False
+
+
+def test_web_page_date_and_plans_year_are_not_the_year():
+    text = ("今天是2019年10月31日 星期四\n当前位置:首页 > 政务公开\n"
+            "2018年,县政府坚持依法行政。\n一、主要举措和成效\n召开会议5次。\n二、2019年工作安排\n2019年将继续推进。")
+    doc = document_from_text(text)
+    assert doc.metadata.year == 2018
+    assert "web_boilerplate" in doc.flag_names()
+
+
+def test_chinese_numeral_signature_date():
+    doc = document_from_text("2021年,浚县政府依法行政。\n一、主要举措\n开展工作。\n浚县人民政府\n二〇二二年三月十五日")
+    assert doc.metadata.published == "2022-03-15"
+    assert doc.metadata.issuer == "浚县人民政府"
+    assert doc.metadata.region == "浚县"
+
+
+def _top(doc):
+    return [(p.role, p.role_source) for p in doc.parts if p.level == 1]
+
+
+def test_headed_parts_get_roles_from_their_headings():
+    doc = load_document(seed("001"))
+    assert _top(doc) == [(PartRole.ACHIEVEMENTS, RoleSource.HEADING), (PartRole.PROBLEMS, RoleSource.HEADING),
+                         (PartRole.DUTIES, RoleSource.HEADING), (PartRole.PLANS, RoleSource.HEADING)]
+
+
+def test_unheaded_closing_paragraphs_get_roles_from_their_opening_words():
+    doc = load_document(seed("004"))
+    roles = _top(doc)
+    assert roles[:6] == [(PartRole.ACHIEVEMENTS, RoleSource.INFERRED)] * 6
+    assert roles[6:] == [(PartRole.PROBLEMS, RoleSource.OPENING), (PartRole.PLANS, RoleSource.OPENING)]
+    assert not doc.parts_with_role(PartRole.DUTIES)
+
+
+def test_report_without_a_duties_part():
+    doc = load_document(seed("003"))
+    assert not doc.parts_with_role(PartRole.DUTIES)
+
+
+def test_duties_nested_in_a_numbered_item_of_part_one():
+    doc = load_document(seed("002"))
+    duties = doc.parts_with_role(PartRole.DUTIES)
+    assert [(p.path, p.role_source) for p in duties] == [("一、(一)2.", RoleSource.NESTED)]
+    assert "第一责任人" in duties[0].heading
+
+
+def test_inline_items_are_items_with_paths():
+    doc = load_document(seed("000"))
+    sentence = next(s for s in doc.sentences if "研究部署依法治区重点任务" in doc.text[s.start:s.end])
+    assert sentence.part_path == "三、 二是"
+    assert sentence.role == PartRole.DUTIES
+    plan = next(s for s in doc.sentences if "校地合作" in doc.text[s.start:s.end])
+    assert plan.role == PartRole.PLANS
+
+
+def test_heading_kinds_at_every_level():
+    text = ("第一部分 2023年主要举措和成效\n（一）规范执法\n1、建立制度。一是制定办法;二是开展培训。\n(1)细项\n"
+            "第二部分 存在的问题和不足\n问题一。\n第三部分 2024年工作计划\n计划一。")
+    doc = load_document_text(text)
+    paths = [p.path for top in doc.parts for p in top.walk()]
+    assert "第一部分(一)1、 一是" in paths and "第一部分(一)1、(1)" in paths
+    assert [p.role for p in doc.parts if p.level == 1] == [PartRole.ACHIEVEMENTS, PartRole.PROBLEMS, PartRole.PLANS]
+
+
+def load_document_text(text):
+    return document_from_text(text)
+
+
+def test_sentences_split_on_terminal_punctuation_and_line_ends():
+    doc = document_from_text("一、主要举措和成效\n开展培训3次;召开会议!完成任务?结束。\n最后一行")
+    texts = [doc.text[s.start:s.end] for s in doc.sentences]
+    assert texts == ["一、主要举措和成效", "开展培训3次;", "召开会议!", "完成任务?", "结束。", "最后一行"]
+
+
+def test_flagged_text_is_masked_for_matching():
+    doc = load_document(seed("004"))
+    assert "申博" in doc.text and "申博" not in doc.match_text
+    assert len(doc.match_text) == len(doc.text)
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "scorer", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_inspect_json_has_the_documented_fields():
+    out = run_cli("inspect", "--json", str(seed("002")), str(seed("004")))
+    assert out.returncode == 0, out.stderr
+    objects = [json.loads(line) for line in out.stdout.splitlines()]
+    for key in ("file", "region", "year", "published", "on_time", "issuer", "title", "encoding", "flags", "parts"):
+        assert key in objects[0]
+    assert objects[0]["issuer"] == "重庆市北碚区人民政府"
+    assert objects[1]["parts"][-1]["role"] == "plans"
+    assert set(objects[1]["parts"][1]) >= {"heading", "role", "level", "children"}
+
+
+def test_inspect_tree_shows_roles():
+    out = run_cli("inspect", str(seed("001")))
+    assert out.returncode == 0
+    assert "东城区" in out.stdout and "[problems" in out.stdout and "[duties" in out.stdout
+
+
+def test_inspect_bad_file_is_one_line_exit_2(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    out = run_cli("inspect", str(bad))
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0
+    assert str(bad) in out.stderr and "Traceback" not in out.stderr

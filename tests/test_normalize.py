@@ -1,0 +1,64 @@
+"""Normalisation for matching, and the offset map back to the text as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from scorer.document import document_from_text, load_document
+from scorer.normalize import normalize
+from tests.conftest import seed
+
+
+def test_fullwidth_invisible_and_line_ends_are_folded():
+    n = normalize("（一）执\u200b法公示１２３项，ＡＢＣ\r\n下一段")
+    assert n.text == "(一)执法公示123项,ABC\n下一段"
+    assert n.invisible_removed == 1
+
+
+def test_taiwan_phrasing_becomes_mainland():
+    n = normalize("推進行政執法資訊公示,決策程式,水準,品質,合法性查核,全過程記錄製度。" * 3)
+    for word in ("信息公示", "决策程序", "水平", "质量", "合法性审核", "全过程记录制度"):
+        assert word in n.text
+    assert n.traditional
+
+
+def test_simplified_text_is_not_rewritten():
+    text = seed("001").read_text("utf-8")
+    n = normalize(text)
+    assert not n.traditional
+    assert n.text == text.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_every_span_maps_back_to_the_original(prefix):
+    doc = load_document(seed(prefix))
+    n = doc.norm
+    assert len(n.starts) == len(n.text) == len(n.ends)
+    for i in range(len(n.text)):
+        a, b = n.to_original(i, i + 1)
+        assert 0 <= a < b <= len(doc.original)
+    for sentence in doc.sentences:
+        quote = doc.quote(sentence.start, sentence.end)
+        a, b = doc.original_span(sentence.start, sentence.end)
+        assert quote == doc.original[a:b]
+        assert normalize(quote).text == n.text[sentence.start:sentence.end] or doc.norm.traditional
+
+
+def test_traditional_seed_quotes_stay_traditional():
+    doc = load_document(seed("000"))
+    i = doc.text.index("拟制7类公示格式")
+    assert doc.quote(i, i + len("拟制7类公示格式")) == "擬制7類公示格式"
+    i = doc.text.index("全过程记录制度")
+    assert doc.quote(i, i + 7) == "全過程記錄製度"
+    i = doc.text.index("执法信息")
+    assert doc.quote(i, i + 4) == "執法資訊"
+
+
+def test_phrase_of_different_length_maps_to_the_whole_phrase():
+    # 計程車 → 出租车 keeps length; 軟體 → 软件 too; a length change is aligned by diff.
+    doc = document_from_text("政府網站資訊公開。" * 5 + "使用行動電話。" * 5)
+    i = doc.text.index("信息公开")
+    assert doc.quote(i, i + 4) == "資訊公開"
+    for k in range(len(doc.text)):
+        a, b = doc.original_span(k, k + 1)
+        assert a < b
