@@ -50,6 +50,171 @@ def inspect(
             typer.echo("\n".join(outline_lines(doc)))
 
 
+RubricOption = Annotated[
+    Path | None, typer.Option("--rubric", "-r", help="Rubric YAML (default: rubrics/fazhi-annual.yaml)")]
+
+
+def _rubric(path: Path | None):
+    from .rubric import load_rubric
+
+    try:
+        return load_rubric(path)
+    except UserError as exc:
+        fail(exc)
+
+
+def report_files(paths: list[Path]) -> list[Path]:
+    """Files named, and report files found (recursively) in folders named."""
+    from .read import SUFFIXES
+
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+        else:
+            out.append(path)
+    return out
+
+
+@app.command()
+def score(
+    reports: Annotated[list[Path], typer.Argument(help="Report files or folders")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder")] = Path("out"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json")] = "json",
+    rubric: RubricOption = None,
+) -> None:
+    """Score reports: writes OUT/<name>/result.json and prints government, year and total."""
+    from .result import dumps, score_file, write_atomic
+
+    formats = {f.strip() for f in fmt.split(",") if f.strip()}
+    unknown = formats - {"json"}
+    if unknown:
+        fail(UserError(f"--format: unknown format {', '.join(sorted(unknown))}; allowed: json"))
+    rub = _rubric(rubric)
+    files = report_files(reports)
+    if not files:
+        fail(UserError("no report files found (.txt .docx .pdf .html .htm)"))
+    failed = 0
+    rows = []
+    for path in files:
+        try:
+            result = score_file(path, rub)
+        except UserError as exc:
+            failed += 1
+            typer.echo(f"error: {exc}", err=True)
+            continue
+        write_atomic(out / path.stem / "result.json", dumps(result))
+        m = result["metadata"]
+        rows.append((m["region"] or "?", str(m["year"] or "?"), f"{result['total']:.1f}", path.name))
+    for region, year, total, name in rows:
+        typer.echo(f"{region:<8}\t{year}\t{total:>6}\t{name}")
+    typer.echo(f"{len(rows)} scored, {failed} failed → {out}")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def explain(
+    report: Annotated[Path, typer.Argument(help="A report file")],
+    criterion: Annotated[str | None, typer.Option("--criterion", "-c", help="Only this criterion id")] = None,
+    rubric: RubricOption = None,
+) -> None:
+    """Why each criterion got its level: the evidence with matched terms highlighted, and rejected hits."""
+    from .document import load_document
+    from .explain import print_explanation
+    from .scoring import score_document
+
+    rub = _rubric(rubric)
+    if criterion and criterion not in {c.id for c in rub.criteria}:
+        import difflib
+
+        close = difflib.get_close_matches(criterion, [c.id for c in rub.criteria], n=1)
+        fail(UserError(f"--criterion: no criterion '{criterion}' in {rub.id}"
+                       + (f"; did you mean '{close[0]}'?" if close else "")))
+    try:
+        doc = load_document(report)
+    except UserError as exc:
+        fail(exc)
+    print_explanation(doc, rub, score_document(doc, rub), criterion)
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold judgments (YAML, as ../shared/gold/seeds.yaml)")],
+    reports: Annotated[Path, typer.Option("--reports", help="Folder holding the reports the gold file names")],
+    rubric: RubricOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+) -> None:
+    """Agreement of the rubric with an evaluator's judgments: exact, within one, QWK, metadata, flags."""
+    from .evaluate import evaluate, summary
+    from .explain import print_agreement
+
+    rub = _rubric(rubric)
+    try:
+        result = summary(evaluate(gold, reports, rub))
+    except UserError as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, sort_keys=True))
+    else:
+        print_agreement(result)
+
+
+rubric_app = typer.Typer(help="Check, test and document rubrics.", no_args_is_help=True)
+app.add_typer(rubric_app, name="rubric")
+
+
+@rubric_app.command("check")
+def rubric_check(file: Annotated[Path, typer.Argument(help="Rubric YAML")]) -> None:
+    """Validate a rubric: every problem with file:line:col, the key, the bad value and what is allowed."""
+    from .errors import RubricError
+    from .rubric import load_rubric
+
+    try:
+        rub = load_rubric(file)
+    except RubricError as exc:
+        for problem in exc.problems:
+            typer.echo(problem, err=True)
+        typer.echo(f"{len(exc.problems)} problem(s) in {file}", err=True)
+        raise typer.Exit(2) from None
+    n_examples = sum(len(c.examples) for c in rub.criteria)
+    typer.echo(f"{file}: ok — {rub.id} {rub.version}, {len(rub.areas)} areas, "
+               f"{len(rub.criteria)} criteria, {rub.total:g} points, {n_examples} examples")
+
+
+@rubric_app.command("test")
+def rubric_test(file: Annotated[Path, typer.Argument(help="Rubric YAML")]) -> None:
+    """Run every criterion's examples; print expected against actual; exit 1 on any failure."""
+    from .rubric_tools import run_examples
+
+    rub = _rubric(file)
+    outcomes = run_examples(rub)
+    failures = [o for o in outcomes if not o.ok]
+    for o in outcomes:
+        mark = "ok  " if o.ok else "FAIL"
+        text = o.text.replace("\n", " ⏎ ")
+        typer.echo(f"{mark} {o.criterion_id:<28} expected {o.expected} got {o.actual}  {text[:50]}"
+                   + ("" if o.ok else f"  ({o.why})"))
+    typer.echo(f"{len(outcomes) - len(failures)} passed, {len(failures)} failed")
+    raise typer.Exit(1 if failures else 0)
+
+
+@rubric_app.command("docs")
+def rubric_docs(
+    file: Annotated[Path, typer.Argument(help="Rubric YAML")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of printing")] = None,
+) -> None:
+    """Write the rubric's reference page (Markdown)."""
+    from .result import write_atomic
+    from .rubric_tools import rubric_markdown
+
+    text = rubric_markdown(_rubric(file))
+    if out:
+        write_atomic(out, text)
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(text, nl=False)
+
+
 def main() -> None:  # pragma: no cover - entry point for `python -m scorer`
     try:
         app()

@@ -1,0 +1,90 @@
+"""Terminal views: `scorer explain` (evidence with matched terms highlighted,
+rejected hits with reasons) and the agreement tables of `scorer eval`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .document import Document
+from .normalize import normalize
+from .rubric import Rubric
+from .scoring import Score
+
+
+def _highlight(quote: str, terms: tuple[str, ...], style: str) -> Text:
+    """The quote as written, with the matched terms (found in its normalised copy) highlighted."""
+    text = Text(quote)
+    norm = normalize(quote)
+    for term in terms:
+        start = norm.text.find(term)
+        while start >= 0:
+            a, b = norm.to_original(start, start + len(term))
+            text.stylize(style, a, b)
+            start = norm.text.find(term, start + 1)
+    return text
+
+
+def print_explanation(doc: Document, rubric: Rubric, score: Score, only: str | None = None,
+                      console: Console | None = None) -> None:
+    console = console or Console()
+    m = doc.metadata
+    console.print(f"[bold]{m.region or '?'} {m.year or '?'}[/bold]  {doc.path}  "
+                  f"总分 [bold]{score.total:g}[/bold] / {score.max_points:g}  ({rubric.id} {rubric.version})")
+    for flag in doc.flags:
+        console.print(f"[yellow]⚠ {flag.name}[/yellow] {flag.message}")
+    for cs in score.criteria:
+        c = cs.criterion
+        if only and c.id != only:
+            continue
+        level_name = rubric.level(cs.level).name
+        console.print(f"\n[bold]{c.id}[/bold] {c.title}: level {cs.level} {level_name}, "
+                      f"{cs.points:g}/{cs.max_points:g} — {cs.match.summary}")
+        for e in cs.match.evidence:
+            line = Text(f"  ✔ L{e.level} [{e.part_path}] ")
+            line.append(_highlight(e.quote, e.terms, "bold green"))
+            line.append(f"  ({e.why})", style="dim")
+            console.print(line)
+        for r in cs.match.rejected[:5 if only is None else 10]:
+            line = Text(f"  ✘ [{r.part_path}] ", style="dim")
+            line.append(_highlight(r.quote[:80], r.terms, "bold red"))
+            line.append(f"  — {r.reason}", style="dim")
+            console.print(line)
+        if not cs.match.evidence and not cs.match.rejected:
+            console.print(f"  searched: {'、'.join(cs.match.searched[:12])}", style="dim")
+
+
+def print_agreement(result: dict[str, Any], console: Console | None = None) -> None:
+    console = console or Console()
+    console.print(f"[bold]n = {result['n']}[/bold]  exact {result['exact_agreement']:.3f}  "
+                  f"within one {result['within_one']:.3f}  QWK {result['qwk']:.3f}  "
+                  f"metadata {result['metadata_agreement']}  flags {result['flag_agreement']}")
+    table = Table(title="confusion (rows: gold, columns: tool)")
+    table.add_column("gold\\tool")
+    for j in range(4):
+        table.add_column(str(j), justify="right")
+    for i, row in enumerate(result["confusion"]):
+        table.add_row(str(i), *map(str, row))
+    console.print(table)
+    per = Table(title="per report")
+    for col in ("report", "n", "exact", "total"):
+        per.add_column(col)
+    for name, v in result["per_report"].items():
+        per.add_row(name, str(v["n"]), str(v["exact"]), f"{v['total']:g}")
+    console.print(per)
+    crit = Table(title="per criterion")
+    for col in ("criterion", "n", "exact"):
+        crit.add_column(col)
+    for cid, v in result["per_criterion"].items():
+        crit.add_row(cid, str(v["n"]), str(v["exact"]))
+    console.print(crit)
+    for d in result["disagreements"]:
+        console.print(f"[red]≠[/red] {d['report']} {d['criterion']}: gold {d['gold']}, tool {d['tool']}  "
+                      f"{(d['tool_evidence'] or [''])[0][:60]}")
+    for d in result["metadata_mismatches"]:
+        console.print(f"[red]≠[/red] {d['report']} {d['field']}: gold {d['gold']}, tool {d['tool']}")
+    for d in result["flag_mismatches"]:
+        console.print(f"[red]≠[/red] {d['report']} flags: gold {d['gold']}, tool {d['tool']}")

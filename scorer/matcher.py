@@ -1,0 +1,417 @@
+"""Rubric rules → evidence. Finds where each criterion is reported and judges each hit.
+
+A hit counts only in a part whose role the criterion's scope allows (never in
+the problems or plans parts by default), only when its clause is not negated
+or deficient (未开展, 有待提高) or a plan (下一步), and never in flagged text
+(masked in `Document.match_text`). Its level:
+
+  3  a figure (5次, 十万余册, 100%) in its sentence, near it
+  2  a concrete measure: an action with an object, a named document 《…》,
+     a body, platform or instrument near it
+  1  the words alone
+
+Rules may raise (`min_level`) or cap (`max_level`) a hit's level. A whole named
+as one (三项制度) gives each member level 1, unless the part around it reports
+members on their own: then it is the breakdown, and a member left out gets nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .document import Document
+from .rubric import Criterion, Rubric
+from .rules import Candidate, MetadataRule, PartRule
+from .structure import ROLE_LABELS, Part, PartRole, RoleSource
+from .tokens import add_words, crosses_words, token_bounds
+
+FIGURE_REACH = 60  # characters between a hit and a figure that backs it
+CONCRETE_REACH = 15  # characters between a hit and an action or a named thing
+QUOTE_MAX = 120
+_CLAUSE_END = re.compile(r"[,;:。!?]")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A quote that backs a criterion's level, as written in the original."""
+
+    quote: str
+    start: int  # offsets in the original text
+    end: int
+    part_path: str
+    role: str
+    terms: tuple[str, ...]
+    level: int
+    why: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A hit that does not count, and why."""
+
+    quote: str
+    start: int
+    end: int
+    part_path: str
+    role: str
+    terms: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class CriterionMatch:
+    criterion_id: str
+    level: int
+    evidence: tuple[Evidence, ...]
+    rejected: tuple[Rejected, ...]
+    searched: tuple[str, ...]  # the words looked for
+    summary: str  # why this level, in one line
+
+
+@dataclass(frozen=True)
+class _Judged:
+    cand: Candidate
+    level: int
+    why: str
+    reason: str | None  # None when the hit counts
+
+
+class _Context:
+    """Occurrences of a rubric's words in one document, by sentence."""
+
+    def __init__(self, doc: Document, automaton) -> None:
+        self.doc = doc
+        self.starts = [s.start for s in doc.sentences]
+        self.by_word: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        self.by_sentence: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        text = doc.match_text
+        for end_index, word in automaton.iter(text):
+            start, end = end_index - len(word) + 1, end_index + 1
+            k = bisect.bisect_right(self.starts, start) - 1
+            if k < 0 or end > doc.sentences[k].end:
+                continue
+            self.by_word[word].append((start, end, k))
+            self.by_sentence[(word, k)].append((start, end))
+
+    def whole_word(self, start: int, end: int, k: int) -> bool:
+        s = self.doc.sentences[k]
+        return not crosses_words(self.doc.match_text[s.start:s.end], start - s.start, end - s.start)
+
+    def occurrences(self, word: str) -> list[tuple[int, int, int]]:
+        return [o for o in self.by_word.get(word, []) if self.whole_word(*o)]
+
+    def in_sentence(self, word: str, k: int) -> bool:
+        return any(self.whole_word(a, b, k) for a, b in self.by_sentence.get((word, k), []))
+
+    def nearest(self, word: str, k: int, start: int, end: int):
+        best = None
+        for a, b in self.by_sentence.get((word, k), []):
+            if not self.whole_word(a, b, k):
+                continue
+            gap = max(a - end, start - b, 0)
+            if best is None or gap < best[0]:
+                best = (gap, a, b)
+        return best
+
+    def regex(self, pattern: str):
+        compiled = _compiled(pattern)
+        text = self.doc.match_text
+        for k, s in enumerate(self.doc.sentences):
+            for m in compiled.finditer(text, s.start, s.end):
+                yield m.start(), m.end(), k, m.group()
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=16)
+def _automaton(rubric: Rubric):
+    import ahocorasick
+
+    words = {w for c in rubric.criteria for r in c.rules for w in r.words()}
+    words |= {w for c in rubric.criteria for w in c.unless}
+    words |= {w for c in rubric.criteria for r in c.rules for w in r.unless}
+    words |= {w for whole in rubric.wholes for w in whole.terms}
+    add_words(sorted(words))
+    automaton = ahocorasick.Automaton()
+    for word in sorted(words):
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+class _Language:
+    """The rubric's level words, compiled once."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        lang = rubric.language
+        self.negation = _alternation(lang.negations)
+        self.future = _alternation(lang.future)
+        self.concrete = _alternation(lang.actions + lang.concrete)
+        counters = "|".join(re.escape(c) for c in sorted(lang.counters, key=len, reverse=True))
+        self.figure = re.compile(
+            rf"(?<![\d.第])\d+(?:\.\d+)?\s*(?:%|‰|(?:余|多)?(?:{counters}))"
+            rf"|(?<![第一二两三四五六七八九十百千万])[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*(?:余|多)?(?:{counters})"
+            rf"|(?<![第])一[十百千万][一二三四五六七八九十百千万]*(?:余|多)?(?:{counters})"
+        )
+        self.set_phrases = _alternation(lang.set_phrases)
+        self.honours = _alternation(lang.honours)
+
+
+def _alternation(words: tuple[str, ...]) -> re.Pattern:
+    if not words:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+@lru_cache(maxsize=16)
+def _language(rubric: Rubric) -> _Language:
+    return _Language(rubric)
+
+
+def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
+    """Judge every criterion of the rubric on a document."""
+    ctx = _Context(doc, _automaton(rubric))
+    lang = _language(rubric)
+    parts_by_path = {p.path: p for top in doc.parts for p in top.walk()}
+    judged: dict[str, list[_Judged]] = {}
+    results: dict[str, CriterionMatch] = {}
+    for criterion in rubric.criteria:
+        if criterion.is_structure:
+            results[criterion.id] = _structure(doc, criterion)
+            continue
+        cands = [c for rule in criterion.rules for c in rule.candidates(ctx)]
+        judged[criterion.id] = [_judge(doc, criterion, c, lang) for c in cands]
+    for whole in rubric.wholes:
+        _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path)
+    for criterion in rubric.criteria:
+        if not criterion.is_structure:
+            results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang)
+    return results
+
+
+def _judge(doc: Document, criterion: Criterion, cand: Candidate, lang: _Language) -> _Judged:
+    s = doc.sentences[cand.sentence]
+    text = doc.match_text
+    if s.role.value not in criterion.scope:
+        return _Judged(cand, 0, "", f"仅见于{ROLE_LABELS[s.role]}部分")
+    a, b = _clause(text, s.start, s.end, cand.start, cand.end)
+    clause = text[a:b]
+    m = lang.negation.search(clause) or _negated_by_next_clause(text, b, s.end, lang)
+    if m:
+        return _Judged(cand, 0, "", f"否定或不足的表述:{m.group()}")
+    m = lang.future.search(clause)
+    if m:
+        return _Judged(cand, 0, "", f"计划而非已做:{m.group()}")
+    sentence = text[s.start:s.end]
+    if not cand.rule.in_titles and _inside_title(text, s.start, cand.start):
+        return _Judged(cand, 0, "", "仅见于文件名称")
+    for word in (*cand.rule.unless, *criterion.unless):
+        if word in sentence:
+            return _Judged(cand, 0, "", f"不相关的语境:{word}")
+    level, why = _level(text, s.start, s.end, cand.start, cand.end, lang)
+    if level < cand.rule.min_level:
+        level, why = cand.rule.min_level, "所列术语本身即具体举措"
+    if level > cand.rule.max_level:
+        level, why = cand.rule.max_level, "术语较笼统,最多计为泛泛提及"
+    return _Judged(cand, level, why, None)
+
+
+def _negated_by_next_clause(text: str, pos: int, hi: int, lang: _Language):
+    """"X较为单一,仍需加强": a clause that opens with a deficiency speaks of the one before."""
+    if pos >= hi or not _CLAUSE_END.match(text, pos):
+        return None
+    m = lang.negation.search(text, pos + 1, min(hi, pos + 4))
+    return m
+
+
+def _clause(text: str, lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
+    a = start
+    while a > lo and not _CLAUSE_END.match(text, a - 1):
+        a -= 1
+    m = _CLAUSE_END.search(text, end, hi)
+    return a, (m.start() if m else hi)
+
+
+_SESSION_RUN = re.compile(r"(?:[、和及至]?[一二三四五六七八九十\d]+次)*(?:全会|全体会议|会议精神)")
+
+
+def _ordinal(text: str, start: int, end: int) -> bool:
+    """"五届三次、四次全会" names sessions: numbers after 届 or before 全会 are not counts."""
+    if start > 0 and text[start - 1] == "届":
+        return True
+    return bool(_SESSION_RUN.match(text, end))
+
+
+def _inside_title(text: str, lo: int, pos: int) -> bool:
+    """True when `pos` lies inside 《…》 (a document's title)."""
+    opened = text.rfind("《", lo, pos)
+    return opened >= 0 and text.rfind("》", opened, pos) < 0
+
+
+def figures(text: str, lo: int, hi: int, lang: _Language) -> list[tuple[int, int]]:
+    """Figures in text[lo:hi]: numbers with a measure word or a percent sign, in Arabic
+    or Chinese numerals; years, dates, ordinals and set phrases (三项制度) are not figures."""
+    segment = text[lo:hi]
+    names = [(m.start(), m.end()) for m in lang.set_phrases.finditer(segment)]
+    out = []
+    for m in lang.figure.finditer(segment):
+        if any(a <= m.start() < b for a, b in names):
+            continue
+        if _ordinal(segment, m.start(), m.end()):
+            continue
+        ca, cb = _clause(segment, 0, len(segment), m.start(), m.end())
+        if lang.honours.search(segment, ca, cb):
+            continue  # "入选…104个单位" counts an honour list, not this year's work
+        out.append((lo + m.start(), lo + m.end()))
+    return out
+
+
+def _level(text: str, lo: int, hi: int, start: int, end: int, lang: _Language) -> tuple[int, str]:
+    for a, b in figures(text, lo, hi, lang):
+        if a - end <= FIGURE_REACH and start - b <= FIGURE_REACH:
+            return 3, f"有量化数据:{text[a:b]}"
+    wa, wb = max(lo, start - CONCRETE_REACH), min(hi, end + CONCRETE_REACH)
+    sentence = text[lo:hi]
+    for m in lang.concrete.finditer(text, wa, wb):
+        # Whole words only: 推进行政 holds no 进行, 公众参与 no 参与.
+        bounds = token_bounds(sentence)
+        inside_hit = start <= m.start() and m.end() <= end  # 决策事项目录 names a 目录
+        if inside_hit or (m.start() - lo in bounds and m.end() - lo in bounds):
+            return 2, f"具体举措:{m.group()}"
+    if "《" in text[wa:wb]:
+        return 2, "具体举措:有名称的文件"
+    return 1, "仅有一般性表述"
+
+
+def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
+    """A whole named as one (三项制度) speaks for its members, unless broken down."""
+    from .rules import TermsRule
+
+    rule = TermsRule("terms", terms=whole.terms, max_level=1)
+    # What each member reports on its own, before the whole adds anything.
+    own_hits = {m: [j for j in judged[m] if j.reason is None] for m in whole.members}
+    for member_id in whole.members:
+        member = rubric.criterion(member_id)
+        own = own_hits[member_id]
+        for cand in rule.candidates(ctx):
+            j = _judge(doc, member, cand, lang)
+            if j.reason is not None:
+                judged[member_id].append(j)
+                continue
+            part = parts_by_path.get(doc.sentences[cand.sentence].part_path)
+            span = (part.start, part.end) if part else doc.paragraphs[doc.sentences[cand.sentence].paragraph]
+            siblings = [m for m in whole.members if m != member_id and any(
+                span[0] <= x.cand.start < span[1] for x in own_hits[m])]
+            mine = [x for x in own if span[0] <= x.cand.start < span[1]]
+            if siblings and not mine:
+                judged[member_id].append(_Judged(cand, 0, "", f"{whole.name}在此分项列举,未涉及本项"))
+            else:
+                judged[member_id].append(_Judged(cand, 1, f"仅笼统提及{whole.name}", None))
+
+
+def _result(doc: Document, criterion: Criterion, judged: list[_Judged], lang: _Language) -> CriterionMatch:
+    searched = tuple(dict.fromkeys(w for r in criterion.rules for w in r.words()))
+    counted = sorted((j for j in judged if j.reason is None),
+                     key=lambda j: (-j.level, j.cand.start))
+    rejected = [j for j in judged if j.reason is not None]
+    evidence: list[Evidence] = []
+    used_sentences: set[int] = set()
+    for j in counted:
+        if j.cand.sentence in used_sentences:
+            continue
+        used_sentences.add(j.cand.sentence)
+        evidence.append(_evidence(doc, j, lang))
+        if len(evidence) == 3:
+            break
+    level = evidence[0].level if evidence else 0
+    rej = []
+    seen = set()
+    for j in sorted(rejected, key=lambda j: j.cand.start):
+        if (j.cand.sentence, j.reason) in seen:
+            continue
+        seen.add((j.cand.sentence, j.reason))
+        rej.append(_rejected(doc, j))
+    if evidence:
+        summary = evidence[0].why
+    elif rejected:
+        reasons = sorted({j.reason for j in rejected})
+        summary = "未计分:" + ";".join(reasons[:3])
+    else:
+        summary = "报告中未找到相关表述"
+    return CriterionMatch(criterion.id, level, tuple(evidence), tuple(rej[:10]), searched, summary)
+
+
+def _quote_span(doc: Document, k: int, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a hit, trimmed to QUOTE_MAX characters and to unflagged text."""
+    s = doc.sentences[k]
+    text = doc.match_text
+    a, b = s.start, s.end
+    while b > a and text[b - 1] in "。;!?,":
+        b -= 1
+    if b - a > QUOTE_MAX:
+        ca, cb = _clause(text, a, b, start, end)
+        a2, b2 = ca, cb
+        while b2 < b and b2 - a2 < QUOTE_MAX * 0.6:
+            m = _CLAUSE_END.search(text, b2 + 1, b)
+            b2 = m.start() if m else b
+        a, b = a2, min(b2, a2 + QUOTE_MAX)
+    masked = "\u2063"
+    if masked in text[a:b]:
+        lo = text.rfind(masked, a, start)
+        hi = text.find(masked, end, b)
+        a = lo + 1 if lo >= 0 else a
+        b = hi if hi >= 0 else b
+    return a, b
+
+
+def _evidence(doc: Document, j: _Judged, lang) -> Evidence:
+    s = doc.sentences[j.cand.sentence]
+    a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end)
+    oa, ob = doc.original_span(a, b)
+    return Evidence(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.cand.terms, j.level, j.why)
+
+
+def _rejected(doc: Document, j: _Judged) -> Rejected:
+    s = doc.sentences[j.cand.sentence]
+    a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end)
+    oa, ob = doc.original_span(a, b)
+    return Rejected(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.cand.terms, j.reason or "")
+
+
+def _structure(doc: Document, criterion: Criterion) -> CriterionMatch:
+    rule = criterion.rules[0]
+    if isinstance(rule, MetadataRule):
+        value = getattr(doc.metadata, rule.field)
+        ok = value == rule.equals
+        return CriterionMatch(criterion.id, 2 if ok else 0, (), (), (rule.field,),
+                              f"{rule.field} = {value!r}")
+    assert isinstance(rule, PartRule)
+    role = PartRole(rule.role)
+    found: list[tuple[int, Part]] = []
+    for top in doc.parts:
+        for part in top.walk():
+            if part.role != role:
+                continue
+            if part is top and part.role_source == RoleSource.HEADING:
+                found.append((2, part))
+            elif part is top or part.role_source == RoleSource.NESTED:
+                found.append((1, part))
+    if not found:
+        return CriterionMatch(criterion.id, 0, (), (), (role.value,), f"未见“{ROLE_LABELS[role]}”部分")
+    level, part = max(found, key=lambda lp: (lp[0], -lp[1].start))
+    if level == 2:
+        how = "有独立标题的部分"
+    else:
+        how = {RoleSource.OPENING: "无标题段落(由开头语判断)",
+               RoleSource.INFERRED: "未以标题点明(主题式标题)"}.get(part.role_source, "并入其他部分")
+    head_end = part.start + len(part.marker) + len(part.heading) if part.heading else min(part.end, part.start + 40)
+    oa, ob = doc.original_span(part.start, head_end)
+    ev = Evidence(doc.original[oa:ob].strip(), oa, ob, part.path, part.role.value, (role.value,), level, how)
+    return CriterionMatch(criterion.id, level, (ev,), (), (role.value,), how)

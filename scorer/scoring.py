@@ -1,0 +1,59 @@
+"""Evidence → levels → points: a criterion's points are its weight times its level's share.
+
+Achievement criteria use the full scale (top level 3); structure criteria
+(`part`, `metadata` rules) use 0–2, so their level 2 earns the full points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .document import Document
+from .matcher import CriterionMatch, match_document
+from .rubric import Area, Criterion, Rubric
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    criterion: Criterion
+    match: CriterionMatch
+    level: int
+    top_level: int
+    points: float
+    max_points: float
+
+
+@dataclass(frozen=True)
+class AreaScore:
+    area: Area
+    points: float
+    max_points: float
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    max_points: float
+    areas: tuple[AreaScore, ...]
+    criteria: tuple[CriterionScore, ...]
+
+
+def criterion_points(rubric: Rubric, criterion: Criterion, level: int) -> float:
+    top = 2 if criterion.is_structure else 3
+    share = rubric.level(min(level, top)).share / rubric.level(top).share
+    return round(criterion.points * share, 2)
+
+
+def score_document(doc: Document, rubric: Rubric) -> Score:
+    """Match every criterion on a document and add up the points."""
+    matches = match_document(doc, rubric)
+    criteria = tuple(
+        CriterionScore(c, matches[c.id], matches[c.id].level, 2 if c.is_structure else 3,
+                       criterion_points(rubric, c, matches[c.id].level), c.points)
+        for c in rubric.criteria
+    )
+    areas = tuple(
+        AreaScore(a, round(sum(cs.points for cs in criteria if cs.criterion.area == a.id), 2), a.points)
+        for a in rubric.areas
+    )
+    return Score(round(sum(a.points for a in areas), 2), rubric.total, areas, criteria)

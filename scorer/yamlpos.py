@@ -1,0 +1,91 @@
+"""YAML → plain Python values, remembering where each value was written.
+
+PyYAML silently keeps the last of two equal keys and expands aliases without
+bound; evaluators' rubrics deserve better. This loader refuses duplicate keys,
+caps alias expansion (billion laughs), refuses tabs in indentation, and records
+the line and column of every value so that each error can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import RubricError
+
+MAX_NODES = 50_000  # far above any real rubric; stops alias bombs early
+MAX_BYTES = 5 * 1024 * 1024
+
+Path = tuple[Any, ...]
+_CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used: stateless
+
+
+@dataclass(frozen=True)
+class Located:
+    """A YAML document as Python values plus the position of each value by its key path."""
+
+    value: Any
+    positions: dict[Path, tuple[int, int]]
+    file: str
+
+    def where(self, path: Path) -> str:
+        """`file:line:col` for a key path, or the nearest enclosing one that is known."""
+        while path and path not in self.positions:
+            path = path[:-1]
+        line, col = self.positions.get(path, (1, 1))
+        return f"{self.file}:{line}:{col}"
+
+
+def load_yaml(text: str, file: str) -> Located:
+    """Parse YAML text; every problem is a RubricError located in `file`."""
+    if len(text.encode("utf-8", errors="ignore")) > MAX_BYTES:
+        raise RubricError([f"{file}:1:1: the file is over {MAX_BYTES // 1024 // 1024} MB; a rubric is a few KB"], path=file)
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            raise RubricError([f"{file}:{number}:{len(line) - len(stripped) + 1}: a tab in the indentation; "
+                               "YAML indents with spaces only"], path=file)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
+        raise RubricError([f"{where}: invalid YAML: {exc.problem or exc}"], path=file) from None
+    except yaml.YAMLError as exc:
+        raise RubricError([f"{file}: invalid YAML: {exc}"], path=file) from None
+    positions: dict[Path, tuple[int, int]] = {}
+    budget = [MAX_NODES]
+    value = _convert(node, (), positions, budget, file) if node is not None else None
+    return Located(value, positions, file)
+
+
+def _convert(node: yaml.Node, path: Path, positions: dict, budget: list[int], file: str) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise RubricError([f"{file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: "
+                           f"the YAML expands to more than {MAX_NODES} values (aliases nested too deep?)"], path=file)
+    positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise RubricError([f"{file}:{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}: "
+                                   "merge keys (<<) are not supported; use `extends` to build on another rubric"], path=file)
+            key = _convert(key_node, path, {}, budget, file)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                raise RubricError([f"{file}:{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}: "
+                                   "a key must be a plain word"], path=file)
+            if key in out:
+                raise RubricError([f"{file}:{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}: "
+                                   f"duplicate key '{key}' (the first is at line {positions[path + (key,)][0]})"], path=file)
+            positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = _convert(value_node, path + (key,), positions, budget, file)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), positions, budget, file) for i, item in enumerate(node.value)]
+    try:
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise RubricError([f"{file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: {exc}"], path=file) from None

@@ -1,0 +1,98 @@
+"""The traps of DOMAIN.md, as short examples written for the purpose, and the evidence contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from scorer.document import document_from_text, load_document
+from scorer.matcher import match_document
+from scorer.rubric import load_rubric
+from tests.conftest import seed
+
+
+@pytest.fixture(scope="module")
+def rubric():
+    return load_rubric()
+
+
+def level(rubric, text: str, criterion: str) -> int:
+    return match_document(document_from_text(text), rubric)[criterion].level
+
+
+TRAPS = [
+    # Plans and problems are not achievements, whatever their wording.
+    ("一、主要举措和成效\n召开会议。\n二、2024年工作安排\n全面推行执法全过程记录制度,配备执法记录仪300台。",
+     "enforcement.recording", 0),
+    ("一、主要举措和成效\n召开会议。\n二、存在的不足\n负责人出庭应诉率仅为60%。", "litigation.appearance", 0),
+    ("一、主要举措和成效\n召开会议。\n区政府深知责任重大。下步工作中将重点开展:一是推行执法公示制度。",
+     "enforcement.publicity", 0),
+    # Negated or deficient statements, wherever they stand.
+    ("行政机关负责人出庭应诉率有待提高。", "litigation.appearance", 0),
+    ("尚未建立重大执法决定法制审核目录。", "enforcement.legal_review", 0),
+    ("行政执法监督方式较为单一,仍需加强。", "enforcement.oversight", 0),
+    # General words are not measures; a measure with a figure is level 3.
+    ("深入推行行政执法“三项制度”。", "enforcement.publicity", 1),
+    ("拟制7类公示格式,通过区政府网站公示执法信息。", "enforcement.publicity", 3),
+    # A whole named as one counts 1 for each member, unless broken down in its part.
+    ("深入推行行政执法“三项制度”。", "enforcement.legal_review", 1),
+    ("二是落实行政执法“三项制度”。规范执法信息公示,拟制7类公示格式。落实执法全过程记录制度,推进移动执法终端使用。",
+     "enforcement.legal_review", 0),
+    ("二是落实行政执法“三项制度”。规范执法信息公示,拟制7类公示格式。落实执法全过程记录制度,推进移动执法终端使用。",
+     "enforcement.recording", 2),
+    # Figures in Chinese numerals count; set phrases and session ordinals do not.
+    ("举办普法讲座二十余场。", "society.legal_education", 3),
+    ("发放普法资料十万余册。", "society.legal_education", 3),
+    ("召开区政府常务会会前学法五次。", "duties.study", 3),
+    ("落实“谁执法谁普法”责任制。", "society.legal_education", 1),
+    ("按照市委五届三次、四次全会要求,区委常委会研究部署法治建设。", "duties.deploy", 2),
+    ("入选全国104个“枫桥式工作法”单位,创新人民调解工作法。", "society.mediation", 2),
+    # A word inside another word is not the word.
+    ("贯彻上述法规。", "duties.report_on_law", 0),
+    # Traditional script with Taiwan phrasing matches the simplified terms.
+    ("進一步規範行政執法資訊公示,擬制7類公示格式,通過區政府網站公示執法資訊。", "enforcement.publicity", 3),
+    ("落實行政執法全過程記錄製度,逐步推進移動執法終端使用。", "enforcement.recording", 2),
+    ("全年審核各類區級文件、協議總計278件。", "decision.normative_docs", 3),
+]
+
+
+@pytest.mark.parametrize(("text", "criterion", "expected"), TRAPS)
+def test_trap(rubric, text, criterion, expected):
+    assert level(rubric, text, criterion) == expected
+
+
+def test_injected_spam_is_never_evidence(rubric):
+    doc = document_from_text("上级申博体育在线:扎实稳定经济运行的措施。普法宣传活动申博体育在线:举办120场。")
+    for m in match_document(doc, rubric).values():
+        for e in m.evidence:
+            assert "申博" not in e.quote
+
+
+def test_page_furniture_is_never_evidence(rubric):
+    doc = document_from_text("当前位置:首页>普法宣传>法治宣传\n2022年,县政府依法行政。\n开展工作。")
+    assert match_document(doc, rubric)["society.legal_education"].level == 0
+
+
+def test_misses_say_why(rubric):
+    m = match_document(load_document(seed("001")), rubric)
+    assert m["enforcement.publicity"].level == 0
+    reasons = {r.reason for r in m["enforcement.publicity"].rejected}
+    assert "仅见于存在的不足部分" in reasons and "仅见于下一年度安排部分" in reasons
+    assert m["litigation.appearance"].summary.startswith("未计分")
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_evidence_is_quoted_as_written_at_its_offsets(rubric, prefix):
+    doc = load_document(seed(prefix))
+    for m in match_document(doc, rubric).values():
+        assert len(m.evidence) <= 3
+        for e in m.evidence:
+            assert e.quote == doc.original[e.start:e.end].strip()
+            assert e.quote and e.level == m.level or e.level <= m.level
+        for r in m.rejected:
+            assert r.quote == doc.original[r.start:r.end].strip()
+
+
+def test_traditional_evidence_stays_traditional(rubric):
+    m = match_document(load_document(seed("000")), rubric)
+    quote = m["enforcement.publicity"].evidence[0].quote
+    assert "資訊" in quote and "7類" in quote

@@ -1,0 +1,59 @@
+"""`scorer score`: the versioned result JSON, deterministic, and the rubric reference kept fresh."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from scorer.rubric import load_rubric
+from scorer.rubric_tools import rubric_markdown
+from tests.conftest import ROOT, seed
+
+
+def _score(tmp_path, *reports):
+    return subprocess.run([sys.executable, "-m", "scorer", "score", *map(str, reports), "--out", str(tmp_path),
+                           "--format", "json"], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_result_json_has_the_documented_schema(tmp_path):
+    out = _score(tmp_path, seed("004"))
+    assert out.returncode == 0, out.stderr
+    result = json.loads((tmp_path / seed("004").stem / "result.json").read_text("utf-8"))
+    assert result["schema"] == "scorer.result/1"
+    assert result["input"]["file"] == seed("004").name and len(result["input"]["sha256"]) == 64
+    assert result["rubric"]["id"] == "fazhi-annual" and len(result["rubric"]["sha256"]) == 64
+    assert result["metadata"]["region"] == "海港区" and result["metadata"]["year"] == 2022
+    assert [f["name"] for f in result["flags"]] == ["injected_text"]
+    assert result["max"] == 100 and 0 < result["total"] <= 100
+    assert abs(sum(a["points"] for a in result["areas"]) - result["total"]) < 0.05
+    assert len(result["criteria"]) == 23 and result["missing_parts"] == ["structure.duties"]
+    for c in result["criteria"]:
+        assert {"id", "title", "area", "level", "points", "max_points", "evidence"} <= set(c)
+        for e in c["evidence"]:
+            assert {"quote", "start", "end", "part_path", "role", "terms", "level", "why"} <= set(e)
+    assert "海港区" in out.stdout and "2022" in out.stdout
+
+
+def test_same_inputs_give_byte_identical_json(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    _score(a, seed("000"))
+    _score(b, seed("000"))
+    name = seed("000").stem + "/result.json"
+    assert (a / name).read_bytes() == (b / name).read_bytes()
+
+
+def test_a_folder_is_scored_and_a_bad_file_does_not_stop_it(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(seed("003").read_text("utf-8"), "utf-8")
+    (folder / "empty.txt").write_text("", "utf-8")
+    out = _score(tmp_path / "out", folder)
+    assert out.returncode == 1
+    assert (tmp_path / "out" / "good" / "result.json").exists()
+    assert "empty.txt: the file is empty" in out.stderr
+
+
+def test_docs_rubric_md_is_generated_from_the_default_rubric():
+    expected = rubric_markdown(load_rubric(ROOT / "rubrics" / "fazhi-annual.yaml"))
+    assert (ROOT / "docs" / "rubric.md").read_text("utf-8") == expected, "run `make docs`"
