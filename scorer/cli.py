@@ -76,21 +76,71 @@ def report_files(paths: list[Path]) -> list[Path]:
     return out
 
 
+FORMATS = ("json", "html", "pdf")
+
+
+def _formats(fmt: str) -> set[str]:
+    formats = {f.strip().lower() for f in fmt.split(",") if f.strip()}
+    unknown = formats - set(FORMATS)
+    if unknown or not formats:
+        fail(UserError(f"--format: unknown format {', '.join(sorted(unknown)) or '(none)'}; "
+                       f"allowed: {', '.join(FORMATS)} (comma-separated)"))
+    return formats
+
+
+def _scored_on(dated: bool) -> str | None:
+    """Today's date only when asked for, so that outputs stay reproducible by default."""
+    if not dated:
+        return None
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
+    return day.isoformat()
+
+
+def write_outputs(result: dict, folder: Path, formats: set[str], template_dir: Path | None,
+                  scored_on: str | None, batch: dict | None = None) -> None:
+    """result.json, scorecard.html and scorecard.pdf for one report, each written atomically."""
+    from .render import html_to_pdf, render_html
+    from .result import dumps, write_atomic
+
+    if "json" in formats:
+        write_atomic(folder / "result.json", dumps(result))
+    if formats & {"html", "pdf"}:
+        html = render_html(result, template_dir=template_dir, batch=batch, scored_on=scored_on)
+        if "html" in formats:
+            write_atomic(folder / "scorecard.html", html)
+        if "pdf" in formats:
+            write_atomic(folder / "scorecard.pdf", html_to_pdf(html, template_dir=template_dir))
+
+
+TemplateDirOption = Annotated[
+    Path | None, typer.Option("--template-dir", help="Your own templates; missing files come from templates/")]
+DatedOption = Annotated[bool, typer.Option("--dated", help="Print today's date (or SOURCE_DATE_EPOCH) on scorecards")]
+
+
 @app.command()
 def score(
     reports: Annotated[list[Path], typer.Argument(help="Report files or folders")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder")] = Path("out"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json, html, pdf")] = "json,html,pdf",
     rubric: RubricOption = None,
+    template_dir: TemplateDirOption = None,
+    dated: DatedOption = False,
 ) -> None:
-    """Score reports: writes OUT/<name>/result.json and prints government, year and total."""
-    from .result import dumps, score_file, write_atomic
+    """Score reports: writes OUT/<name>/result.json, scorecard.html and scorecard.pdf."""
+    from .errors import TemplateError
+    from .render import template_dirs
+    from .result import score_file
 
-    formats = {f.strip() for f in fmt.split(",") if f.strip()}
-    unknown = formats - {"json"}
-    if unknown:
-        fail(UserError(f"--format: unknown format {', '.join(sorted(unknown))}; allowed: json"))
+    formats = _formats(fmt)
     rub = _rubric(rubric)
+    try:
+        template_dirs(template_dir)
+    except TemplateError as exc:
+        fail(exc)
     files = report_files(reports)
     if not files:
         fail(UserError("no report files found (.txt .docx .pdf .html .htm)"))
@@ -99,17 +149,47 @@ def score(
     for path in files:
         try:
             result = score_file(path, rub)
+            write_outputs(result, out / path.stem, formats, template_dir, _scored_on(dated))
+        except TemplateError as exc:
+            fail(exc)
         except UserError as exc:
             failed += 1
             typer.echo(f"error: {exc}", err=True)
             continue
-        write_atomic(out / path.stem / "result.json", dumps(result))
         m = result["metadata"]
         rows.append((m["region"] or "?", str(m["year"] or "?"), f"{result['total']:.1f}", path.name))
     for region, year, total, name in rows:
         typer.echo(f"{region:<8}\t{year}\t{total:>6}\t{name}")
     typer.echo(f"{len(rows)} scored, {failed} failed → {out}")
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def render(
+    results: Annotated[list[Path], typer.Argument(help="result.json files written by `scorer score`")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default: beside each result)")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: html, pdf")] = "html,pdf",
+    template_dir: TemplateDirOption = None,
+    dated: DatedOption = False,
+) -> None:
+    """Re-render scorecards from saved results, without scoring again."""
+    from .errors import TemplateError
+    from .result import SCHEMA
+
+    formats = _formats(fmt) - {"json"}
+    for path in results:
+        try:
+            result = json.loads(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            fail(UserError(f"cannot read a result: {exc}", path=str(path)))
+        if not isinstance(result, dict) or result.get("schema") != SCHEMA:
+            fail(UserError(f"not a scorer result ({SCHEMA}); score the report first", path=str(path)))
+        folder = out / path.parent.name if out else path.parent
+        try:
+            write_outputs(result, folder, formats, template_dir, _scored_on(dated))
+        except TemplateError as exc:
+            fail(exc)
+        typer.echo(f"{path} → {folder}")
 
 
 @app.command()

@@ -1,0 +1,155 @@
+"""Result JSON → scorecard HTML (Jinja2) → PDF (WeasyPrint).
+
+Templates come from an evaluator's own folder first, then from the shipped
+`templates/` for any file not given. Report text is untrusted: autoescape is
+on, and WeasyPrint may fetch nothing but files inside the template folders
+(no network, no other files). Output is deterministic: no clock inside the
+PDF unless a date is asked for.
+"""
+
+from __future__ import annotations
+
+import traceback
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import jinja2
+from markupsafe import Markup
+
+from .errors import TemplateError
+
+SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SCORECARD = "scorecard.html.j2"
+STRUCTURE_WORDS = {0: "缺失", 1: "未单列", 2: "单列成章"}
+ON_TIME_WORDS = {True: "按时", False: "逾期", None: "未注明"}
+FLAG_WORDS = {"traditional_script": "繁体字文本", "web_boilerplate": "网页残留内容",
+              "injected_text": "外来插入文字", "keyword_stuffing": "关键词堆砌", "copied_text": "与他人报告雷同"}
+
+
+def template_dirs(template_dir: str | Path | None) -> list[Path]:
+    dirs = [Path(template_dir).resolve()] if template_dir else []
+    if template_dir and not dirs[0].is_dir():
+        raise TemplateError(f"--template-dir: no such folder: {template_dir}")
+    return [*dirs, SHIPPED_TEMPLATES]
+
+
+@lru_cache(maxsize=8)
+def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=True,  # report text is untrusted
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+    )
+    return env
+
+
+def _level_word(c: dict[str, Any]) -> str:
+    if c.get("top_level") == 2:
+        return STRUCTURE_WORDS.get(c["level"], str(c["level"]))
+    return c.get("level_name") or str(c["level"])
+
+
+def _marks(c: dict[str, Any]) -> str:
+    top = c.get("top_level", 3)
+    return "■" * c["level"] + "□" * (top - c["level"])
+
+
+def render_html(result: dict[str, Any], *, template_dir: str | Path | None = None,
+                batch: dict[str, Any] | None = None, scored_on: str | None = None,
+                template: str = SCORECARD) -> str:
+    """The scorecard as HTML. `batch` adds the rank and the batch medians."""
+    dirs = tuple(template_dirs(template_dir))
+    env = _environment(dirs)
+    def stylesheet(name: str) -> Markup:
+        # Trusted template content: inlined as written (autoescape would mangle quotes in CSS).
+        source, _, _ = env.loader.get_source(env, name)
+        return Markup(source)
+
+    context = {
+        "stylesheet": stylesheet,
+        "r": result,
+        "batch": batch,
+        "scored_on": scored_on,
+        "on_time_word": ON_TIME_WORDS[result["metadata"]["on_time"]],
+        "flag_words": FLAG_WORDS,
+        "criteria_by_id": {c["id"]: c for c in result["criteria"]},
+        "level_word": _level_word,
+        "marks": _marks,
+    }
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template {exc.name} not found in {', '.join(map(str, dirs))}") from None
+    except jinja2.UndefinedError as exc:
+        where = _template_frame(exc)
+        raise TemplateError(f"{where}: undefined variable in template: {exc.message}") from None
+
+
+def _template_frame(exc: BaseException) -> str:
+    """file:line of the template line that failed (Jinja rewrites tracebacks to point there)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".j2", ".html", ".jinja")):
+            return f"{frame.filename}:{frame.lineno}"
+    return "template"
+
+
+def restricted_fetcher(dirs: list[Path]):
+    """A WeasyPrint URL fetcher that reads files inside the template folders, and nothing else.
+
+    A relative name missing from the evaluator's folder is served from the
+    shipped templates (the same fallback as for the templates themselves).
+    Refused URLs are kept in `.refused` so that the caller can name them.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class RestrictedFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file",), allow_redirects=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                for base in dirs:
+                    if path.is_relative_to(base):
+                        relative = path.relative_to(base)
+                        for folder in dirs:
+                            candidate = (folder / relative).resolve()
+                            if candidate.is_file() and candidate.is_relative_to(folder):
+                                return URLFetcherResponse(url, body=candidate.read_bytes(),
+                                                          headers={"Content-Type": _mime(candidate)})
+            self.refused.append(url)
+            raise ValueError(f"refused: {url} is outside the template folders")
+
+    return RestrictedFetcher()
+
+
+def _mime(path: Path) -> str:
+    return {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+            ".woff2": "font/woff2", ".ttf": "font/ttf", ".otf": "font/otf"}.get(path.suffix.lower(),
+                                                                           "application/octet-stream")
+
+
+def html_to_pdf(html: str, *, template_dir: str | Path | None = None) -> bytes:
+    """Render scorecard HTML to PDF bytes, fetching only from the template folders."""
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    dirs = template_dirs(template_dir)
+    fetcher = restricted_fetcher(dirs)
+    base = dirs[0].as_uri() + "/"
+    pdf = HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf()
+    if fetcher.refused:
+        raise TemplateError(
+            f"the template asks for {fetcher.refused[0]}, outside the template folders; "
+            "a scorecard may use only files inside them (no network)")
+    return pdf

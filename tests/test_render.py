@@ -1,0 +1,154 @@
+"""Scorecards: what an evaluator hands to a government, checked with poppler-utils."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from scorer.errors import TemplateError
+from scorer.render import html_to_pdf, render_html
+from scorer.result import score_file
+from scorer.rubric import load_rubric
+from tests.conftest import ROOT, SEEDS
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cards")
+    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(SEEDS), "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def _pdftotext(path) -> str:
+    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("stem", sorted(p.stem for p in SEEDS.glob("*.txt")))
+def test_scorecard_holds_name_total_and_every_quote(scored, stem):
+    result = json.loads((scored / stem / "result.json").read_text("utf-8"))
+    text = _squash(_pdftotext(scored / stem / "scorecard.pdf"))
+    assert result["metadata"]["region"] in text
+    assert f"{result['total']:.1f}" in text
+    for c in result["criteria"]:
+        if c["evidence"]:
+            assert _squash(c["evidence"][0]["quote"]) in text, (c["id"], c["evidence"][0]["quote"])
+        else:
+            assert _squash(c["summary"]) in text
+    assert "第1/" in text  # page x / y
+
+
+def test_cjk_font_is_embedded_as_a_subset(scored):
+    fonts = subprocess.run(["pdffonts", str(scored / SEEDS.glob("000_*.txt").__next__().stem / "scorecard.pdf")],
+                           capture_output=True, text=True, check=True).stdout
+    rows = [ln.split() for ln in fonts.splitlines()[2:]]
+    cjk = [r for r in rows if "WenQuanYi" in r[0]]
+    assert cjk and all(r[-5] == "yes" and r[-4] == "yes" for r in cjk)  # emb, sub
+    assert re.match(r"[A-Z]{6}\+", cjk[0][0])
+
+
+def test_page_one_is_not_blank(scored, tmp_path):
+    pdf = scored / next(SEEDS.glob("004_*.txt")).stem / "scorecard.pdf"
+    subprocess.run(["pdftoppm", "-gray", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    pgm = next(tmp_path.glob("p*.pgm")).read_bytes()
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", pgm)
+    pixels = pgm[header.end():]
+    dark = sum(1 for b in pixels if b < 128)
+    assert dark / len(pixels) > 0.01
+
+
+def test_missing_parts_and_flags_are_shown_first(scored):
+    stem = next(SEEDS.glob("004_*.txt")).stem
+    html = (scored / stem / "scorecard.html").read_text("utf-8")
+    head = html[: html.index("分领域得分")]
+    assert "缺少必备部分：党政主要负责人履行第一责任人职责情况" in head
+    assert "外来插入文字" in head and "申博体育在线" in head
+
+
+def test_zero_shows_its_reason(scored):
+    stem = next(SEEDS.glob("001_*.txt")).stem
+    text = _squash(_pdftotext(scored / stem / "scorecard.pdf"))
+    assert "仅见于下一年度安排部分" in text
+
+
+def test_report_markup_is_text_and_nothing_is_fetched(tmp_path, monkeypatch):
+    report = tmp_path / "hostile.txt"
+    report.write_text("2023年,某区政府依法行政。\n一、主要举措和成效\n"
+                      "举办普法讲座20场<script>alert(1)</script><img src=\"http://example.com/x.png\">。\n", "utf-8")
+    result = score_file(report, load_rubric())
+    html = render_html(result)
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert '<img src="http' not in html
+    import urllib.request
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the renderer tried to use the network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(html_to_pdf(html))
+    assert "<script>alert(1)</script>" in _pdftotext(pdf)
+
+
+def test_same_inputs_give_byte_identical_pdfs(scored, tmp_path):
+    stem = next(SEEDS.glob("002_*.txt")).stem
+    result = json.loads((scored / stem / "result.json").read_text("utf-8"))
+    assert html_to_pdf(render_html(result)) == (scored / stem / "scorecard.pdf").read_bytes()
+
+
+def test_render_command_re_renders_without_scoring(scored, tmp_path):
+    stem = next(SEEDS.glob("003_*.txt")).stem
+    run = subprocess.run([sys.executable, "-m", "scorer", "render", str(scored / stem / "result.json"),
+                          "--out", str(tmp_path), "--format", "pdf"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / stem / "scorecard.pdf").read_bytes() == (scored / stem / "scorecard.pdf").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def result_004():
+    return score_file(next(SEEDS.glob("004_*.txt")), load_rubric())
+
+
+def test_user_templates_fall_back_to_shipped_files(tmp_path, result_004):
+    (tmp_path / "scorecard.css").write_text("html { font-family: 'WenQuanYi Micro Hei'; color: #123456; }", "utf-8")
+    html = render_html(result_004, template_dir=tmp_path)
+    assert "#123456" in html and "逐项评分与依据" in html  # own CSS, shipped template
+
+
+def test_template_syntax_error_is_located(tmp_path, result_004):
+    (tmp_path / "scorecard.html.j2").write_text("<p>\n{% if r.total %}\n</p>\n", "utf-8")
+    with pytest.raises(TemplateError, match=r"scorecard.html.j2:\d+: template syntax error"):
+        render_html(result_004, template_dir=tmp_path)
+
+
+def test_template_undefined_variable_is_located(tmp_path, result_004):
+    (tmp_path / "scorecard.html.j2").write_text("<p>{{ r.total }}</p>\n<p>{{ nothing_here }}</p>\n", "utf-8")
+    with pytest.raises(TemplateError, match=r"scorecard.html.j2:2: undefined variable in template: 'nothing_here'"):
+        render_html(result_004, template_dir=tmp_path)
+
+
+def test_template_asking_for_the_network_is_refused(tmp_path, result_004):
+    (tmp_path / "scorecard.html.j2").write_text(
+        "<html><head><link rel='stylesheet' href='http://example.com/x.css'></head><body>{{ r.total }}</body></html>",
+        "utf-8")
+    html = render_html(result_004, template_dir=tmp_path)
+    with pytest.raises(TemplateError, match="outside the template folders"):
+        html_to_pdf(html, template_dir=tmp_path)
+
+
+def test_cli_template_error_is_one_line(tmp_path):
+    (tmp_path / "scorecard.html.j2").write_text("{% for %}", "utf-8")
+    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(next(SEEDS.glob("003_*.txt"))),
+                          "--out", str(tmp_path / "o"), "--template-dir", str(tmp_path)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2
+    assert "template syntax error" in run.stderr and "Traceback" not in run.stderr
