@@ -8,8 +8,13 @@ sentence: only sentences holding a candidate match are ever segmented.
 from __future__ import annotations
 
 import logging
+import marshal
+import os
+import sys
+import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 _added: set[str] = set()
 
@@ -20,8 +25,44 @@ def _tokenizer():
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
-    tk.initialize()
+    if not _load_cached(tk):
+        tk.initialize()
+        _save_cached(tk)
     return tk
+
+
+def _cache_path():
+    """Where the dictionary's prefix table is cached: building it costs 1.9 s a
+    process, reading it back 0.5 s (jieba's own cache read no faster here)."""
+    import jieba
+
+    dictionary = Path(jieba.DEFAULT_DICT or Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME)
+    stat = dictionary.stat()
+    key = f"{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}-{sys.version_info[0]}{sys.version_info[1]}"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scorer"
+    return base / f"jieba-{key}.marshal"
+
+
+def _load_cached(tk) -> bool:
+    try:
+        data = _cache_path().read_bytes()
+        tk.FREQ, tk.total = marshal.loads(data)
+    except (OSError, ValueError, EOFError, TypeError):
+        return False
+    tk.initialized = True
+    return True
+
+
+def _save_cached(tk) -> None:
+    try:
+        path = _cache_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(marshal.dumps((tk.FREQ, tk.total)))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only costs time
 
 
 def add_words(words: Iterable[str]) -> None:
