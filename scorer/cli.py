@@ -63,19 +63,6 @@ def _rubric(path: Path | None):
         fail(exc)
 
 
-def report_files(paths: list[Path]) -> list[Path]:
-    """Files named, and report files found (recursively) in folders named."""
-    from .read import SUFFIXES
-
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
-        else:
-            out.append(path)
-    return out
-
-
 FORMATS = ("json", "html", "pdf")
 
 
@@ -123,45 +110,71 @@ DatedOption = Annotated[bool, typer.Option("--dated", help="Print today's date (
 
 @app.command()
 def score(
-    reports: Annotated[list[Path], typer.Argument(help="Report files or folders")],
+    reports: Annotated[list[Path], typer.Argument(help="Report files or folders (searched recursively)")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder")] = Path("out"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json, html, pdf")] = "json,html,pdf",
     rubric: RubricOption = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores)", min=0)] = 0,
+    group_by: Annotated[str, typer.Option("--group-by", help="Rank within: auto (years when several), none, year, level")] = "auto",
     template_dir: TemplateDirOption = None,
     dated: DatedOption = False,
 ) -> None:
-    """Score reports: writes OUT/<name>/result.json, scorecard.html and scorecard.pdf."""
+    """Score reports and rank them: OUT/<name>/result.json and scorecards, and OUT/ranking.*, index.html, errors.json.
+
+    Exit 0 when every report was scored, 1 when some failed (each listed with its
+    reason), 2 for a usage, rubric or template error. Unchanged reports are reused.
+    """
+    from .batch import default_jobs, run_batch
     from .errors import TemplateError
+    from .exports import write_outputs
+    from .ranking import GROUP_BY
     from .render import template_dirs
-    from .result import score_file
 
     formats = _formats(fmt)
+    if group_by not in GROUP_BY:
+        fail(UserError(f"--group-by: unknown value '{group_by}'; allowed: {', '.join(GROUP_BY)}"))
     rub = _rubric(rubric)
     try:
         template_dirs(template_dir)
     except TemplateError as exc:
         fail(exc)
-    files = report_files(reports)
-    if not files:
-        fail(UserError("no report files found (.txt .docx .pdf .html .htm)"))
-    failed = 0
-    rows = []
-    for path in files:
+    from .progress import reporter
+
+    with reporter() as progress:
         try:
-            result = score_file(path, rub)
-            write_outputs(result, out / path.stem, formats, template_dir, _scored_on(dated))
-        except TemplateError as exc:
-            fail(exc)
+            outcome, ranking = run_batch(reports, out, rub, formats=formats, jobs=jobs or default_jobs(),
+                                         template_dir=template_dir, group_by=group_by,
+                                         scored_on=_scored_on(dated), progress=progress)
         except UserError as exc:
-            failed += 1
-            typer.echo(f"error: {exc}", err=True)
-            continue
-        m = result["metadata"]
-        rows.append((m["region"] or "?", str(m["year"] or "?"), f"{result['total']:.1f}", path.name))
-    for region, year, total, name in rows:
-        typer.echo(f"{region:<8}\t{year}\t{total:>6}\t{name}")
-    typer.echo(f"{len(rows)} scored, {failed} failed → {out}")
-    raise typer.Exit(1 if failed else 0)
+            fail(exc)
+    if not outcome.summaries and not outcome.failures:
+        fail(UserError("no report files found (.txt .docx .pdf .html .htm)"))
+    if outcome.interrupted:
+        typer.echo(f"interrupted: {outcome.scored} scored before the stop; run the same command again to resume",
+                   err=True)
+        raise typer.Exit(130)
+    try:
+        write_outputs(ranking, rub, outcome.summaries, out, template_dir=template_dir, pdf="pdf" in formats)
+    except UserError as exc:
+        fail(exc)
+    _print_ranking(ranking)
+    for failure in ranking["failures"]:
+        typer.echo(f"error: {failure['error'] if failure['error'].startswith(failure['file']) else failure['file'] + ': ' + failure['error']}", err=True)
+    if ranking["never_matched"]:
+        typer.echo(f"note: no report met {', '.join(ranking['never_matched'])} (a rubric mistake?)")
+    typer.echo(f"{outcome.scored + outcome.reused} scored ({outcome.reused} reused), {len(outcome.failures)} failed; "
+               f"scorecards: {outcome.rendered} rendered, {outcome.renders_reused} reused → {out}/index.html")
+    raise typer.Exit(1 if outcome.failures else 0)
+
+
+def _print_ranking(ranking: dict, limit: int = 30) -> None:
+    for group in ranking["groups"]:
+        if len(ranking["groups"]) > 1:
+            typer.echo(f"— {group['key']} —")
+        for e in group["entries"][:limit]:
+            typer.echo(f"{e['rank']:>4}  {e['region'] or '?':<10}\t{e['year'] or '?'}\t{e['total']:>6.1f}\t{e['file']}")
+        if group["n"] > limit:
+            typer.echo(f"      … {group['n'] - limit} more in ranking.csv")
 
 
 @app.command()

@@ -58,18 +58,9 @@ def _marks(c: dict[str, Any]) -> str:
 
 
 def render_html(result: dict[str, Any], *, template_dir: str | Path | None = None,
-                batch: dict[str, Any] | None = None, scored_on: str | None = None,
-                template: str = SCORECARD) -> str:
+                batch: dict[str, Any] | None = None, scored_on: str | None = None) -> str:
     """The scorecard as HTML. `batch` adds the rank and the batch medians."""
-    dirs = tuple(template_dirs(template_dir))
-    env = _environment(dirs)
-    def stylesheet(name: str) -> Markup:
-        # Trusted template content: inlined as written (autoescape would mangle quotes in CSS).
-        source, _, _ = env.loader.get_source(env, name)
-        return Markup(source)
-
-    context = {
-        "stylesheet": stylesheet,
+    return render_template(SCORECARD, {
         "r": result,
         "batch": batch,
         "scored_on": scored_on,
@@ -78,9 +69,21 @@ def render_html(result: dict[str, Any], *, template_dir: str | Path | None = Non
         "criteria_by_id": {c["id"]: c for c in result["criteria"]},
         "level_word": _level_word,
         "marks": _marks,
-    }
+    }, template_dir=template_dir)
+
+
+def render_template(name: str, context: dict[str, Any], *, template_dir: str | Path | None = None) -> str:
+    """Render one of the templates; every template error is located (file:line)."""
+    dirs = tuple(template_dirs(template_dir))
+    env = _environment(dirs)
+
+    def stylesheet(css: str) -> Markup:
+        # Trusted template content: inlined as written (autoescape would mangle quotes in CSS).
+        source, _, _ = env.loader.get_source(env, css)
+        return Markup(source)
+
     try:
-        return env.get_template(template).render(context)
+        return env.get_template(name).render({**context, "stylesheet": stylesheet})
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:

@@ -52,3 +52,26 @@ def make_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
 <footer>版权所有 网站标识码 联系我们</footer></body></html>"""
     path.write_bytes(page.encode(encoding))
     return path
+
+
+BROKEN_NAME = "broken.docx"
+TIE_NAME = "001_copy.txt"
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory):
+    """One batch over the seeds, a copy of seed 001 (a tie) and a broken .docx: scorecards and rankings."""
+    import shutil
+    import subprocess
+    import sys
+
+    inputs = tmp_path_factory.mktemp("inputs")
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, inputs / path.name)
+    (inputs / "more").mkdir()
+    shutil.copy(seed("001"), inputs / "more" / TIE_NAME)
+    (inputs / "more" / BROKEN_NAME).write_bytes(b"this is not a zip archive")
+    out = tmp_path_factory.mktemp("batch")
+    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(inputs), "--out", str(out), "--jobs", "2"],
+                         capture_output=True, text=True, cwd=ROOT)
+    return {"inputs": inputs, "out": out, "run": run}

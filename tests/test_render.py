@@ -21,12 +21,8 @@ def _squash(s: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory):
-    out = tmp_path_factory.mktemp("cards")
-    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(SEEDS), "--out", str(out)],
-                         capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stderr
-    return out
+def scored(batch):
+    return batch["out"]
 
 
 def _pdftotext(path) -> str:
@@ -100,9 +96,20 @@ def test_report_markup_is_text_and_nothing_is_fetched(tmp_path, monkeypatch):
 
 
 def test_same_inputs_give_byte_identical_pdfs(scored, tmp_path):
+    from scorer.ranking import scorecard_context
+
     stem = next(SEEDS.glob("002_*.txt")).stem
     result = json.loads((scored / stem / "result.json").read_text("utf-8"))
-    assert html_to_pdf(render_html(result)) == (scored / stem / "scorecard.pdf").read_bytes()
+    ranking = json.loads((scored / "ranking.json").read_text("utf-8"))
+    context = scorecard_context(ranking, stem) | {"scored_on": None}
+    again = html_to_pdf(render_html(result, batch=context))
+    assert again == (scored / stem / "scorecard.pdf").read_bytes()
+
+
+def test_batch_scorecard_shows_rank_and_median(scored):
+    stem = next(SEEDS.glob("004_*.txt")).stem
+    html = (scored / stem / "scorecard.html").read_text("utf-8")
+    assert "第 2 名 / 共 2 份" in html and "中位数" in html
 
 
 def test_render_command_re_renders_without_scoring(scored, tmp_path):
@@ -110,7 +117,8 @@ def test_render_command_re_renders_without_scoring(scored, tmp_path):
     run = subprocess.run([sys.executable, "-m", "scorer", "render", str(scored / stem / "result.json"),
                           "--out", str(tmp_path), "--format", "pdf"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
-    assert (tmp_path / stem / "scorecard.pdf").read_bytes() == (scored / stem / "scorecard.pdf").read_bytes()
+    result = json.loads((scored / stem / "result.json").read_text("utf-8"))
+    assert (tmp_path / stem / "scorecard.pdf").read_bytes() == html_to_pdf(render_html(result))
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ SYSTEM_PACKAGES=(
   libharfbuzz-subset0                # fast font subsetting (10-40x faster PDFs)
   fonts-wqy-microhei                 # a small CJK font that renders every character
   poppler-utils                      # pdftotext/pdffonts/pdftoppm, used by the tests
+  chromium chromium-driver           # headless browser for the tests of index.html
 )
 [ -n "${SCORER_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$SCORER_EXTRA_PACKAGES" && SYSTEM_PACKAGES+=("${extra[@]}")
 
@@ -38,7 +39,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "scorer setup: installing the package and its dependencies into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+  # The machine's pip configuration warns about optional local indexes; keep real errors only.
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2> >(grep -v "^WARNING: Location" >&2)
   # Without compiled bytecode every CLI start re-parses the dependencies (3 s).
   .venv/bin/python -m compileall -q -j 0 .venv/lib >/dev/null 2>&1 || true
   touch "$stamp"

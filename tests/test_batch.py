@@ -1,0 +1,167 @@
+"""Batch scoring and ranking: a bad file never stops the others, ties share a rank, outputs read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from scorer.batch import output_names, safe_name
+from scorer.ranking import competition_ranks
+from tests.conftest import BROKEN_NAME, ROOT, TIE_NAME, seed
+
+
+def test_exit_code_and_the_failure_listed_everywhere(batch):
+    run, out = batch["run"], batch["out"]
+    assert run.returncode == 1, run.stderr
+    assert BROKEN_NAME in run.stderr and "not a valid .docx" in run.stderr
+    errors = json.loads((out / "errors.json").read_text("utf-8"))
+    assert [Path(e["file"]).name for e in errors] == [BROKEN_NAME]
+    ranking = json.loads((out / "ranking.json").read_text("utf-8"))
+    assert ranking["n_failed"] == 1 and ranking["failures"][0]["error"].endswith(
+        "not a valid .docx (not a zip archive); an old .doc must be saved as .docx first")
+    csv_text = (out / "ranking.csv").read_text("utf-8-sig")
+    assert BROKEN_NAME in csv_text and "failed" in csv_text
+    assert BROKEN_NAME in (out / "index.html").read_text("utf-8")
+    pdf_text = subprocess.run(["pdftotext", str(out / "ranking.pdf"), "-"], capture_output=True, text=True).stdout
+    assert BROKEN_NAME in pdf_text
+    from openpyxl import load_workbook
+
+    assert load_workbook(out / "ranking.xlsx")["失败"]["A2"].value.endswith(BROKEN_NAME)
+
+
+def test_ranks_within_years_with_a_tie(batch):
+    ranking = json.loads((batch["out"] / "ranking.json").read_text("utf-8"))
+    assert ranking["group_by"] == "year"
+    groups = {g["key"]: g for g in ranking["groups"]}
+    assert list(groups) == ["2020年度", "2022年度", "2023年度", "2024年度"]
+    tie = groups["2023年度"]["entries"]
+    assert [(e["rank"], e["file"]) for e in tie] == [(1, "001_402d724fb869edf1.txt"), (1, TIE_NAME)]
+    assert [e["region"] for e in groups["2022年度"]["entries"]] == ["昌平区", "海港区"]
+    assert [e["rank"] for e in groups["2022年度"]["entries"]] == [1, 2]
+    assert "同分同名次" in ranking["tie_rule"]
+    entry = groups["2022年度"]["entries"][1]
+    assert entry["missing_parts"] == ["structure.duties"] and entry["flags"] == ["injected_text"]
+    assert set(entry["area_ranks"]) == {a["id"] for a in ranking["areas"]}
+
+
+def test_competition_ranking():
+    assert competition_ranks([90, 80, 80, 70]) == [1, 2, 2, 4]
+    assert competition_ranks([50.004, 50.001, 10]) == [1, 1, 3]
+
+
+def test_csv_has_a_bom_and_reads_back(batch):
+    data = (batch["out"] / "ranking.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:6] == ["分组", "名次", "地区", "上级", "年度", "总分"]
+    regions = {r[2] for r in rows[1:] if len(r) > 2}
+    assert {"昌平区", "东城区", "北碚区", "昌江区", "海港区"} <= regions
+
+
+def test_xlsx_reads_back(batch):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(batch["out"] / "ranking.xlsx")
+    assert wb.sheetnames[:4] == ["2020年度", "2022年度", "2023年度", "2024年度"]
+    assert {"依据", "失败", "说明"} <= set(wb.sheetnames)
+    ws = wb["2022年度"]
+    assert ws.freeze_panes == "C2"
+    header = [c.value for c in ws[1]]
+    assert "总分" in header and "行政执法公示制度" in header
+    assert ws.cell(row=2, column=header.index("地区") + 1).value == "昌平区"
+    assert ws.conditional_formatting  # the colour scale on totals
+    evidence = wb["依据"]
+    assert any(row[4] and "資訊" in row[4] for row in evidence.iter_rows(values_only=True))
+
+
+def test_never_matched_criteria_are_listed(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(seed("003")), "--out", str(tmp_path),
+                          "--format", "json"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    ranking = json.loads((tmp_path / "ranking.json").read_text("utf-8"))
+    result = json.loads((tmp_path / seed("003").stem / "result.json").read_text("utf-8"))
+    zeros = [c["id"] for c in result["criteria"] if c["level"] == 0]
+    assert zeros and ranking["never_matched"] == zeros
+    assert "structure.duties" in zeros and "no report met" in run.stdout
+
+
+def test_incremental_rerun_reuses_every_unchanged_result(batch):
+    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(batch["inputs"]), "--out", str(batch["out"])],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1
+    assert "6 scored (6 reused), 1 failed; scorecards: 0 rendered, 6 reused" in run.stdout
+
+
+def test_same_stem_in_two_folders_gets_two_outputs(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        shutil.copy(seed("003"), tmp_path / "in" / folder / "report.txt")
+    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(tmp_path / "in"), "--out", str(tmp_path / "o"),
+                          "--format", "json", "--jobs", "1"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    folders = sorted(p.name for p in (tmp_path / "o").iterdir() if p.is_dir())
+    assert len(folders) == 2 and all(f.startswith("report-") for f in folders)
+
+
+def test_names_are_safe_for_every_filesystem():
+    assert safe_name('../../etc/pass"wd') == "etc_pass_wd"
+    assert safe_name("北京市 东城区 2023") == "北京市_东城区_2023"
+    assert safe_name("...") == "report"
+    names = output_names([Path("x/a.txt"), Path("y/a.txt"), Path("z/b.txt")])
+    assert names[Path("z/b.txt")] == "b" and len(set(names.values())) == 3
+
+
+def _png_is_not_blank(png: bytes) -> bool:
+    pos, raw = 8, b""
+    while pos < len(png):
+        length = int.from_bytes(png[pos:pos + 4], "big")
+        kind = png[pos + 4:pos + 8]
+        if kind == b"IDAT":
+            raw += png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    pixels = zlib.decompress(raw)
+    return len(set(pixels[::7])) > 8
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromedriver").exists(), reason="chromium-driver is installed by make test")
+def test_index_page_sorts_by_a_clicked_column(batch, tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,900", f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        driver.get((batch["out"] / "index.html").as_uri())
+        tables = driver.find_elements(By.CSS_SELECTOR, "table.ranking")
+        table = next(t for t in tables if "海港区" in t.text)
+
+        def regions():
+            return [r.find_elements(By.TAG_NAME, "td")[1].text.split()[0]
+                    for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+
+        assert regions() == ["昌平区", "海港区"]
+        total_header = next(th for th in table.find_elements(By.TAG_NAME, "th") if th.text.startswith("总分"))
+        total_header.click()  # highest first
+        total_header.click()  # lowest first
+        assert regions() == ["海港区", "昌平区"]
+        assert total_header.get_attribute("aria-sort") == "ascending"
+        driver.find_element(By.ID, "filter").send_keys("海港")
+        visible = [r for r in driver.find_elements(By.CSS_SELECTOR, "table.ranking tbody tr") if r.is_displayed()]
+        assert len(visible) == 1
+        assert _png_is_not_blank(driver.get_screenshot_as_png())
+    finally:
+        driver.quit()
