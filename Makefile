@@ -20,7 +20,7 @@ lint: setup
 	@$(BIN)/ruff format --check scorer tests tools
 
 bench: setup
-	@$(BIN)/python tools/bench.py
+	@$(BIN)/python tools/bench.py --batch 3000
 
 docs: setup
 	@$(BIN)/scorer rubric docs rubrics/fazhi-annual.yaml --out docs/rubric.md

@@ -110,6 +110,8 @@ def templates_sha256(template_dir: Path | None) -> str:
     return h.hexdigest()
 
 
+FINGERPRINT = ".fingerprint.json"  # beside result.json: for copied-text detection in later runs
+
 # ── worker side ────────────────────────────────────────────────────────────
 _STATE: dict[str, Any] = {}
 
@@ -120,16 +122,22 @@ def _init_worker(rubric: Rubric) -> None:
 
 
 def _score_one(path: str, folder: str) -> dict[str, Any]:
-    from .result import score_file
+    from .copying import fingerprint
+    from .document import load_document
+    from .result import build_result
+    from .scoring import score_document
 
     try:
-        result = score_file(path, _STATE["rubric"])
+        doc = load_document(path)
+        result = build_result(doc, _STATE["rubric"], score_document(doc, _STATE["rubric"]))
+        fp = fingerprint(doc.match_text)
     except UserError as exc:
         return {"error": str(exc)}
     except Exception as exc:  # a bug must not stop the batch; it is reported per file
         return {"error": f"{path}: internal error ({type(exc).__name__}: {exc}); please report it"}
+    write_atomic(Path(folder) / FINGERPRINT, json.dumps(fp))
     write_atomic(Path(folder) / "result.json", dumps(result))
-    return summarize(result)
+    return summarize(result) | {"fingerprint": fp}
 
 
 def _render_one(folder: str, formats: tuple[str, ...], template_dir: str | None,
@@ -182,7 +190,11 @@ def _reusable(folder: Path, job: Job, rubric: Rubric) -> dict[str, Any] | None:
         return None
     if (result.get("input", {}).get("sha256") == job.sha256
             and result.get("rubric", {}).get("sha256") == rubric.sha256):
-        return summarize(result)
+        try:
+            fp = json.loads((folder / FINGERPRINT).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None  # scored by an older run without a fingerprint: score again
+        return summarize(result) | {"fingerprint": fp}
     return None
 
 
@@ -241,6 +253,11 @@ def run_batch(paths: list[Path], out: Path, rubric: Rubric, *, formats: set[str]
                 total, len(outcome.failures), message),
             outcome=outcome,
         )
+    if not outcome.interrupted:
+        from .copying import find_copies
+        from .document import load_document
+
+        find_copies(outcome.summaries, lambda summary: load_document(summary["path"]))
     ranking = build_ranking(outcome.summaries, outcome.failures, rubric, group_by=group_by)
     if outcome.interrupted or not formats & {"html", "pdf"}:
         return outcome, ranking

@@ -20,7 +20,8 @@ def _row_values(entry: dict[str, Any], group: str, ranking: dict[str, Any], rubr
         group, entry["rank"], entry["region"] or "", entry["city"] or "", entry["year"] or "",
         entry["total"], entry["max"],
         *[entry["areas"].get(a.id, 0) for a in rubric.areas],
-        "、".join(FLAG_WORDS.get(f, f) for f in entry["flags"]),
+        "、".join([FLAG_WORDS.get(f, f) for f in entry["flags"]]
+                 + [f"与{c['name']}雷同{c['share']:.0%}" for c in entry.get("copied", [])]),
         "、".join(titles.get(m, m) for m in entry["missing_parts"]),
         entry["published"] or "", {True: "按时", False: "逾期", None: "未注明"}[entry["on_time"]],
         entry["file"], entry["scorecard"], "ok", "",

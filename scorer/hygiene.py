@@ -5,6 +5,10 @@
   prompts, visit counters, the page's source and date lines).
 - `injected_text`: foreign text inside the report's prose: gambling or
   advertising spam, a document-sharing site's name or a URL.
+- `hidden_characters`: invisible characters inside words, or letters of
+  another script that look like Latin ones: removed or mapped for matching.
+- `keyword_stuffing`: list-like runs of short terms, or text repeated over and
+  over: it cannot earn points.
 
 Detection keys on what such text *is* (lexicons of page-navigation and spam
 vocabulary, URL shapes), never on one report's string. Boilerplate and injected
@@ -81,7 +85,63 @@ def detect_flags(norm: Normalized) -> tuple[Flag, ...]:
     if injected:
         flags.append(Flag("injected_text", "正文中混入外来文字(赌博/广告/文档网站/网址),不计分、不作证据",
                           injected, excluded=True))
+    hidden = tuple((max(i - 1, 0), min(i + 1, len(text))) for i in norm.hidden_at)
+    hidden += tuple((i, i + 1) for i in norm.lookalike_at)
+    if hidden:
+        flags.append(Flag("hidden_characters",
+                          f"词语中夹有不可见字符或形似字母({len(norm.hidden_at)}处不可见、{len(norm.lookalike_at)}处形似),"
+                          "已按原意匹配", tuple(sorted(hidden)), excluded=False))
+    stuffing = stuffing_spans(text, boiler + injected)
+    if stuffing:
+        flags.append(Flag("keyword_stuffing", "疑似关键词堆砌(罗列术语或反复重复的文字),不计分、不作证据",
+                          stuffing, excluded=True))
     return tuple(flags)
+
+
+_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
+_ITEM_SPLIT = re.compile(r"[、,/|\s]+")
+_REPEATED_UNIT = re.compile(r"([\u4e00-\u9fff][^\n]{1,9}?)\1{3,}")
+LIST_MIN_ITEMS = 12
+LIST_SHORT_ITEM = 6
+LIST_SHORT_SHARE = 0.6
+REPEAT_MIN_CHARS = 12
+REPEAT_MIN_TIMES = 3
+
+
+def stuffing_spans(text: str, skip: tuple[Span, ...] = ()) -> tuple[Span, ...]:
+    """Text that lists terms rather than reports measures, or repeats itself.
+
+    - a sentence of at least 12 items (split on 、 , / and spaces) whose short
+      items (≤ 6 characters) make up most of it: a list of terms;
+    - the same sentence (≥ 12 characters) three times or more: every copy after
+      the first;
+    - a short unit repeated four times or more in a row (执法公示执法公示…).
+    """
+    spans: list[Span] = []
+    seen: dict[str, int] = {}
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group().strip()
+        if any(a <= m.start() < b for a, b in skip) or not sentence:
+            continue
+        items = [it for it in _ITEM_SPLIT.split(sentence.rstrip("。!?;")) if it]
+        short = sum(len(it) for it in items if len(it) <= LIST_SHORT_ITEM)
+        if len(items) >= LIST_MIN_ITEMS and short >= LIST_SHORT_SHARE * len(sentence):
+            spans.append((m.start(), m.end()))
+            continue
+        if len(sentence) >= REPEAT_MIN_CHARS:
+            seen[sentence] = seen.get(sentence, 0) + 1
+    counts = {k: v for k, v in seen.items() if v >= REPEAT_MIN_TIMES}
+    if counts:
+        first: set[str] = set()
+        for m in _SENTENCE.finditer(text):
+            sentence = m.group().strip()
+            if sentence in counts:
+                if sentence in first:
+                    spans.append((m.start(), m.end()))
+                first.add(sentence)
+    for m in _REPEATED_UNIT.finditer(text):
+        spans.append((m.start(), m.end()))
+    return tuple(sorted(set(spans)))
 
 
 def boilerplate_spans(text: str) -> tuple[Span, ...]:

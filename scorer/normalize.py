@@ -39,6 +39,8 @@ class Normalized:
     ends: tuple[int, ...]
     traditional_share: float  # share of Han characters changed by script conversion
     invisible_removed: int  # how many invisible characters were dropped
+    hidden_at: tuple[int, ...] = ()  # normalised offsets where an invisible character sat inside a word
+    lookalike_at: tuple[int, ...] = ()  # normalised offsets of letters replaced by their Latin look-alike
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text to the span of original text it came from."""
@@ -56,21 +58,37 @@ class Normalized:
         return self.traditional_share >= TRADITIONAL_SHARE
 
 
+# Cyrillic and Greek letters that look like Latin ones: inside a Latin word they hide a term
+# ("АPP", "OCR") from matching. Mapped for matching, and flagged.
+LOOKALIKES = dict(zip(
+    "АВЕКМНОРСТХаеорсухіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧονρ",
+    "ABEKMHOPCTXaeopcyxijsdqwABEZHIKMNOPTYXovp", strict=True))
+
+
 def normalize(original: str) -> Normalized:
     """Normalise a report's text for matching, keeping the map back to the original."""
-    text1, s1, e1, removed = _fold(original)
+    text1, s1, e1, removed, hidden1, lookalike1 = _fold(original)
     text2, s2, e2, share = _simplify(text1)
     starts = tuple(s1[i] for i in s2)
     ends = tuple(e1[j - 1] for j in e2)
-    return Normalized(text2, starts, ends, share, removed)
+    # Conversion keeps positions on the same line; map fold offsets through it.
+    back = {}
+    for k, i in enumerate(s2):
+        back.setdefault(i, k)
+    hidden = tuple(sorted({back.get(i, len(text2)) for i in hidden1}))
+    lookalike = tuple(sorted({back[i] for i in lookalike1 if i in back}))
+    return Normalized(text2, starts, ends, share, removed, hidden, lookalike)
 
 
-def _fold(original: str) -> tuple[str, list[int], list[int], int]:
-    """NFKC by character cluster (a base and its combining marks), minus invisibles."""
+def _fold(original: str) -> tuple[str, list[int], list[int], int, list[int], list[int]]:
+    """NFKC by character cluster (a base and its combining marks), minus invisibles,
+    look-alike letters inside Latin words mapped to Latin."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     removed = 0
+    hidden: list[int] = []
+    lookalike: list[int] = []
     n = len(original)
     i = 0
     while i < n:
@@ -86,8 +104,13 @@ def _fold(original: str) -> tuple[str, list[int], list[int], int]:
             folded = "\n"
         elif cluster in INVISIBLE or (len(cluster) == 1 and unicodedata.category(cluster) == "Cf"):
             removed += 1
+            if out and _wordy(out[-1]) and j < n and _wordy(original[j]):
+                hidden.append(len(out))  # inside a word: meant to hide it
             i = j
             continue
+        elif cluster in LOOKALIKES and (_latin(original, i - 1) or _latin(original, j)):
+            lookalike.append(len(out))
+            folded = LOOKALIKES[cluster]
         elif cluster.isascii() or unicodedata.is_normalized("NFKC", cluster):
             folded = cluster
         else:
@@ -99,7 +122,15 @@ def _fold(original: str) -> tuple[str, list[int], list[int], int]:
             starts.append(i)
             ends.append(j)
         i = j
-    return "".join(out), starts, ends, removed
+    return "".join(out), starts, ends, removed, hidden, lookalike
+
+
+def _wordy(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _latin(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isascii() and text[i].isalpha()
 
 
 def _simplify(text: str) -> tuple[str, list[int], list[int], float]:

@@ -70,6 +70,7 @@ def build_ranking(summaries: list[dict[str, Any]], failures: list[dict[str, str]
                 "total": s["total"], "max": s["max"],
                 "areas": s["areas"], "area_ranks": area_ranks[s["name"]],
                 "levels": s["levels"], "flags": s["flags"], "missing_parts": s["missing_parts"],
+                "copied": s.get("copied", []),
                 "scorecard": f"{s['name']}/scorecard.pdf", "scorecard_html": f"{s['name']}/scorecard.html",
             })
         out_groups.append({
@@ -109,5 +110,6 @@ def scorecard_context(ranking: dict[str, Any], name: str) -> dict[str, Any]:
         for entry in group["entries"]:
             if entry["name"] == name:
                 return {"rank": entry["rank"], "n": group["n"], "group": group["key"],
-                        "median_total": group["median_total"], "area_medians": group["area_medians"]}
+                        "median_total": group["median_total"], "area_medians": group["area_medians"],
+                        "copied": entry["copied"]}
     raise KeyError(name)

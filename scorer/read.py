@@ -88,16 +88,22 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
     candidates = []
     for enc in ("gb18030", "big5"):
         try:
-            candidates.append((data.decode(enc), enc))
+            candidates.append((data.decode(enc), enc, ""))
         except UnicodeDecodeError:
             continue
-    if len(candidates) > 1:
-        # Both decode: keep the one that reads as common Chinese text.
-        candidates.sort(key=lambda c: -_common_han_share(c[0]))
+    mostly_utf8 = data.decode("utf-8", errors="replace")
+    bad = mostly_utf8.count("\ufffd")
+    if bad <= max(3, len(data) // 50):
+        # Mixed encodings: mostly UTF-8 with a few lines in another codec.
+        candidates.append((mostly_utf8, "utf-8", f"mixed encodings: {bad} characters that are not UTF-8 "
+                                                 "were replaced with �"))
     if candidates:
-        text, enc = candidates[0]
+        # Keep the reading that looks most like common Chinese text.
+        text, enc, warning = max(candidates, key=lambda c: _common_han_share(c[0]) - c[0].count("\ufffd") / max(len(c[0]), 1))
         if _common_han_share(text) < 0.3 and _control_share(text) > 0.01:
             raise ReportError("looks like a binary file, not text", path=name)
+        if warning:
+            warnings.append(warning)
         return text, enc, warnings
     from charset_normalizer import from_bytes
 

@@ -75,3 +75,25 @@ def batch(tmp_path_factory):
     run = subprocess.run([sys.executable, "-m", "scorer", "score", str(inputs), "--out", str(out), "--jobs", "2"],
                          capture_output=True, text=True, cwd=ROOT)
     return {"inputs": inputs, "out": out, "run": run}
+
+
+class CliResult:
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def cli(*args) -> CliResult:
+    """Run `scorer ARGS` in this process (fast: warm caches), from the project folder."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from scorer.cli import app
+
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+    finally:
+        os.chdir(here)
+    return CliResult(result.exit_code, result.stdout, result.stderr)

@@ -7,7 +7,6 @@ import io
 import json
 import shutil
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 
 from scorer.batch import output_names, safe_name
 from scorer.ranking import competition_ranks
-from tests.conftest import BROKEN_NAME, ROOT, TIE_NAME, seed
+from tests.conftest import BROKEN_NAME, TIE_NAME, cli, seed
 
 
 def test_exit_code_and_the_failure_listed_everywhere(batch):
@@ -83,8 +82,7 @@ def test_xlsx_reads_back(batch):
 
 
 def test_never_matched_criteria_are_listed(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(seed("003")), "--out", str(tmp_path),
-                          "--format", "json"], capture_output=True, text=True, cwd=ROOT)
+    run = cli("score", seed("003"), "--out", tmp_path, "--format", "json")
     assert run.returncode == 0, run.stderr
     ranking = json.loads((tmp_path / "ranking.json").read_text("utf-8"))
     result = json.loads((tmp_path / seed("003").stem / "result.json").read_text("utf-8"))
@@ -94,8 +92,7 @@ def test_never_matched_criteria_are_listed(tmp_path):
 
 
 def test_incremental_rerun_reuses_every_unchanged_result(batch):
-    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(batch["inputs"]), "--out", str(batch["out"])],
-                         capture_output=True, text=True, cwd=ROOT)
+    run = cli("score", batch["inputs"], "--out", batch["out"])
     assert run.returncode == 1
     assert "6 scored (6 reused), 1 failed; scorecards: 0 rendered, 6 reused" in run.stdout
 
@@ -104,8 +101,7 @@ def test_same_stem_in_two_folders_gets_two_outputs(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / "in" / folder).mkdir(parents=True)
         shutil.copy(seed("003"), tmp_path / "in" / folder / "report.txt")
-    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(tmp_path / "in"), "--out", str(tmp_path / "o"),
-                          "--format", "json", "--jobs", "1"], capture_output=True, text=True, cwd=ROOT)
+    run = cli("score", tmp_path / "in", "--out", tmp_path / "o", "--format", "json", "--jobs", "1")
     assert run.returncode == 0, run.stderr
     folders = sorted(p.name for p in (tmp_path / "o").iterdir() if p.is_dir())
     assert len(folders) == 2 and all(f.startswith("report-") for f in folders)

@@ -10,7 +10,7 @@ import pytest
 
 from scorer.document import document_from_text, load_document
 from scorer.structure import PartRole, RoleSource
-from tests.conftest import ROOT, seed
+from tests.conftest import ROOT, cli, seed
 
 EXPECTED = {
     "000": ("昌平区", 2022, None, ["traditional_script"]),
@@ -121,7 +121,7 @@ def run_cli(*args):
 
 
 def test_inspect_json_has_the_documented_fields():
-    out = run_cli("inspect", "--json", str(seed("002")), str(seed("004")))
+    out = cli("inspect", "--json", str(seed("002")), str(seed("004")))
     assert out.returncode == 0, out.stderr
     objects = [json.loads(line) for line in out.stdout.splitlines()]
     for key in ("file", "region", "year", "published", "on_time", "issuer", "title", "encoding", "flags", "parts"):
@@ -132,7 +132,7 @@ def test_inspect_json_has_the_documented_fields():
 
 
 def test_inspect_tree_shows_roles():
-    out = run_cli("inspect", str(seed("001")))
+    out = cli("inspect", str(seed("001")))
     assert out.returncode == 0
     assert "东城区" in out.stdout and "[problems" in out.stdout and "[duties" in out.stdout
 

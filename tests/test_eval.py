@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from scorer.evaluate import qwk
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT, SHARED, cli
 
 GOLD = SHARED / "gold" / "seeds.yaml"
 
@@ -38,6 +38,5 @@ def test_default_rubric_agrees_with_the_gold_judgments():
 def test_eval_of_a_missing_report_is_one_line(tmp_path):
     gold = tmp_path / "gold.yaml"
     gold.write_text("reports:\n  nope.txt: {judgments: {duties.study: 1}}\n", "utf-8")
-    out = subprocess.run([sys.executable, "-m", "scorer", "eval", str(gold), "--reports", "seeds"],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = cli("eval", gold, "--reports", "seeds")
     assert out.returncode == 2 and "nope.txt" in out.stderr and "Traceback" not in out.stderr

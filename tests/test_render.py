@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 
 import pytest
 
@@ -13,7 +12,7 @@ from scorer.errors import TemplateError
 from scorer.render import html_to_pdf, render_html
 from scorer.result import score_file
 from scorer.rubric import load_rubric
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import SEEDS, cli
 
 
 def _squash(s: str) -> str:
@@ -114,8 +113,7 @@ def test_batch_scorecard_shows_rank_and_median(scored):
 
 def test_render_command_re_renders_without_scoring(scored, tmp_path):
     stem = next(SEEDS.glob("003_*.txt")).stem
-    run = subprocess.run([sys.executable, "-m", "scorer", "render", str(scored / stem / "result.json"),
-                          "--out", str(tmp_path), "--format", "pdf"], capture_output=True, text=True, cwd=ROOT)
+    run = cli("render", scored / stem / "result.json", "--out", tmp_path, "--format", "pdf")
     assert run.returncode == 0, run.stderr
     result = json.loads((scored / stem / "result.json").read_text("utf-8"))
     assert (tmp_path / stem / "scorecard.pdf").read_bytes() == html_to_pdf(render_html(result))
@@ -155,8 +153,6 @@ def test_template_asking_for_the_network_is_refused(tmp_path, result_004):
 
 def test_cli_template_error_is_one_line(tmp_path):
     (tmp_path / "scorecard.html.j2").write_text("{% for %}", "utf-8")
-    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(next(SEEDS.glob("003_*.txt"))),
-                          "--out", str(tmp_path / "o"), "--template-dir", str(tmp_path)],
-                         capture_output=True, text=True, cwd=ROOT)
+    run = cli("score", next(SEEDS.glob("003_*.txt")), "--out", tmp_path / "o", "--template-dir", tmp_path)
     assert run.returncode == 2
     assert "template syntax error" in run.stderr and "Traceback" not in run.stderr

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ import yaml
 
 from scorer.errors import RubricError
 from scorer.rubric import load_rubric
-from tests.conftest import ROOT
+from tests.conftest import ROOT, cli
 
 BASE = {
     "id": "t", "title": "test", "version": "1", "total": 100,
@@ -133,7 +131,7 @@ def test_remove_unknown_criterion(tmp_path):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "scorer", *args], capture_output=True, text=True, cwd=ROOT)
+    return cli(*args)
 
 
 def test_cli_check_and_test_pass_on_the_default_rubric():

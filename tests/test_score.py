@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from scorer.rubric import load_rubric
 from scorer.rubric_tools import rubric_markdown
-from tests.conftest import ROOT, seed
+from tests.conftest import ROOT, cli, seed
 
 
 def _score(tmp_path, *reports):
-    return subprocess.run([sys.executable, "-m", "scorer", "score", *map(str, reports), "--out", str(tmp_path),
-                           "--format", "json"], capture_output=True, text=True, cwd=ROOT)
+    return cli("score", *reports, "--out", tmp_path, "--format", "json")
 
 
 def test_result_json_has_the_documented_schema(tmp_path):
