@@ -70,8 +70,10 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, str]]]:
             files.append(path)
         else:
             problems.append({"file": str(path), "error": "no such file or folder"})
-    unique = list(dict.fromkeys(files))
-    return unique, problems
+    unique: dict[Path, Path] = {}
+    for f in files:  # the same file named twice (a/../b.txt and b.txt) is scored once
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values()), problems
 
 
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff.\-]+")

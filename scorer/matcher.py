@@ -27,7 +27,7 @@ from .document import Document
 from .rubric import Criterion, Rubric
 from .rules import Candidate, MetadataRule, PartRule
 from .structure import ROLE_LABELS, Part, PartRole, RoleSource
-from .tokens import add_words, crosses_words, token_bounds
+from .tokens import add_words, token_bounds
 
 FIGURE_REACH = 60  # characters between a hit and a figure that backs it
 CONCRETE_REACH = 15  # characters between a hit and an action or a named thing
@@ -88,6 +88,7 @@ class _Context:
         self.starts = [s.start for s in doc.sentences]
         self.by_word: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
         self.by_sentence: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        self._bounds: dict[int, frozenset[int]] = {}
         text = doc.match_text
         for end_index, word in automaton.iter(text):
             start, end = end_index - len(word) + 1, end_index + 1
@@ -98,8 +99,17 @@ class _Context:
             self.by_sentence[(word, k)].append((start, end))
 
     def whole_word(self, start: int, end: int, k: int) -> bool:
-        s = self.doc.sentences[k]
-        return not crosses_words(self.doc.match_text[s.start:s.end], start - s.start, end - s.start)
+        """False when the match cuts into words at both ends (上述法规 holds no 述法).
+
+        A match that begins or ends on a word boundary is kept: jieba may glue a
+        term to its neighbour (行政执法|公示 for 执法公示) without changing its meaning.
+        """
+        bounds = self._bounds.get(k)
+        if bounds is None:
+            s = self.doc.sentences[k]
+            bounds = self._bounds[k] = token_bounds(self.doc.match_text[s.start:s.end])
+        base = self.doc.sentences[k].start
+        return (start - base) in bounds or (end - base) in bounds
 
     def occurrences(self, word: str) -> list[tuple[int, int, int]]:
         return [o for o in self.by_word.get(word, []) if self.whole_word(*o)]
@@ -107,14 +117,19 @@ class _Context:
     def in_sentence(self, word: str, k: int) -> bool:
         return any(self.whole_word(a, b, k) for a, b in self.by_sentence.get((word, k), []))
 
-    def nearest(self, word: str, k: int, start: int, end: int):
+    def nearest(self, word: str, k: int, start: int, end: int, limit: int = 10**9):
+        """The occurrence of `word` in sentence k nearest to [start, end), within `limit` characters."""
+        spans = self.by_sentence.get((word, k), [])  # in text order
+        i = bisect.bisect_left(spans, (start, 0))
         best = None
-        for a, b in self.by_sentence.get((word, k), []):
-            if not self.whole_word(a, b, k):
-                continue
-            gap = max(a - end, start - b, 0)
-            if best is None or gap < best[0]:
-                best = (gap, a, b)
+        for rng in (range(i - 1, -1, -1), range(i, len(spans))):
+            for j in rng:
+                a, b = spans[j]
+                gap = max(a - end, start - b, 0)
+                if gap > limit or (best is not None and gap > best[0]):
+                    break
+                if self.whole_word(a, b, k) and (best is None or gap < best[0]):
+                    best = (gap, a, b)
         return best
 
     def regex(self, pattern: str):
@@ -273,9 +288,19 @@ def figures(text: str, lo: int, hi: int, lang: _Language) -> list[tuple[int, int
     return out
 
 
+@lru_cache(maxsize=512)
+def _sentence_figures(text: str, lo: int, hi: int, lang: _Language) -> tuple[tuple[int, int], ...]:
+    # Once per sentence: a long sentence may hold thousands of hits.
+    return tuple(figures(text, lo, hi, lang))
+
+
 def _level(text: str, lo: int, hi: int, start: int, end: int, lang: _Language) -> tuple[int, str]:
-    for a, b in figures(text, lo, hi, lang):
-        if a - end <= FIGURE_REACH and start - b <= FIGURE_REACH:
+    found = _sentence_figures(text, lo, hi, lang)
+    k = bisect.bisect_left(found, (start - FIGURE_REACH - 1, 0))
+    for a, b in found[k:]:
+        if a - end > FIGURE_REACH:
+            break
+        if start - b <= FIGURE_REACH:
             return 3, f"有量化数据:{text[a:b]}"
     wa, wb = max(lo, start - CONCRETE_REACH), min(hi, end + CONCRETE_REACH)
     sentence = text[lo:hi]

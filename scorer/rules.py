@@ -131,7 +131,7 @@ class NearRule(Rule):
         for term in first:
             for start, end, sentence in ctx.occurrences(term):
                 for other in second:
-                    near = ctx.nearest(other, sentence, start, end)
+                    near = ctx.nearest(other, sentence, start, end, self.within)
                     if near is not None and near[0] <= self.within:
                         out.append(Candidate(sentence, min(start, near[1]), max(end, near[2]),
                                              (term, other), self))

@@ -94,13 +94,3 @@ def _token_bounds(text: str) -> frozenset[int]:
 def token_bounds(text: str) -> frozenset[int]:
     """Offsets in `text` where a word starts or ends."""
     return _token_bounds(text)
-
-
-def crosses_words(text: str, start: int, end: int) -> bool:
-    """True when text[start:end] cuts into words at both ends (上述法规 holds no 述法).
-
-    A match that begins or ends on a word boundary is kept: jieba may glue a
-    term to its neighbour (行政执法|公示 for 执法公示) without changing its meaning.
-    """
-    bounds = token_bounds(text)
-    return start not in bounds and end not in bounds
