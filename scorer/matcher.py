@@ -387,10 +387,17 @@ def _quote_span(doc: Document, k: int, start: int, end: int) -> tuple[int, int]:
             m = _CLAUSE_END.search(text, b2 + 1, b)
             b2 = m.start() if m else b
         a, b = a2, min(b2, a2 + QUOTE_MAX)
-    masked = "\u2063"
-    if masked in text[a:b]:
-        lo = text.rfind(masked, a, start)
-        hi = text.find(masked, end, b)
+    return _unflagged(text, a, b, start, end)
+
+
+MASK = "\u2063"  # what hygiene.mask puts in place of flagged text
+
+
+def _unflagged(text: str, a: int, b: int, start: int, end: int) -> tuple[int, int]:
+    """Shrink [a, b) to the unflagged stretch around [start, end): flagged text is never quoted."""
+    if MASK in text[a:b]:
+        lo = text.rfind(MASK, a, start)
+        hi = text.find(MASK, end, b)
         a = lo + 1 if lo >= 0 else a
         b = hi if hi >= 0 else b
     return a, b
@@ -437,6 +444,10 @@ def _structure(doc: Document, criterion: Criterion) -> CriterionMatch:
         how = {RoleSource.OPENING: "无标题段落(由开头语判断)",
                RoleSource.INFERRED: "未以标题点明(主题式标题)"}.get(part.role_source, "并入其他部分")
     head_end = part.start + len(part.marker) + len(part.heading) if part.heading else min(part.end, part.start + 40)
-    oa, ob = doc.original_span(part.start, head_end)
+    a, b = part.start, head_end
+    if MASK in doc.match_text[a:b]:  # quote the longest unflagged stretch of the heading
+        pieces = [(m.start() + a, m.end() + a) for m in re.finditer(f"[^{MASK}]+", doc.match_text[a:b])]
+        a, b = max(pieces, key=lambda p: p[1] - p[0], default=(a, a))
+    oa, ob = doc.original_span(a, b)
     ev = Evidence(doc.original[oa:ob].strip(), oa, ob, part.path, part.role.value, (role.value,), level, how)
     return CriterionMatch(criterion.id, level, (ev,), (), (role.value,), how)

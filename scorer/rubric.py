@@ -145,11 +145,14 @@ def default_rubric_path() -> Path:
 def load_rubric(path: str | Path | None = None) -> Rubric:
     """Load, merge (`extends`) and validate a rubric. Raises RubricError listing every problem."""
     path = Path(path) if path else default_rubric_path()
-    return _load_cached(str(path.resolve()) if path.exists() else str(path), str(path))
+    if not path.exists():
+        return _load_cached(str(path), str(path), None)
+    stat = path.stat()  # an edited rubric is read again
+    return _load_cached(str(path.resolve()), str(path), (stat.st_size, stat.st_mtime_ns))
 
 
 @lru_cache(maxsize=16)
-def _load_cached(resolved: str, shown: str) -> Rubric:
+def _load_cached(resolved: str, shown: str, _version: tuple[int, int] | None) -> Rubric:
     merged, located, digest = _merge_chain(Path(resolved), shown, [])
     return _build(merged, located, shown, digest)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .normalize import normalize
@@ -26,6 +27,7 @@ MODIFIERS = ("unless", "min_level", "max_level", "in_titles")
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
 
 
+@lru_cache(maxsize=8192)
 def norm_term(term: str) -> str:
     """A term as it is matched: NFKC, Simplified with mainland phrasing."""
     return normalize(term).text.strip()
