@@ -54,3 +54,12 @@ def test_a_folder_is_scored_and_a_bad_file_does_not_stop_it(tmp_path):
 def test_docs_rubric_md_is_generated_from_the_default_rubric():
     expected = rubric_markdown(load_rubric(ROOT / "rubrics" / "fazhi-annual.yaml"))
     assert (ROOT / "docs" / "rubric.md").read_text("utf-8") == expected, "run `make docs`"
+
+
+def test_version_is_the_packaged_one():
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"scorer {version}"
