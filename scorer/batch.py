@@ -45,7 +45,7 @@ class BatchOutcome:
     scored: int = 0
     rendered: int = 0
     renders_reused: int = 0
-    interrupted: bool = False
+    interrupted: int = 0  # the signal that stopped the batch (SIGINT, SIGTERM), 0 when none
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, str]]]:
@@ -321,10 +321,10 @@ def _rendered(outcome: BatchOutcome, job: Job, value: dict[str, Any], failures: 
 
 def _run_pool(jobs: int, rubric: Rubric, items: list[Job], *, submit, done, progress, outcome: BatchOutcome) -> None:
     """Run jobs in worker processes; on SIGINT/SIGTERM stop submitting, finish what runs, and return."""
-    stop = {"requested": False}
+    stop = {"requested": 0}
 
     def request_stop(signum, frame):
-        stop["requested"] = True
+        stop["requested"] = signum
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -349,7 +349,7 @@ def _run_pool(jobs: int, rubric: Rubric, items: list[Job], *, submit, done, prog
                     continue
                 if stop["requested"]:
                     queue.clear()
-                    outcome.interrupted = True
+                    outcome.interrupted = stop["requested"]
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

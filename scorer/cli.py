@@ -163,7 +163,7 @@ def score(
     if outcome.interrupted:
         typer.echo(f"interrupted: {outcome.scored} scored before the stop; run the same command again to resume",
                    err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(128 + outcome.interrupted)  # the shell's convention: 130 for Ctrl-C, 143 for SIGTERM
     try:
         write_outputs(ranking, rub, outcome.summaries, out, template_dir=template_dir, pdf="pdf" in formats)
     except UserError as exc:

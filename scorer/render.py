@@ -25,7 +25,7 @@ SCORECARD = "scorecard.html.j2"
 STRUCTURE_WORDS = {0: "缺失", 1: "未单列", 2: "单列成章"}
 ON_TIME_WORDS = {True: "按时", False: "逾期", None: "未注明"}
 FLAG_WORDS = {"traditional_script": "繁体字文本", "web_boilerplate": "网页残留内容",
-              "injected_text": "外来插入文字", "keyword_stuffing": "关键词堆砌", "copied_text": "与他人报告雷同"}
+              "injected_text": "外来插入文字", "hidden_characters": "隐藏或形近字符", "keyword_stuffing": "关键词堆砌", "copied_text": "与他人报告雷同"}
 
 
 def template_dirs(template_dir: str | Path | None) -> list[Path]:

@@ -167,7 +167,8 @@ def test_copied_reports_are_flagged_everywhere(batch):
     assert "雷同" in (out / "ranking.csv").read_text("utf-8-sig")
 
 
-def test_interrupted_batch_leaves_no_partial_file_and_resumes(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_batch_leaves_no_partial_file_and_resumes(tmp_path, sig):
     inputs = tmp_path / "in"
     inputs.mkdir()
     for i in range(8):
@@ -178,9 +179,9 @@ def test_interrupted_batch_leaves_no_partial_file_and_resumes(tmp_path):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list(out.glob("*/result.json")):
         time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == 128 + sig, stderr
     assert "run the same command again to resume" in stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     for result in out.glob("*/result.json"):
