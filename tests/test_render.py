@@ -156,3 +156,14 @@ def test_cli_template_error_is_one_line(tmp_path):
     run = cli("score", next(SEEDS.glob("003_*.txt")), "--out", tmp_path / "o", "--template-dir", tmp_path)
     assert run.returncode == 2
     assert "template syntax error" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_every_flag_has_words_on_the_scorecard():
+    from pathlib import Path
+
+    from scorer import hygiene
+    from scorer.render import FLAG_WORDS
+
+    names = set(re.findall(r'Flag\(\s*"(\w+)"', Path(hygiene.__file__).read_text("utf-8")))
+    assert {"traditional_script", "hidden_characters", "keyword_stuffing"} <= names
+    assert names | {"copied_text"} <= set(FLAG_WORDS)
