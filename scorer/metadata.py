@@ -188,7 +188,7 @@ def _region(title, issuer, parts, text, tokenize, excluded) -> tuple[str | None,
             chain = places(source)
             if chain:
                 break
-    counts = Counter(places(_masked(text, excluded)))
+    counts = _place_counts(_masked(text, excluded), tokenize)
     if not chain:
         preamble = next((p for p in parts if p.kind == "preamble"), None)
         if preamble is not None:
@@ -204,6 +204,37 @@ def _region(title, issuer, parts, text, tokenize, excluded) -> tuple[str | None,
         cities = [(n, c) for n, c in counts.items() if _rank(n) == 1]
         higher = [max(cities, key=lambda kv: kv[1])[0]] if cities else []
     return region, (higher[-1] if higher else None)
+
+
+_PLACE_END = re.compile(r"(?<=[\u4e00-\u9fff])[省市区县旗州盟]")
+_HAN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,12}$")
+_HAN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}")
+
+
+def _place_counts(text: str, tokenize) -> Counter:
+    """How often each place name stands in the text.
+
+    Only the words around a place-name ending (省市区县旗州盟) are tokenised, with
+    a few characters of context on each side: a place name is at most 8 characters,
+    and the text after its last character decides whether that character ends it
+    (北京市 | 市场). Tokenising the whole report would cost as much again as scoring it.
+    """
+    counts: Counter = Counter()
+    for m in _PLACE_END.finditer(text):
+        end = m.end()
+        before = _HAN_BEFORE.search(text, max(0, end - 13), end)
+        after = _HAN_AFTER.match(text, end)
+        start = before.start() if before else m.start()
+        pos = start
+        for token in tokenize(text[start:after.end()]):
+            pos += len(token)
+            if pos == end:
+                if _REGION_TOKEN.match(token) and _is_place(token):
+                    counts[token] += 1
+                break
+            if pos > end:
+                break
+    return counts
 
 
 def _is_place(token: str) -> bool:

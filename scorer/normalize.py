@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -80,6 +81,12 @@ def normalize(original: str) -> Normalized:
     return Normalized(text2, starts, ends, share, removed, hidden, lookalike)
 
 
+# Runs of characters that NFKC leaves alone and that need no other care (Han, ASCII,
+# the common Chinese punctuation): copied through in one step, which makes folding
+# a typical report several times faster than looking at each character.
+_PLAIN_RUN = re.compile("[\u4e00-\u9fff\t\n\x20-\x7e、。〈〉《》「」『』【】〔〕“”‘’—·]+")
+
+
 def _fold(original: str) -> tuple[str, list[int], list[int], int, list[int], list[int]]:
     """NFKC by character cluster (a base and its combining marks), minus invisibles,
     look-alike letters inside Latin words mapped to Latin."""
@@ -90,8 +97,21 @@ def _fold(original: str) -> tuple[str, list[int], list[int], int, list[int], lis
     hidden: list[int] = []
     lookalike: list[int] = []
     n = len(original)
+    pos = 0  # characters written so far
     i = 0
     while i < n:
+        run = _PLAIN_RUN.match(original, i)
+        if run:
+            j = run.end()
+            if j < n and unicodedata.combining(original[j]):
+                j -= 1  # the run's last character is the base of a cluster
+            if j > i:
+                out.append(original[i:j])
+                starts.extend(range(i, j))
+                ends.extend(range(i + 1, j + 1))
+                pos += j - i
+                i = j
+                continue
         j = i + 1
         while j < n and unicodedata.combining(original[j]):
             j += 1
@@ -104,12 +124,12 @@ def _fold(original: str) -> tuple[str, list[int], list[int], int, list[int], lis
             folded = "\n"
         elif cluster in INVISIBLE or (len(cluster) == 1 and unicodedata.category(cluster) == "Cf"):
             removed += 1
-            if out and _wordy(out[-1]) and j < n and _wordy(original[j]):
-                hidden.append(len(out))  # inside a word: meant to hide it
+            if pos and _wordy(out[-1][-1]) and j < n and _wordy(original[j]):
+                hidden.append(pos)  # inside a word: meant to hide it
             i = j
             continue
         elif cluster in LOOKALIKES and (_latin(original, i - 1) or _latin(original, j)):
-            lookalike.append(len(out))
+            lookalike.append(pos)
             folded = LOOKALIKES[cluster]
         elif cluster.isascii() or unicodedata.is_normalized("NFKC", cluster):
             folded = cluster
@@ -117,10 +137,11 @@ def _fold(original: str) -> tuple[str, list[int], list[int], int, list[int], lis
             folded = unicodedata.normalize("NFKC", "".join(c for c in cluster if c not in INVISIBLE))
             if folded == "\u3000" or folded == " " * len(folded):
                 folded = " "
-        for ch in folded:
-            out.append(ch)
-            starts.append(i)
-            ends.append(j)
+        if folded:
+            out.append(folded)
+            starts.extend([i] * len(folded))
+            ends.extend([j] * len(folded))
+            pos += len(folded)
         i = j
     return "".join(out), starts, ends, removed, hidden, lookalike
 

@@ -62,3 +62,22 @@ def test_phrase_of_different_length_maps_to_the_whole_phrase():
     for k in range(len(doc.text)):
         a, b = doc.original_span(k, k + 1)
         assert a < b
+
+
+def test_plain_runs_hold_only_characters_that_need_no_folding():
+    import unicodedata
+
+    from scorer.normalize import _PLAIN_RUN, INVISIBLE, LOOKALIKES
+
+    plain = [chr(c) for c in range(0x110000) if _PLAIN_RUN.fullmatch(chr(c))]
+    assert len(plain) > 20000
+    for ch in plain:
+        assert unicodedata.normalize("NFKC", ch) == ch, hex(ord(ch))
+        assert not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
+        assert ch not in INVISIBLE and ch not in LOOKALIKES and ch != "\r"
+
+
+def test_a_combining_mark_after_a_plain_run_joins_its_base():
+    norm = normalize("法治e\u0301建设")
+    assert norm.text == "法治é建设"
+    assert norm.to_original(2, 3) == (2, 4)

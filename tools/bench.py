@@ -52,7 +52,7 @@ def bench_scorecard(repeat: int) -> dict:
                        check=True, capture_output=True)
         cold.append(time.perf_counter() - t)
     return {"bare_page_s": round(bare_s, 3), "scorecard_s": round(card_s, 3), "ratio": round(card_s / bare_s, 2),
-            "scorecard_pages": card_pages, "cold_score_one_report_s": round(statistics.median(cold), 2),
+            "scorecard_pages": card_pages, "per_page_ratio": round(card_s / card_pages / bare_s, 2), "cold_score_one_report_s": round(statistics.median(cold), 2),
             "report": seed.name}
 
 
@@ -87,6 +87,7 @@ def write_markdown(results: dict, args) -> None:
         f"| bare one-page WeasyPrint render, same font (WenQuanYi Micro Hei) | {s['bare_page_s']} s |",
         f"| one scorecard ({s['scorecard_pages']} pages: template + PDF), warm process | {s['scorecard_s']} s |",
         f"| ratio scorecard / bare page (goal ≤ 1.5) | {s['ratio']} |",
+        f"| ratio per scorecard page / bare page | {s['per_page_ratio']} |",
         f"| cold `scorer score` of one report (JSON, HTML and PDF; process start included) | "
         f"{s['cold_score_one_report_s']} s |",
         "",
