@@ -214,6 +214,14 @@ def _warm_up(rubric: Rubric) -> None:
     match_document(document_from_text("2023年,某区政府召开常务会会前学法5次。", "<warm-up>"), rubric)
 
 
+def _warm_up_renderer(template_dir: Path | None) -> None:
+    """Import WeasyPrint and set up its fonts once, before forking workers: each
+    worker would otherwise spend about a second on it."""
+    from .render import html_to_pdf
+
+    html_to_pdf("<html><body><p class=\"x\">法治</p></body></html>", template_dir=template_dir)
+
+
 def run_batch(paths: list[Path], out: Path, rubric: Rubric, *, formats: set[str], jobs: int,
               template_dir: Path | None = None, group_by: str = "auto", scored_on: str | None = None,
               progress: Progress | None = None) -> tuple[BatchOutcome, dict[str, Any]]:
@@ -283,6 +291,8 @@ def run_batch(paths: list[Path], out: Path, rubric: Rubric, *, formats: set[str]
     progress("render", outcome.renders_reused, len(outcome.summaries), 0, None)
     if renders:
         fmt = tuple(sorted(formats & {"html", "pdf"}))
+        if "pdf" in fmt:
+            _warm_up_renderer(template_dir)
         tdir = str(template_dir) if template_dir else None
         contexts = {job.name: (context, key) for job, context, key in renders}
         render_failures: list[str] = []
