@@ -3,12 +3,8 @@
 A hit counts only in a part whose role the criterion's scope allows (never in
 the problems or plans parts by default), only when its clause is not negated
 or deficient (未开展, 有待提高) or a plan (下一步), and never in flagged text
-(masked in `Document.match_text`). Its level:
-
-  3  a figure (5次, 十万余册, 100%) in its sentence, near it
-  2  a concrete measure: an action with an object, a named document 《…》,
-     a body, platform or instrument near it
-  1  the words alone
+(masked in `Document.match_text`). Its level (3 with a figure, 2 with a
+concrete measure, 1 for the words alone) is decided in `levels.py`.
 
 Rules may raise (`min_level`) or cap (`max_level`) a hit's level. A whole named
 as one (三项制度) gives each member level 1, unless the part around it reports
@@ -24,15 +20,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .document import Document
+from .levels import (
+    CLAUSE_END,
+    LevelWords,
+    clause_span,
+    hit_level,
+    inside_title,
+    level_words,
+    negated_by_next_clause,
+)
 from .rubric import Criterion, Rubric
 from .rules import Candidate, MetadataRule, PartRule
 from .structure import ROLE_LABELS, Part, PartRole, RoleSource
 from .tokens import add_words, token_bounds
 
-FIGURE_REACH = 60  # characters between a hit and a figure that backs it
-CONCRETE_REACH = 15  # characters between a hit and an action or a named thing
 QUOTE_MAX = 120
-_CLAUSE_END = re.compile(r"[,;:。!?]")
 
 
 @dataclass(frozen=True)
@@ -161,39 +163,10 @@ def _automaton(rubric: Rubric):
     return automaton
 
 
-class _Language:
-    """The rubric's level words, compiled once."""
-
-    def __init__(self, rubric: Rubric) -> None:
-        lang = rubric.language
-        self.negation = _alternation(lang.negations)
-        self.future = _alternation(lang.future)
-        self.concrete = _alternation(lang.actions + lang.concrete)
-        counters = "|".join(re.escape(c) for c in sorted(lang.counters, key=len, reverse=True))
-        self.figure = re.compile(
-            rf"(?<![\d.第])\d+(?:\.\d+)?\s*(?:%|‰|(?:余|多)?(?:{counters}))"
-            rf"|(?<![第一二两三四五六七八九十百千万])[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*(?:余|多)?(?:{counters})"
-            rf"|(?<![第])一[十百千万][一二三四五六七八九十百千万]*(?:余|多)?(?:{counters})"
-        )
-        self.set_phrases = _alternation(lang.set_phrases)
-        self.honours = _alternation(lang.honours)
-
-
-def _alternation(words: tuple[str, ...]) -> re.Pattern:
-    if not words:
-        return re.compile(r"(?!x)x")
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
-
-
-@lru_cache(maxsize=16)
-def _language(rubric: Rubric) -> _Language:
-    return _Language(rubric)
-
-
 def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
     """Judge every criterion of the rubric on a document."""
     ctx = _Context(doc, _automaton(rubric))
-    lang = _language(rubric)
+    lang = level_words(rubric)
     parts_by_path = {p.path: p for top in doc.parts for p in top.walk()}
     judged: dict[str, list[_Judged]] = {}
     results: dict[str, CriterionMatch] = {}
@@ -211,108 +184,31 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
     return results
 
 
-def _judge(doc: Document, criterion: Criterion, cand: Candidate, lang: _Language) -> _Judged:
+def _judge(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelWords) -> _Judged:
     s = doc.sentences[cand.sentence]
     text = doc.match_text
     if s.role.value not in criterion.scope:
         return _Judged(cand, 0, "", f"仅见于{ROLE_LABELS[s.role]}部分")
-    a, b = _clause(text, s.start, s.end, cand.start, cand.end)
+    a, b = clause_span(text, s.start, s.end, cand.start, cand.end)
     clause = text[a:b]
-    m = lang.negation.search(clause) or _negated_by_next_clause(text, b, s.end, lang)
+    m = lang.negation.search(clause) or negated_by_next_clause(text, b, s.end, lang)
     if m:
         return _Judged(cand, 0, "", f"否定或不足的表述:{m.group()}")
     m = lang.future.search(clause)
     if m:
         return _Judged(cand, 0, "", f"计划而非已做:{m.group()}")
     sentence = text[s.start:s.end]
-    if not cand.rule.in_titles and _inside_title(text, s.start, cand.start):
+    if not cand.rule.in_titles and inside_title(text, s.start, cand.start):
         return _Judged(cand, 0, "", "仅见于文件名称")
     for word in (*cand.rule.unless, *criterion.unless):
         if word in sentence:
             return _Judged(cand, 0, "", f"不相关的语境:{word}")
-    level, why = _level(text, s.start, s.end, cand.start, cand.end, lang)
+    level, why = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
     if level < cand.rule.min_level:
         level, why = cand.rule.min_level, "所列术语本身即具体举措"
     if level > cand.rule.max_level:
         level, why = cand.rule.max_level, "术语较笼统,最多计为泛泛提及"
     return _Judged(cand, level, why, None)
-
-
-def _negated_by_next_clause(text: str, pos: int, hi: int, lang: _Language):
-    """"X较为单一,仍需加强": a clause that opens with a deficiency speaks of the one before."""
-    if pos >= hi or not _CLAUSE_END.match(text, pos):
-        return None
-    m = lang.negation.search(text, pos + 1, min(hi, pos + 4))
-    return m
-
-
-def _clause(text: str, lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
-    a = start
-    while a > lo and not _CLAUSE_END.match(text, a - 1):
-        a -= 1
-    m = _CLAUSE_END.search(text, end, hi)
-    return a, (m.start() if m else hi)
-
-
-_SESSION_RUN = re.compile(r"(?:[、和及至]?[一二三四五六七八九十\d]+次)*(?:全会|全体会议|会议精神)")
-
-
-def _ordinal(text: str, start: int, end: int) -> bool:
-    """"五届三次、四次全会" names sessions: numbers after 届 or before 全会 are not counts."""
-    if start > 0 and text[start - 1] == "届":
-        return True
-    return bool(_SESSION_RUN.match(text, end))
-
-
-def _inside_title(text: str, lo: int, pos: int) -> bool:
-    """True when `pos` lies inside 《…》 (a document's title)."""
-    opened = text.rfind("《", lo, pos)
-    return opened >= 0 and text.rfind("》", opened, pos) < 0
-
-
-def figures(text: str, lo: int, hi: int, lang: _Language) -> list[tuple[int, int]]:
-    """Figures in text[lo:hi]: numbers with a measure word or a percent sign, in Arabic
-    or Chinese numerals; years, dates, ordinals and set phrases (三项制度) are not figures."""
-    segment = text[lo:hi]
-    names = [(m.start(), m.end()) for m in lang.set_phrases.finditer(segment)]
-    out = []
-    for m in lang.figure.finditer(segment):
-        if any(a <= m.start() < b for a, b in names):
-            continue
-        if _ordinal(segment, m.start(), m.end()):
-            continue
-        ca, cb = _clause(segment, 0, len(segment), m.start(), m.end())
-        if lang.honours.search(segment, ca, cb):
-            continue  # "入选…104个单位" counts an honour list, not this year's work
-        out.append((lo + m.start(), lo + m.end()))
-    return out
-
-
-@lru_cache(maxsize=512)
-def _sentence_figures(text: str, lo: int, hi: int, lang: _Language) -> tuple[tuple[int, int], ...]:
-    # Once per sentence: a long sentence may hold thousands of hits.
-    return tuple(figures(text, lo, hi, lang))
-
-
-def _level(text: str, lo: int, hi: int, start: int, end: int, lang: _Language) -> tuple[int, str]:
-    found = _sentence_figures(text, lo, hi, lang)
-    k = bisect.bisect_left(found, (start - FIGURE_REACH - 1, 0))
-    for a, b in found[k:]:
-        if a - end > FIGURE_REACH:
-            break
-        if start - b <= FIGURE_REACH:
-            return 3, f"有量化数据:{text[a:b]}"
-    wa, wb = max(lo, start - CONCRETE_REACH), min(hi, end + CONCRETE_REACH)
-    sentence = text[lo:hi]
-    for m in lang.concrete.finditer(text, wa, wb):
-        # Whole words only: 推进行政 holds no 进行, 公众参与 no 参与.
-        bounds = token_bounds(sentence)
-        inside_hit = start <= m.start() and m.end() <= end  # 决策事项目录 names a 目录
-        if inside_hit or (m.start() - lo in bounds and m.end() - lo in bounds):
-            return 2, f"具体举措:{m.group()}"
-    if "《" in text[wa:wb]:
-        return 2, "具体举措:有名称的文件"
-    return 1, "仅有一般性表述"
 
 
 def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
@@ -341,7 +237,7 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
                 judged[member_id].append(_Judged(cand, 1, f"仅笼统提及{whole.name}", None))
 
 
-def _result(doc: Document, criterion: Criterion, judged: list[_Judged], lang: _Language) -> CriterionMatch:
+def _result(doc: Document, criterion: Criterion, judged: list[_Judged], lang: LevelWords) -> CriterionMatch:
     searched = tuple(dict.fromkeys(w for r in criterion.rules for w in r.words()))
     counted = sorted((j for j in judged if j.reason is None),
                      key=lambda j: (-j.level, j.cand.start))
@@ -381,10 +277,10 @@ def _quote_span(doc: Document, k: int, start: int, end: int) -> tuple[int, int]:
     while b > a and text[b - 1] in "。;!?,":
         b -= 1
     if b - a > QUOTE_MAX:
-        ca, cb = _clause(text, a, b, start, end)
+        ca, cb = clause_span(text, a, b, start, end)
         a2, b2 = ca, cb
         while b2 < b and b2 - a2 < QUOTE_MAX * 0.6:
-            m = _CLAUSE_END.search(text, b2 + 1, b)
+            m = CLAUSE_END.search(text, b2 + 1, b)
             b2 = m.start() if m else b
         a, b = a2, min(b2, a2 + QUOTE_MAX)
     return _unflagged(text, a, b, start, end)
