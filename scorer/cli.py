@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .errors import UserError
+from .errors import UserError, did_you_mean
 
 app = typer.Typer(
     help="Score 法治政府建设年度报告 against an evaluator's rubric, with evidence for every point.",
@@ -229,11 +229,8 @@ def explain(
 
     rub = _rubric(rubric)
     if criterion and criterion not in {c.id for c in rub.criteria}:
-        import difflib
-
-        close = difflib.get_close_matches(criterion, [c.id for c in rub.criteria], n=1)
         fail(UserError(f"--criterion: no criterion '{criterion}' in {rub.id}"
-                       + (f"; did you mean '{close[0]}'?" if close else "")))
+                       + did_you_mean(criterion, [c.id for c in rub.criteria])))
     try:
         doc = load_document(report)
     except UserError as exc:

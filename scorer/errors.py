@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class UserError(Exception):
     """A problem with the user's input (a report, a rubric, a template, an option).
@@ -30,3 +33,9 @@ class RubricError(UserError):
 
 class TemplateError(UserError):
     """A scorecard template that cannot be rendered."""
+
+
+def did_you_mean(value: object, allowed: Iterable[object]) -> str:
+    """"; did you mean 'x'?" for the allowed value closest to a bad one, or ""."""
+    close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""

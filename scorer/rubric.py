@@ -4,16 +4,13 @@ A rubric has metadata (id, title, version, sources), a level scale, areas with
 points, the criteria (each with rules and examples), optional `wholes` (a
 whole named as one, e.g. 三项制度, and its member criteria) and optional
 `language` overrides (the words that decide levels). `extends: other.yaml`
-builds on another rubric: criteria and areas with the same id are overridden
-key by key, new ones are added, and `remove:` drops criteria by id.
+builds on another rubric (see rubric_files.py).
 Every problem is reported with file:line:col, the key, the bad value, the
 allowed values and a did-you-mean.
 """
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import RubricError
+from .errors import RubricError, did_you_mean
+from .rubric_files import merge_chain
 from .rules import RULE_KINDS, Rule, build_rule
 from .structure import PartRole
 from .yamlpos import Located, load_yaml
@@ -153,87 +151,8 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
 
 @lru_cache(maxsize=16)
 def _load_cached(resolved: str, shown: str, _version: tuple[int, int] | None) -> Rubric:
-    merged, located, digest = _merge_chain(Path(resolved), shown, [])
+    merged, located, digest = merge_chain(Path(resolved), shown)
     return _build(merged, located, shown, digest)
-
-
-def _read(path: Path, shown: str) -> tuple[Located, bytes]:
-    if not path.exists():
-        raise RubricError([f"{shown}: no such rubric file"], path=shown)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RubricError([f"{shown}: not UTF-8 text (byte {exc.start}); save the rubric as UTF-8"], path=shown) from None
-    located = load_yaml(text, shown)
-    if not isinstance(located.value, dict):
-        kind = type(located.value).__name__ if located.value is not None else "empty"
-        raise RubricError([f"{shown}:1:1: a rubric must be a mapping of keys (id, title, areas, criteria …), "
-                           f"not {kind}"], path=shown)
-    return located, data
-
-
-def _merge_chain(path: Path, shown: str, seen: list[str]) -> tuple[dict, list[Located], str]:
-    """Follow `extends` to the root rubric and merge child over parent."""
-    key = str(path.resolve()) if path.exists() else str(path)
-    if key in seen:
-        chain = " → ".join(Path(s).name for s in [*seen, key])
-        raise RubricError([f"{shown}:1:1: extends: inheritance cycle ({chain})"], path=shown)
-    located, data = _read(path, shown)
-    doc = located.value
-    parent_ref = doc.get("extends")
-    if parent_ref is None:
-        return dict(doc), [located], hashlib.sha256(data).hexdigest()
-    if not isinstance(parent_ref, str):
-        raise RubricError([f"{located.where(('extends',))}: extends: expected a file name, got {parent_ref!r}"], path=shown)
-    parent_path = (path.parent / parent_ref) if not Path(parent_ref).is_absolute() else Path(parent_ref)
-    if not parent_path.exists():
-        raise RubricError([f"{located.where(('extends',))}: extends: no such rubric '{parent_ref}' "
-                           f"(looked in {parent_path.parent})"], path=shown)
-    parent, chain, parent_digest = _merge_chain(parent_path, str(parent_path), [*seen, key])
-    merged = _merge(parent, doc, located)
-    digest = hashlib.sha256(parent_digest.encode() + data).hexdigest()
-    return merged, [*chain, located], digest
-
-
-def _merge(parent: dict, child: dict, located: Located) -> dict:
-    out = {k: v for k, v in parent.items() if k != "extends"}
-    for key, value in child.items():
-        if key in ("extends", "remove"):
-            continue
-        if key in ("criteria", "areas") and isinstance(value, list) and isinstance(out.get(key), list):
-            out[key] = _merge_by_id(out[key], value)
-        elif key == "language" and isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = {**out[key], **value}
-        else:
-            out[key] = value
-    removed = child.get("remove") or []
-    if removed:
-        if not isinstance(removed, list):
-            raise RubricError([f"{located.where(('remove',))}: remove: expected a list of criterion ids"], path=located.file)
-        ids = {c.get("id") for c in out.get("criteria", []) if isinstance(c, dict)}
-        for i, rid in enumerate(removed):
-            if rid not in ids:
-                raise RubricError([f"{located.where(('remove', i))}: remove: no criterion '{rid}' to remove"
-                                   + _suggest(str(rid), ids)], path=located.file)
-        out["criteria"] = [c for c in out.get("criteria", []) if not (isinstance(c, dict) and c.get("id") in removed)]
-    return out
-
-
-def _merge_by_id(parent: list, child: list) -> list:
-    result = [dict(item) if isinstance(item, dict) else item for item in parent]
-    index = {item.get("id"): i for i, item in enumerate(result) if isinstance(item, dict)}
-    for item in child:
-        if isinstance(item, dict) and item.get("id") in index:
-            result[index[item["id"]]] = {**result[index[item["id"]]], **item}
-        else:
-            result.append(item)
-    return result
-
-
-def _suggest(value: str, allowed) -> str:
-    close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1, cutoff=0.5)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 class _Problems:
@@ -256,12 +175,12 @@ class _Problems:
     def bad_value(self, path: tuple, value: Any, allowed, what: str = "") -> None:
         allowed = list(allowed)
         self.add(path, f"{what or 'bad value'} {value!r}; allowed: {', '.join(map(str, allowed))}"
-                 + _suggest(str(value), allowed))
+                 + did_you_mean(str(value), allowed))
 
     def unknown_keys(self, path: tuple, mapping: dict, allowed) -> None:
         for key in mapping:
             if key not in allowed:
-                self.add(path + (key,), f"unknown key '{key}'; allowed: {', '.join(allowed)}" + _suggest(str(key), allowed))
+                self.add(path + (key,), f"unknown key '{key}'; allowed: {', '.join(allowed)}" + did_you_mean(str(key), allowed))
 
 
 def _number(value: Any) -> bool:
