@@ -46,6 +46,7 @@ class BatchOutcome:
     rendered: int = 0
     renders_reused: int = 0
     interrupted: int = 0  # the signal that stopped the batch (SIGINT, SIGTERM), 0 when none
+    ranking_pdf: bool = False  # ranking.pdf was written by a render worker
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, str]]]:
@@ -112,6 +113,7 @@ def templates_sha256(template_dir: Path | None) -> str:
     return h.hexdigest()
 
 
+RANKING_PDF = "\0ranking.pdf"  # the render job for the batch summary (no report can have this name)
 FINGERPRINT = ".fingerprint.json"  # beside result.json: for copied-text detection in later runs
 
 # ── worker side ────────────────────────────────────────────────────────────
@@ -144,16 +146,23 @@ def _score_one(path: str, folder: str) -> dict[str, Any]:
 
 def _render_one(folder: str, formats: tuple[str, ...], template_dir: str | None,
                 batch: dict[str, Any], key: str) -> dict[str, Any]:
-    from .render import html_to_pdf, render_html
+    from .render import write_scorecard
 
     try:
         result = json.loads((Path(folder) / "result.json").read_text("utf-8"))
-        html = render_html(result, template_dir=template_dir, batch=batch, scored_on=batch.get("scored_on"))
-        if "html" in formats:
-            write_atomic(Path(folder) / "scorecard.html", html)
-        if "pdf" in formats:
-            write_atomic(Path(folder) / "scorecard.pdf", html_to_pdf(html, template_dir=template_dir))
+        write_scorecard(result, Path(folder), formats, template_dir=template_dir, batch=batch,
+                        scored_on=batch.get("scored_on"))
         write_atomic(Path(folder) / ".render-key", key)
+    except UserError as exc:
+        return {"error": str(exc)}
+    return {}
+
+
+def _ranking_pdf_one(ranking: dict[str, Any], out: str, template_dir: str | None) -> dict[str, Any]:
+    from .exports import write_ranking_pdf
+
+    try:
+        write_ranking_pdf(ranking, Path(out), template_dir=template_dir)
     except UserError as exc:
         return {"error": str(exc)}
     return {}
@@ -296,9 +305,19 @@ def run_batch(paths: list[Path], out: Path, rubric: Rubric, *, formats: set[str]
         tdir = str(template_dir) if template_dir else None
         contexts = {job.name: (context, key) for job, context, key in renders}
         render_failures: list[str] = []
+        items = [job for job, _, _ in renders]
+        if "pdf" in fmt:
+            # The summary PDF (long for a big batch) renders beside the scorecards, not after them.
+            items.insert(0, Job(out / "ranking.pdf", RANKING_PDF, ""))
+
+        def submit(pool, job: Job):
+            if job.name == RANKING_PDF:
+                return pool.submit(_ranking_pdf_one, ranking, str(out), tdir)
+            return pool.submit(_render_one, str(out / job.name), fmt, tdir, *contexts[job.name])
+
         _run_pool(
-            jobs, rubric, [job for job, _, _ in renders],
-            submit=lambda pool, job: pool.submit(_render_one, str(out / job.name), fmt, tdir, *contexts[job.name]),
+            jobs, rubric, items,
+            submit=submit,
             done=lambda job, value: _rendered(outcome, job, value, render_failures),
             progress=lambda message: progress("render", outcome.renders_reused + outcome.rendered,
                                               len(outcome.summaries), len(render_failures), message),
@@ -325,6 +344,9 @@ def _rendered(outcome: BatchOutcome, job: Job, value: dict[str, Any], failures: 
     if "error" in value:
         failures.append(value["error"])
         return f"✘ {value['error']}"
+    if job.name == RANKING_PDF:
+        outcome.ranking_pdf = True
+        return "✔ ranking.pdf"
     outcome.rendered += 1
     return f"✔ {job.name}"
 

@@ -98,20 +98,16 @@ def _scored_on(dated: bool) -> str | None:
     return day.isoformat()
 
 
-def write_outputs(result: dict, folder: Path, formats: set[str], template_dir: Path | None,
-                  scored_on: str | None, batch: dict | None = None) -> None:
+def _write_result(result: dict, folder: Path, formats: set[str], template_dir: Path | None,
+                  scored_on: str | None) -> None:
     """result.json, scorecard.html and scorecard.pdf for one report, each written atomically."""
-    from .render import html_to_pdf, render_html
+    from .render import write_scorecard
     from .result import dumps, write_atomic
 
     if "json" in formats:
         write_atomic(folder / "result.json", dumps(result))
     if formats & {"html", "pdf"}:
-        html = render_html(result, template_dir=template_dir, batch=batch, scored_on=scored_on)
-        if "html" in formats:
-            write_atomic(folder / "scorecard.html", html)
-        if "pdf" in formats:
-            write_atomic(folder / "scorecard.pdf", html_to_pdf(html, template_dir=template_dir))
+        write_scorecard(result, folder, formats, template_dir=template_dir, scored_on=scored_on)
 
 
 TemplateDirOption = Annotated[
@@ -165,7 +161,8 @@ def score(
                    err=True)
         raise typer.Exit(128 + outcome.interrupted)  # the shell's convention: 130 for Ctrl-C, 143 for SIGTERM
     try:
-        write_outputs(ranking, rub, outcome.summaries, out, template_dir=template_dir, pdf="pdf" in formats)
+        write_outputs(ranking, rub, outcome.summaries, out, template_dir=template_dir,
+                      pdf="pdf" in formats and not outcome.ranking_pdf)
     except UserError as exc:
         fail(exc)
     _print_ranking(ranking)
@@ -210,7 +207,7 @@ def render(
             fail(UserError(f"not a scorer result ({SCHEMA}); score the report first", path=str(path)))
         folder = out / path.parent.name if out else path.parent
         try:
-            write_outputs(result, folder, formats, template_dir, _scored_on(dated))
+            _write_result(result, folder, formats, template_dir, _scored_on(dated))
         except TemplateError as exc:
             fail(exc)
         typer.echo(f"{path} → {folder}")

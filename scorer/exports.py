@@ -118,10 +118,15 @@ def write_outputs(ranking: dict[str, Any], rubric: Rubric, summaries: list[dict[
     write_atomic(out / "index.html", page)
     written += [out / n for n in ("ranking.json", "errors.json", "ranking.csv", "ranking.xlsx", "index.html")]
     if pdf:
-        summary_html = render_template("ranking.html.j2", _summary_context(ranking), template_dir=template_dir)
-        write_atomic(out / "ranking.pdf", html_to_pdf(summary_html, template_dir=template_dir))
-        written.append(out / "ranking.pdf")
+        written.append(write_ranking_pdf(ranking, out, template_dir=template_dir))
     return written
+
+
+def write_ranking_pdf(ranking: dict[str, Any], out: Path, *, template_dir: str | Path | None = None) -> Path:
+    """ranking.pdf: the distribution of totals, the ranking, the criteria most often missed."""
+    summary_html = render_template("ranking.html.j2", _summary_context(ranking), template_dir=template_dir)
+    write_atomic(out / "ranking.pdf", html_to_pdf(summary_html, template_dir=template_dir))
+    return out / "ranking.pdf"
 
 
 def _index_context(ranking: dict[str, Any]) -> dict[str, Any]:

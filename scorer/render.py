@@ -156,3 +156,16 @@ def html_to_pdf(html: str, *, template_dir: str | Path | None = None) -> bytes:
             f"the template asks for {fetcher.refused[0]}, outside the template folders; "
             "a scorecard may use only files inside them (no network)")
     return pdf
+
+
+def write_scorecard(result: dict[str, Any], folder: Path, formats: set[str] | tuple[str, ...], *,
+                    template_dir: str | Path | None = None, batch: dict[str, Any] | None = None,
+                    scored_on: str | None = None) -> None:
+    """scorecard.html and/or scorecard.pdf for one result, each written atomically."""
+    from .result import write_atomic
+
+    html = render_html(result, template_dir=template_dir, batch=batch, scored_on=scored_on)
+    if "html" in formats:
+        write_atomic(folder / "scorecard.html", html)
+    if "pdf" in formats:
+        write_atomic(folder / "scorecard.pdf", html_to_pdf(html, template_dir=template_dir))

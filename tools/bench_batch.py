@@ -91,7 +91,7 @@ def jieba_seconds(paths: list[Path]) -> float:
     return float(out.stdout.strip())
 
 
-def bench_batch(n: int, pdf_n: int = 40, pdf_runs: int = 3) -> dict:
+def bench_batch(n: int, pdf_n: int = 100, pdf_runs: int = 3) -> dict:
     cores = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory(prefix="scorer-bench-") as tmp:
         tmp = Path(tmp)
