@@ -1,15 +1,16 @@
 """How a hit's level is decided, from the words around it in its sentence.
 
-  3  a figure (5次, 十万余册, 1200余名, 100%) in its sentence, near it
-  2  a concrete measure: an action with an object, a named document 《…》,
-     a body, platform or instrument near it
-  1  the words alone
+- 3: a figure near it in its sentence (5次, 十万余册, 1200余名, 100%);
+- 2: a concrete measure near it: an action with an object, a named document
+  《…》, a body, platform or instrument;
+- 1: the words alone.
 
-"全覆盖" alone claims coverage without counting anything: the calibration
-judgments give such a sentence 2, not 3 (实现述法工作"全覆盖"), so it is not a figure.
-A clause that is negated or deficient (未开展, 有待提高) or a plan (下一步)
-does not count at all. The words behind each decision are the rubric's
-`language` (see scorer/data/language.yaml); this module compiles them once.
+A hit whose clause is negated or deficient (未开展, 有待提高) or a plan (下一步)
+does not count at all. Years, dates, ordinals (五届三次全会) and set phrases
+(三项制度, 八五普法) are not figures, nor are the numbers of an honour list
+(入选…). "全覆盖" alone claims coverage without counting anything: the
+calibration judgments give such a sentence 2, not 3. The words behind each
+decision are the rubric's `language` (defaults in scorer/data/language.yaml).
 """
 
 from __future__ import annotations
