@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .errors import UserError
 from .read import SUFFIXES
 from .render import template_dirs
@@ -200,7 +201,8 @@ def _reusable(folder: Path, job: Job, rubric: Rubric) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     if (result.get("input", {}).get("sha256") == job.sha256
-            and result.get("rubric", {}).get("sha256") == rubric.sha256):
+            and result.get("rubric", {}).get("sha256") == rubric.sha256
+            and result.get("scorer_version") == __version__):  # a new scorer may judge differently
         try:
             fp = json.loads((folder / FINGERPRINT).read_text("utf-8"))
         except (OSError, ValueError):

@@ -161,3 +161,15 @@ def test_index_page_sorts_by_a_clicked_column(batch, tmp_path):
         assert _png_is_not_blank(driver.get_screenshot_as_png())
     finally:
         driver.quit()
+
+
+def test_a_result_from_another_scorer_version_is_scored_again(tmp_path):
+    (tmp_path / "in").mkdir()
+    shutil.copy(seed("003"), tmp_path / "in" / "r.txt")
+    args = ("score", tmp_path / "in", "--out", tmp_path / "o", "--format", "json", "--jobs", "1")
+    assert "1 scored (0 reused)" in cli(*args).stdout
+    assert "1 scored (1 reused)" in cli(*args).stdout
+    path = tmp_path / "o" / "r" / "result.json"
+    result = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps(result | {"scorer_version": "0.0.1"}), "utf-8")
+    assert "1 scored (0 reused)" in cli(*args).stdout
