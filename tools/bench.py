@@ -52,8 +52,9 @@ def bench_scorecard(repeat: int) -> dict:
                        check=True, capture_output=True)
         cold.append(time.perf_counter() - t)
     return {"bare_page_s": round(bare_s, 3), "scorecard_s": round(card_s, 3), "ratio": round(card_s / bare_s, 2),
-            "scorecard_pages": card_pages, "criteria": len(result["criteria"]), "per_page_ratio": round(card_s / card_pages / bare_s, 2), "cold_score_one_report_s": round(statistics.median(cold), 2),
-            "report": seed.name}
+            "scorecard_pages": card_pages, "criteria": len(result["criteria"]),
+            "per_page_ratio": round(card_s / card_pages / bare_s, 2),
+            "cold_score_one_report_s": round(statistics.median(cold), 2), "report": seed.name}
 
 
 def main() -> None:
