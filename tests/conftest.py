@@ -97,3 +97,22 @@ def cli(*args) -> CliResult:
     finally:
         os.chdir(here)
     return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+def assert_offsets_map_back(text: str, doc, rubric) -> None:
+    """Every normalised character maps into the original, in order; every sentence and
+    every piece of evidence quotes the original exactly at its offsets."""
+    from scorer.matcher import match_document
+
+    n = doc.norm
+    assert len(n.starts) == len(n.ends) == len(n.text)
+    for i in range(len(n.text)):
+        assert 0 <= n.starts[i] < n.ends[i] <= len(text)
+        if i:
+            assert n.starts[i] >= n.starts[i - 1]
+    for s in doc.sentences:
+        a, b = doc.original_span(s.start, s.end)
+        assert doc.quote(s.start, s.end) == text[a:b]
+    for m in match_document(doc, rubric).values():
+        for e in m.evidence:
+            assert e.quote == text[e.start:e.end].strip()

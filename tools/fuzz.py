@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from scorer.document import document_from_text  # noqa: E402
 from scorer.errors import RubricError  # noqa: E402
-from scorer.matcher import match_document  # noqa: E402
 from scorer.rubric import load_rubric  # noqa: E402
+from tests.conftest import assert_offsets_map_back  # noqa: E402
 
 FRAGMENTS = ["一、", "(二)", "（三）", "1.", "2、", "(1)", "一是", "二是", "第一部分", "。", ";", "!", "?", "\n", "\r\n",
              "存在的问题", "同时也存在一些薄弱环节", "下步工作中将", "主要举措和成效", "第一责任人", "三项制度",
@@ -55,15 +55,7 @@ def random_text(rng: random.Random, seeds: list[str]) -> str:
 
 
 def check_document(text: str, rubric) -> None:
-    doc = document_from_text(text)
-    n = doc.norm
-    assert len(n.starts) == len(n.text) == len(n.ends)
-    for s in doc.sentences:
-        a, b = doc.original_span(s.start, s.end)
-        assert doc.quote(s.start, s.end) == text[a:b]
-    for m in match_document(doc, rubric).values():
-        for e in m.evidence:
-            assert e.quote == text[e.start:e.end].strip()
+    assert_offsets_map_back(text, document_from_text(text), rubric)
 
 
 def mutate(rng: random.Random, base: dict):
