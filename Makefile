@@ -17,7 +17,6 @@ test: setup
 
 lint: setup
 	@$(BIN)/ruff check scorer tests tools
-	@$(BIN)/ruff format --check scorer tests tools
 
 bench: setup
 	@$(BIN)/python tools/bench.py --batch 3000
