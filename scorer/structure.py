@@ -89,9 +89,11 @@ _HEADING_ROLES = (
     (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人.{0,12}(履行|履职|职责)|党政主要负责人")),
     (PartRole.OTHER, re.compile(r"其他|其它")),
     (PartRole.PROBLEMS, re.compile(r"问题|不足|短板|差距|薄弱|困难|教训")),
-    (PartRole.PLANS, re.compile(r"安排|计划|打算|思路|下一步|下步|下一年|明年|展望|工作重点|努力方向")),
+    (PartRole.PLANS, re.compile(r"安排|计划|打算|思路|下一步|下步|下一年|明年|新的一年|今后|展望|工作重点|工作目标|"
+                                r"努力方向|工作方向")),
     (PartRole.ACHIEVEMENTS, re.compile(r"举措|成效|成绩|做法|进展|情况|主要工作|工作开展|回顾|总结|亮点")),
 )
+_WE = "(我们|我区|我县|我市|我省|我旗|区政府|县政府|市政府|省政府|旗政府)"  # who will act, in a plan
 # Role signals in the opening words of an unheaded trailing paragraph.
 _OPENING_ROLES = (
     (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人(认真|切实|严格|带头)?(履行|落实)")),
@@ -99,8 +101,7 @@ _OPENING_ROLES = (
         r"(存在|还有|仍有|面临|看到)(着)?(一些|不少|一定的?|的|较多)?(问题|不足|薄弱环节|短板|差距|困难)"
         r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处")),
     (PartRole.PLANS, re.compile(
-        r"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?(我们|我区|我县|我市|区政府|县政府|市政府)?将"
-        r"|(今后|未来)(一个时期|工作中)?(,)?(将|要)")),
+        rf"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?{_WE}?将|(今后|未来)(一个时期|工作中)?(,)?{_WE}?(将|要)")),
 )
 _OPENING_CHARS = 120
 _SIGNATURE_LINE = re.compile(

@@ -62,6 +62,35 @@ def test_headed_parts_get_roles_from_their_headings():
                          (PartRole.DUTIES, RoleSource.HEADING), (PartRole.PLANS, RoleSource.HEADING)]
 
 
+@pytest.mark.parametrize(("heading", "role"), [
+    ("一、2023年法治政府建设工作开展情况", PartRole.ACHIEVEMENTS),
+    ("一、加强党的领导,坚持正确政治方向", PartRole.ACHIEVEMENTS),
+    ("二、工作中存在的困难和问题", PartRole.PROBLEMS),
+    ("二、存在不足及原因分析", PartRole.PROBLEMS),
+    ("二、主要负责人履行法治建设第一责任人职责情况", PartRole.DUTIES),
+    ("三、今后工作方向", PartRole.PLANS),
+    ("三、新的一年工作思路", PartRole.PLANS),
+    ("三、2024年工作目标", PartRole.PLANS),
+    ("四、下步工作措施", PartRole.PLANS),
+    ("五、其他需要报告的情况", PartRole.OTHER),
+])
+def test_a_heading_names_its_part_role(heading, role):
+    doc = document_from_text(f"某区2023年法治政府建设年度报告\n{heading}\n召开会议部署工作。\n")
+    assert [p.role for p in doc.parts if p.heading and heading.endswith(p.heading)] == [role]
+
+
+@pytest.mark.parametrize(("opening", "role"), [
+    ("当然,我们也清醒地看到,法治政府建设还存在一些问题", PartRole.PROBLEMS),
+    ("同时,工作中还存在一些短板和弱项", PartRole.PROBLEMS),
+    ("2024年,我区将继续深入推进法治政府建设", PartRole.PLANS),
+    ("今后,我县将继续加强行政执法监督", PartRole.PLANS),
+    ("在新的一年里,区政府将重点开展以下工作", PartRole.PLANS),
+])
+def test_an_unheaded_closing_paragraph_takes_its_role_from_its_opening(opening, role):
+    doc = document_from_text(f"某区2023年法治政府建设年度报告\n一、主要举措和成效\n召开会议部署工作。\n{opening}。\n")
+    assert [p.role for p in doc.parts if p.level == 1][-1] == role
+
+
 def test_unheaded_closing_paragraphs_get_roles_from_their_opening_words():
     doc = load_document(seed("004"))
     roles = _top(doc)
