@@ -30,6 +30,9 @@ TRAPS = [
     ("行政机关负责人出庭应诉率有待提高。", "litigation.appearance", 0),
     ("尚未建立重大执法决定法制审核目录。", "enforcement.legal_review", 0),
     ("行政执法监督方式较为单一,仍需加强。", "enforcement.oversight", 0),
+    ("部分单位执法信息公示不及时。", "enforcement.publicity", 0),
+    ("基层普法宣传力度不足。", "society.legal_education", 0),
+    ("行政复议体制改革尚需深化。", "reconsideration.reform", 0),
     # General words are not measures; a measure with a figure is level 3.
     ("深入推行行政执法“三项制度”。", "enforcement.publicity", 1),
     ("拟制7类公示格式,通过区政府网站公示执法信息。", "enforcement.publicity", 3),
