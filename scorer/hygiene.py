@@ -118,7 +118,7 @@ def stuffing_spans(text: str, skip: tuple[Span, ...] = ()) -> tuple[Span, ...]:
     - a short unit repeated four times or more in a row (执法公示执法公示…).
     """
     spans: list[Span] = []
-    seen: dict[str, int] = {}
+    copies: dict[str, list[Span]] = {}  # long sentences and where each stands
     for m in _SENTENCE.finditer(text):
         sentence = m.group().strip()
         if any(a <= m.start() < b for a, b in skip) or not sentence:
@@ -127,18 +127,11 @@ def stuffing_spans(text: str, skip: tuple[Span, ...] = ()) -> tuple[Span, ...]:
         short = sum(len(it) for it in items if len(it) <= LIST_SHORT_ITEM)
         if len(items) >= LIST_MIN_ITEMS and short >= LIST_SHORT_SHARE * len(sentence):
             spans.append((m.start(), m.end()))
-            continue
-        if len(sentence) >= REPEAT_MIN_CHARS:
-            seen[sentence] = seen.get(sentence, 0) + 1
-    counts = {k: v for k, v in seen.items() if v >= REPEAT_MIN_TIMES}
-    if counts:
-        first: set[str] = set()
-        for m in _SENTENCE.finditer(text):
-            sentence = m.group().strip()
-            if sentence in counts:
-                if sentence in first:
-                    spans.append((m.start(), m.end()))
-                first.add(sentence)
+        elif len(sentence) >= REPEAT_MIN_CHARS:
+            copies.setdefault(sentence, []).append((m.start(), m.end()))
+    for places in copies.values():
+        if len(places) >= REPEAT_MIN_TIMES:
+            spans.extend(places[1:])  # the first copy may stand
     for m in _REPEATED_UNIT.finditer(text):
         spans.append((m.start(), m.end()))
     return tuple(sorted(set(spans)))

@@ -99,7 +99,8 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
                                                  "were replaced with �"))
     if candidates:
         # Keep the reading that looks most like common Chinese text.
-        text, enc, warning = max(candidates, key=lambda c: _common_han_share(c[0]) - c[0].count("\ufffd") / max(len(c[0]), 1))
+        text, enc, warning = max(
+            candidates, key=lambda c: _common_han_share(c[0]) - c[0].count("\ufffd") / max(len(c[0]), 1))
         if _common_han_share(text) < 0.3 and _control_share(text) > 0.01:
             raise ReportError("looks like a binary file, not text", path=name)
         if warning:
