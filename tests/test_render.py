@@ -61,6 +61,36 @@ def test_page_one_is_not_blank(scored, tmp_path):
     assert dark / len(pixels) > 0.01
 
 
+def _table_rows(box):
+    """(is_header, row) for every table row laid out in a page box, in order."""
+    if type(box).__name__ == "TableRowGroupBox":
+        yield from ((box.is_header, row) for row in box.children)
+    for child in getattr(box, "children", ()):
+        yield from _table_rows(child)
+
+
+@pytest.mark.parametrize("stem", sorted(p.stem for p in SEEDS.glob("*.txt")))
+def test_criteria_table_repeats_its_header_and_keeps_area_headings_with_their_rows(scored, stem):
+    from weasyprint import HTML
+
+    result = json.loads((scored / stem / "result.json").read_text("utf-8"))
+    pages = HTML(string=render_html(result)).render().pages
+    assert len(pages) > 1  # the table does cross a page
+    for number, page in enumerate(pages, 1):
+        rows = list(_table_rows(page._page_box))
+        assert rows[0][0], f"page {number} does not start the table with its header row"
+        assert rows[-1][1].element.get("class") != "area", f"page {number} ends with an orphaned area heading"
+
+
+def test_scorecard_embeds_one_font(scored):
+    # Every glyph of the seeds' scorecards is in the CJK font and nothing is bold: a
+    # second face (a fallback or synthetic bold) would be a second subset to embed.
+    for stem in sorted(p.stem for p in SEEDS.glob("*.txt")):
+        fonts = subprocess.run(["pdffonts", str(scored / stem / "scorecard.pdf")],
+                               capture_output=True, text=True, check=True).stdout
+        assert len(fonts.splitlines()[2:]) == 1, fonts
+
+
 def test_missing_parts_and_flags_are_shown_first(scored):
     stem = next(SEEDS.glob("004_*.txt")).stem
     html = (scored / stem / "scorecard.html").read_text("utf-8")
