@@ -117,13 +117,15 @@ def write_markdown(results: dict, args) -> None:
         + " The bare page is one page of five plain paragraphs of 300 characters. The scorecard "
         f"is {s['scorecard_pages']} pages: the header, the alerts, an SVG bar chart and a table of "
         f"{s['criteria']} criteria with their quotes. Its words alone, set as plain paragraphs with no "
-        f"table, chart or styling, already cost {s['plain_text_ratio']}× the bare page: that is the floor "
+        f"table, chart or styling, already cost {s['plain_text_ratio']}× the bare page: about the floor "
         "for this much text, before any layout. WeasyPrint's time grows with every box, table cell "
         "and inline span it lays out, so the template is lean on purpose: one two-column criteria "
         "table (it was one four-column table per area, with a line break and two spans in every "
         "row: 7.8× the bare page), paragraphs instead of a flexbox and a table in the header, no bold "
         "and no glyph outside the CJK font (each would embed another font subset), and a denser page "
-        "that fits the five seeds on two pages instead of three.",
+        "that fits the five seeds on two pages instead of three. Two costs remain that a template author "
+        "should know of: WeasyPrint draws SVG text one letter at a time (the chart's labels cost about a "
+        "tenth of the scorecard's time), and the one line break in each criterion row about as much again.",
         "",
     ]
     if "batch" in results:
