@@ -21,14 +21,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def median_time(fn, repeat: int) -> float:
-    fn()  # warm
-    times = []
+def median_times(fns: dict, repeat: int) -> dict:
+    """Median wall time of each function, run in turns (one of each per round).
+
+    Taking turns puts every function through the same swings of a shared
+    machine, so their ratios are steadier than those of back-to-back series.
+    """
+    for fn in fns.values():
+        fn()  # warm
+    times: dict = {name: [] for name in fns}
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    return {name: statistics.median(ts) for name, ts in times.items()}
 
 
 def bench_scorecard(repeat: int) -> dict:
@@ -47,9 +54,10 @@ def bench_scorecard(repeat: int) -> dict:
     card_html = render_html(result)
     card_pages = len(HTML(string=card_html).render().pages)
     plain = _as_plain_paragraphs(card_html)
-    bare_s = median_time(lambda: HTML(string=bare).write_pdf(), repeat)
-    card_s = median_time(lambda: html_to_pdf(render_html(result)), repeat)
-    plain_s = median_time(lambda: HTML(string=plain).write_pdf(), repeat)
+    medians = median_times({"bare": lambda: HTML(string=bare).write_pdf(),
+                            "card": lambda: html_to_pdf(render_html(result)),
+                            "plain": lambda: HTML(string=plain).write_pdf()}, repeat)
+    bare_s, card_s, plain_s = medians["bare"], medians["card"], medians["plain"]
     cold = []
     for _ in range(3):
         t = time.perf_counter()
@@ -78,7 +86,7 @@ def _as_plain_paragraphs(card_html: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--batch", type=int, default=0, help="also run the batch benchmark with N reports")
     parser.add_argument("--write", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
@@ -98,7 +106,8 @@ def write_markdown(results: dict, args) -> None:
         "# Benchmarks",
         "",
         f"Measured by `{cmd}` on {platform.machine()}, {_cpus()} cores, Python {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d')}. Medians of {args.repeat} warm runs after one warm-up.",
+        f"{time.strftime('%Y-%m-%d')}. Medians of {args.repeat} warm runs after one warm-up, the "
+        "scorecard, the bare page and the plain text taking turns.",
         "",
         "## Scorecard rendering",
         "",
