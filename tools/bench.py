@@ -134,7 +134,8 @@ def write_markdown(results: dict, args) -> None:
         "and no glyph outside the CJK font (each would embed another font subset), and a denser page "
         "that fits the five seeds on two pages instead of three. Two costs remain that a template author "
         "should know of: WeasyPrint draws SVG text one letter at a time (the chart's labels cost about a "
-        "tenth of the scorecard's time), and the one line break in each criterion row about as much again.",
+        "tenth of the scorecard's time), and a `<br>` inside a table cell costs as much again, where a "
+        "newline under `white-space: pre-line` (the criterion cell's two lines) costs little.",
         "",
     ]
     if "batch" in results:
