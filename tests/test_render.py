@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from scorer.errors import TemplateError
+from scorer.ranking import scorecard_context
 from scorer.render import html_to_pdf, render_html
 from scorer.result import score_file
 from scorer.rubric import load_rubric
@@ -134,8 +135,6 @@ def test_report_markup_is_text_and_nothing_is_fetched(tmp_path, monkeypatch):
 
 
 def test_same_inputs_give_byte_identical_pdfs(scored, tmp_path):
-    from scorer.ranking import scorecard_context
-
     stem = next(SEEDS.glob("002_*.txt")).stem
     result = json.loads((scored / stem / "result.json").read_text("utf-8"))
     ranking = json.loads((scored / "ranking.json").read_text("utf-8"))
@@ -148,6 +147,28 @@ def test_batch_scorecard_shows_rank_and_median(scored):
     stem = next(SEEDS.glob("004_*.txt")).stem
     html = (scored / stem / "scorecard.html").read_text("utf-8")
     assert "第 2 名 / 共 2 份" in html and "中位数" in html
+
+
+def _path_runs(html: str, cls: str) -> list[tuple[float, float, float]]:
+    """(x, y, length) of each subpath of the chart path with this class."""
+    d = re.search(rf'<path class="{cls}"[^>]* d="([^"]*)"', html).group(1)
+    return [tuple(map(float, m)) for m in re.findall(r"M([\d.]+) ([\d.]+)[hv]([\d.]+)", d)]
+
+
+def test_chart_draws_each_area_and_the_batch_median_to_scale(scored):
+    stem = next(SEEDS.glob("004_*.txt")).stem
+    html = (scored / stem / "scorecard.html").read_text("utf-8")
+    result = json.loads((scored / stem / "result.json").read_text("utf-8"))
+    ranking = json.loads((scored / "ranking.json").read_text("utf-8"))
+    medians = scorecard_context(ranking, stem)["area_medians"]
+    frames = _path_runs(html, "frames")
+    assert len(frames) == len(result["areas"])
+    ((x0, full),) = {(x, w) for x, _, w in frames}
+    bars = {y: w for _, y, w in _path_runs(html, "bars")}
+    marks = {y + 2: x for x, y, _ in _path_runs(html, "medians")}  # a mark stands 2 above its bar
+    for (_, y, _), area in zip(frames, result["areas"], strict=True):
+        assert bars.get(y, 0) == pytest.approx(full * area["points"] / area["max_points"], abs=0.1), area["id"]
+        assert marks[y] - x0 == pytest.approx(full * medians[area["id"]] / area["max_points"], abs=0.1), area["id"]
 
 
 def test_render_command_re_renders_without_scoring(scored, tmp_path):
