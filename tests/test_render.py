@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -188,6 +189,46 @@ def test_user_templates_fall_back_to_shipped_files(tmp_path, result_004):
     (tmp_path / "scorecard.css").write_text("html { font-family: 'WenQuanYi Micro Hei'; color: #123456; }", "utf-8")
     html = render_html(result_004, template_dir=tmp_path)
     assert "#123456" in html and "逐项评分与依据" in html  # own CSS, shipped template
+
+
+def _own_font(path: Path, family: str) -> None:
+    """A small TrueType font of boxes for the digits, named `family`."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    chars = "0123456789./"
+    names = [".notdef", *(f"g{ord(c)}" for c in chars)]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({ord(c): f"g{ord(c)}" for c in chars})
+    glyphs = {}
+    for name in names:
+        pen = TTGlyphPen(None)
+        pen.moveTo((50, 0)), pen.lineTo((50, 700)), pen.lineTo((450, 700)), pen.lineTo((450, 0)), pen.closePath()
+        glyphs[name] = pen.glyph()
+    builder.setupGlyf(glyphs)
+    builder.setupHorizontalMetrics({n: (500, 50) for n in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": family, "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
+    builder.setupPost()
+    builder.save(str(path))
+
+
+def test_own_font_from_the_template_folder_is_embedded_every_time(tmp_path, result_004):
+    # Fonts are configured once per process and template folders; an own
+    # @font-face must still reach every scorecard, the same each time.
+    _own_font(tmp_path / "own.ttf", "Own Face")
+    (tmp_path / "scorecard.css").write_text(
+        "@font-face { font-family: 'Own Face'; src: url(own.ttf); }\n"
+        "html { font-family: 'Own Face', 'WenQuanYi Micro Hei'; font-size: 9pt; }", "utf-8")
+    html = render_html(result_004, template_dir=tmp_path)
+    first, second = (html_to_pdf(html, template_dir=tmp_path) for _ in range(2))
+    assert first == second
+    pdf = tmp_path / "own.pdf"
+    pdf.write_bytes(first)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Own-Face" in fonts and "WenQuanYi" in fonts
 
 
 def test_template_syntax_error_is_located(tmp_path, result_004):
