@@ -38,6 +38,7 @@ def median_times(fns: dict, repeat: int) -> dict:
 
 def bench_scorecard(repeat: int) -> dict:
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     from scorer.render import html_to_pdf, render_html
     from scorer.result import score_file
@@ -53,7 +54,9 @@ def bench_scorecard(repeat: int) -> dict:
     card_html = render_html(result)
     card_pages = len(HTML(string=card_html).render().pages)
     variants = {name: cut(card_html) for name, cut in VARIANTS.items()}
-    runs = {"bare": lambda: HTML(string=bare).write_pdf(), "card": lambda: html_to_pdf(render_html(result))}
+    kept = FontConfiguration()  # as html_to_pdf keeps one for the process
+    runs = {"bare": lambda: HTML(string=bare).write_pdf(), "card": lambda: html_to_pdf(render_html(result)),
+            "bare_kept_fonts": lambda: HTML(string=bare).write_pdf(font_config=kept)}
     runs |= {name: (lambda page=page: html_to_pdf(page)) for name, page in variants.items()}
     medians = median_times(runs, repeat)
     bare_s, card_s = medians["bare"], medians["card"]
@@ -66,6 +69,8 @@ def bench_scorecard(repeat: int) -> dict:
     return {"bare_page_s": round(bare_s, 3), "scorecard_s": round(card_s, 3), "ratio": round(card_s / bare_s, 2),
             "scorecard_pages": card_pages, "criteria": len(result["criteria"]),
             "per_page_ratio": round(card_s / card_pages / bare_s, 2),
+            "bare_kept_fonts_s": round(medians["bare_kept_fonts"], 3),
+            "ratio_to_bare_kept_fonts": round(card_s / medians["bare_kept_fonts"], 2),
             "floor_s": round(medians["floor"], 3), "floor_ratio": round(medians["floor"] / bare_s, 2),
             "floor_chars": text_length(variants["floor"]),
             # What each part adds to the scorecard, in bare pages.
@@ -106,6 +111,8 @@ def write_markdown(results: dict, args) -> None:
         f"| one scorecard ({s['scorecard_pages']} pages: template + PDF), warm process | {s['scorecard_s']} s |",
         f"| ratio scorecard / bare page (goal ≤ 1.5) | {s['ratio']} |",
         f"| ratio per scorecard page / bare page | {s['per_page_ratio']} |",
+        f"| the bare page with a font configuration kept for the process, as `html_to_pdf` keeps one | "
+        f"{s['bare_kept_fonts_s']} s (scorecard / this: {s['ratio_to_bare_kept_fonts']}) |",
         f"| cold `scorer score` of one report (JSON, HTML and PDF; process start included) | "
         f"{s['cold_score_one_report_s']} s |",
         "",
@@ -131,7 +138,7 @@ def _parts_markdown(s: dict) -> list[str]:
         "### Where the time goes",
         "",
         "Each part's cost is the scorecard's time less that of the same scorecard without the part, "
-        "measured in the same turns; in bare pages:",
+        "both rendered as scorecards are (`html_to_pdf`) in the same turns; in bare pages:",
         "",
         "| part | cost (× the bare page) |",
         "|---|---|",
