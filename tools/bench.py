@@ -80,7 +80,7 @@ def bench_scorecard(repeat: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--batch", type=int, default=0, help="also run the batch benchmark with N reports")
     parser.add_argument("--write", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
