@@ -172,6 +172,19 @@ def test_chart_draws_each_area_and_the_batch_median_to_scale(scored):
         assert marks[y] - x0 == pytest.approx(full * medians[area["id"]] / area["max_points"], abs=0.1), area["id"]
 
 
+def test_report_scoring_nothing_still_gets_its_chart(tmp_path):
+    report = tmp_path / "空白区.txt"
+    report.write_text("某区2023年度法治政府建设情况报告\n今年没有可报告的工作。\n", "utf-8")
+    result = score_file(report, load_rubric())
+    assert result["total"] == 0
+    html = render_html(result, batch={"rank": 1, "n": 1, "area_medians": {}, "copied": []})
+    assert len(_path_runs(html, "frames")) == len(result["areas"])
+    assert _path_runs(html, "bars") == [] and _path_runs(html, "medians") == []
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(html_to_pdf(html))
+    assert "0.0" in _squash(_pdftotext(pdf))
+
+
 def test_render_command_re_renders_without_scoring(scored, tmp_path):
     stem = next(SEEDS.glob("003_*.txt")).stem
     run = cli("render", scored / stem / "result.json", "--out", tmp_path, "--format", "pdf")
