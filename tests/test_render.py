@@ -214,12 +214,13 @@ def _own_font(path: Path, family: str) -> None:
     builder = FontBuilder(1000, isTTF=True)
     builder.setupGlyphOrder(names)
     builder.setupCharacterMap({ord(c): f"g{ord(c)}" for c in chars})
-    glyphs = {}
-    for name in names:
-        pen = TTGlyphPen(None)
-        pen.moveTo((50, 0)), pen.lineTo((50, 700)), pen.lineTo((450, 700)), pen.lineTo((450, 0)), pen.closePath()
-        glyphs[name] = pen.glyph()
-    builder.setupGlyf(glyphs)
+    pen = TTGlyphPen(None)
+    pen.moveTo((50, 0))
+    for corner in ((50, 700), (450, 700), (450, 0)):
+        pen.lineTo(corner)
+    pen.closePath()
+    box = pen.glyph()
+    builder.setupGlyf(dict.fromkeys(names, box))
     builder.setupHorizontalMetrics({n: (500, 50) for n in names})
     builder.setupHorizontalHeader(ascent=800, descent=-200)
     builder.setupNameTable({"familyName": family, "styleName": "Regular"})
