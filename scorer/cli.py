@@ -242,7 +242,7 @@ def eval_(
     rubric: RubricOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
 ) -> None:
-    """Agreement of the rubric with an evaluator's judgments: exact, within one, QWK, metadata, flags."""
+    """Agreement of the rubric with an evaluator's judgments: exact, within one, QWK, metadata, flags, evidence."""
     from .evaluate import evaluate, summary
     from .explain import print_agreement
 

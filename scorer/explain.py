@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -61,7 +62,9 @@ def print_agreement(result: dict[str, Any], console: Console | None = None) -> N
     console = console or Console()
     console.print(f"[bold]n = {result['n']}[/bold]  exact {result['exact_agreement']:.3f}  "
                   f"within one {result['within_one']:.3f}  QWK {result['qwk']:.3f}  "
-                  f"metadata {result['metadata_agreement']}  flags {result['flag_agreement']}")
+                  f"metadata {result['metadata_agreement']}  flags {result['flag_agreement']}  "
+                  f"evidence {_share(result.get('evidence_agreement'))} ({result.get('evidence_overlapping', 0)}"
+                  f"/{result.get('evidence_checked', 0)}, {len(result.get('gold_quotes_not_found', []))} not found)")
     table = Table(title="confusion (rows: gold, columns: tool)")
     table.add_column("gold\\tool")
     for j in range(4):
@@ -88,3 +91,13 @@ def print_agreement(result: dict[str, Any], console: Console | None = None) -> N
         console.print(f"[red]≠[/red] {d['report']} {d['field']}: gold {d['gold']}, tool {d['tool']}")
     for d in result["flag_mismatches"]:
         console.print(f"[red]≠[/red] {d['report']} flags: gold {d['gold']}, tool {d['tool']}")
+    for d in result.get("evidence_mismatches", []):
+        console.print(f"[red]≠[/red] {d['report']} {d['criterion']} evidence: gold 「{escape(d['gold_quote'][:40])}」, "
+                      f"tool 「{escape((d['tool_quote'] or '(none)')[:40])}」")
+    for d in result.get("gold_quotes_not_found", []):
+        console.print(f"[yellow]?[/yellow] {d['report']} {d['criterion']}: gold quote not found in the report: "
+                      f"「{escape(d['gold_quote'][:40])}」")
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
