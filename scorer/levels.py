@@ -15,7 +15,6 @@ decision are the rubric's `language` (defaults in scorer/data/language.yaml).
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import lru_cache
 
@@ -43,6 +42,13 @@ class LevelWords:
         )
         self.set_phrases = _alternation(lang.set_phrases)
         self.honours = _alternation(lang.honours)
+        self.actions = _alternation(lang.actions)
+        self.formula = re.compile("|".join(f"(?:{p})" for p in lang.formulas) or r"(?!x)x")
+        self.agenda_verb = _alternation(lang.agenda_verbs)
+        self.agenda_end = _alternation(lang.agenda_ends)
+        self.study_verb = _alternation(lang.study_verbs)
+        self.plan_noun = _alternation(lang.plan_nouns)
+        self.continuation = _alternation(lang.continuations)
 
 
 def _alternation(words: tuple[str, ...]) -> re.Pattern:
@@ -82,22 +88,33 @@ def _ordinal(text: str, start: int, end: int) -> bool:
     return bool(_SESSION_RUN.match(text, end))
 
 
+def _year_label(text: str, start: int) -> bool:
+    """"2019—2020轮值年度": the end of a span of years names a period, it counts nothing."""
+    return bool(_YEAR.match(text, start)) and start > 0 and text[start - 1] in "-—–~～至到"
+
+
 def inside_title(text: str, lo: int, pos: int) -> bool:
     """True when `pos` lies inside 《…》 (a document's title)."""
     opened = text.rfind("《", lo, pos)
     return opened >= 0 and text.rfind("》", opened, pos) < 0
 
 
+_QUOTED = re.compile(r"“[^“”]{1,20}”|「[^「」]{1,20}」|\"[^\"]{1,20}\"|‘[^‘’]{1,20}’")
+_YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
+
+
 def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, int]]:
     """Figures in text[lo:hi]: numbers with a measure word or a percent sign, in Arabic
-    or Chinese numerals; years, dates, ordinals and set phrases (三项制度) are not figures."""
+    or Chinese numerals. Not figures: years and dates, ordinals, set phrases (三项制度)
+    and numbers inside a quoted label (打造“三地一区”、建设“七个强省”, “3+3”)."""
     segment = text[lo:hi]
     names = [(m.start(), m.end()) for m in lang.set_phrases.finditer(segment)]
+    names += [(m.start(), m.end()) for m in _QUOTED.finditer(segment)]
     out = []
     for m in lang.figure.finditer(segment):
         if any(a <= m.start() < b for a, b in names):
             continue
-        if _ordinal(segment, m.start(), m.end()):
+        if _ordinal(segment, m.start(), m.end()) or _year_label(segment, m.start()):
             continue
         ca, cb = clause_span(segment, 0, len(segment), m.start(), m.end())
         if lang.honours.search(segment, ca, cb):
@@ -112,14 +129,70 @@ def _sentence_figures(text: str, lo: int, hi: int, lang: LevelWords) -> tuple[tu
     return tuple(figures(text, lo, hi, lang))
 
 
-def hit_level(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWords) -> tuple[int, str]:
+def backing_figure(text: str, lo: int, hi: int, start: int, end: int,
+                   lang: LevelWords) -> tuple[int, int] | None:
+    """The figure that measures what the hit reports, within FIGURE_REACH of it: in the
+    hit's own clause, or in a neighbouring clause of its sentence that speaks of the same
+    measure. A neighbour does when it brings no action of its own (…278件,同比增长12%),
+    opens as a continuation (…法律顾问,全年共举办讲座200余场) or shares a word with the
+    hit (拟制7类公示格式,通过网站公示执法信息). A figure after a new action on another
+    object (…,开展督查2次) measures that action, not the hit."""
     found = _sentence_figures(text, lo, hi, lang)
-    k = bisect.bisect_left(found, (start - FIGURE_REACH - 1, 0))
-    for a, b in found[k:]:
-        if a - end > FIGURE_REACH:
-            break
-        if start - b <= FIGURE_REACH:
-            return 3, f"有量化数据:{text[a:b]}"
+    ca, cb = clause_span(text, lo, hi, start, end)
+    near = [f for f in found if ca <= f[0] < cb and _within(f, start, end)]
+    if near:
+        return near[0]
+    hit = text[start:end]
+    for step in (1, -1):
+        a, b = ca, cb
+        while True:
+            a, b = _next_clause(text, lo, hi, a, b, step)
+            if a is None or (step > 0 and a - end > FIGURE_REACH) or (step < 0 and start - b > FIGURE_REACH):
+                break
+            figs = [f for f in found if a <= f[0] < b and _within(f, start, end)]
+            if not _same_measure(text, a, b, figs, hit, lang):
+                break
+            if figs:
+                return figs[0] if step > 0 else figs[-1]
+    return None
+
+
+def _within(fig: tuple[int, int], start: int, end: int) -> bool:
+    return fig[0] - end <= FIGURE_REACH and start - fig[1] <= FIGURE_REACH
+
+
+def _next_clause(text: str, lo: int, hi: int, a: int, b: int, step: int):
+    """The clause after [a, b) (step 1) or before it (step -1), or (None, None)."""
+    if step > 0:
+        if b >= hi:
+            return None, None
+        m = CLAUSE_END.search(text, b + 1, hi)
+        return b + 1, (m.start() if m else hi)
+    if a <= lo:
+        return None, None
+    end = a - 1
+    begin = end
+    while begin > lo and not CLAUSE_END.match(text, begin - 1):
+        begin -= 1
+    return begin, end
+
+
+def _same_measure(text: str, a: int, b: int, figs, hit: str, lang: LevelWords) -> bool:
+    clause = text[a:b].strip()
+    if lang.continuation.match(clause):
+        return True
+    if any(hit[i:i + 2] in clause for i in range(len(hit) - 1)):
+        return True
+    stop = figs[0][0] if figs else b
+    return not lang.actions.search(text, a, stop)
+
+
+def hit_level(text: str, lo: int, hi: int, start: int, end: int,
+              lang: LevelWords) -> tuple[int, str, tuple[int, int] | None]:
+    """The hit's level, why, and the span of the figure that makes it a 3."""
+    fig = backing_figure(text, lo, hi, start, end, lang)
+    if fig:
+        return 3, f"有量化数据:{text[fig[0]:fig[1]]}", fig
     wa, wb = max(lo, start - CONCRETE_REACH), min(hi, end + CONCRETE_REACH)
     sentence = text[lo:hi]
     for m in lang.concrete.finditer(text, wa, wb):
@@ -127,7 +200,46 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWord
         bounds = token_bounds(sentence)
         inside_hit = start <= m.start() and m.end() <= end  # 决策事项目录 names a 目录
         if inside_hit or (m.start() - lo in bounds and m.end() - lo in bounds):
-            return 2, f"具体举措:{m.group()}"
-    if "《" in text[wa:wb]:
-        return 2, "具体举措:有名称的文件"
-    return 1, "仅有一般性表述"
+            return 2, f"具体举措:{m.group()}", None
+    if "《" in text[wa:wb] or (start > lo and text[start - 1] == "》"):
+        return 2, "具体举措:有名称的文件", None  # 开展《…条例》执法检查: the title is the object
+    return 1, "仅有一般性表述", None
+
+
+# Where a hit stands: words around it that make it less than it looks.
+
+def formula(clause: str, lang: LevelWords) -> str | None:
+    """The ritual formula a clause is (在…领导下, 坚持以…为指导, 现将…报告如下), if any."""
+    m = lang.formula.search(clause.strip())
+    return m.group() if m else None
+
+
+def agenda_item(text: str, a: int, b: int, start: int, end: int, lang: LevelWords) -> str | None:
+    """"研究…法律顾问选聘等工作", "听取…复议应诉情况汇报": a topic a meeting took up.
+    Returns the verb, when the hit stands between an agenda verb and an agenda ending."""
+    verb = None
+    for m in lang.agenda_verb.finditer(text, a, start):
+        verb = m
+    if verb is None or not lang.agenda_end.search(text, end, b):
+        return None
+    return verb.group()
+
+
+def study_topic(text: str, lo: int, start: int, lang: LevelWords) -> bool:
+    """"深入学习《重大行政决策程序暂行条例》": the hit is the title of what was studied."""
+    opened = text.rfind("《", lo, start)
+    if opened < 0 or text.rfind("》", opened, start) >= 0:
+        return False
+    ca = opened
+    while ca > lo and not CLAUSE_END.match(text, ca - 1):
+        ca -= 1
+    return bool(lang.study_verb.search(text, ca, opened))
+
+
+PLAN_REACH = 12  # characters between a topic and the plan it is the content of
+
+
+def plan_content(text: str, end: int, b: int, lang: LevelWords) -> str | None:
+    """"普法宣传年度计划", "纳入普法依法治理工作要点": the topic names what a plan holds."""
+    m = lang.plan_noun.search(text, end, min(b, end + PLAN_REACH))
+    return m.group() if m else None

@@ -20,14 +20,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .document import Document
+from .headings import clauses_under, heading_at, headings
 from .levels import (
     CLAUSE_END,
     LevelWords,
+    agenda_item,
     clause_span,
+    formula,
     hit_level,
     inside_title,
     level_words,
     negated_by_next_clause,
+    plan_content,
+    study_topic,
 )
 from .rubric import Criterion, Rubric
 from .rules import Candidate, MetadataRule, PartRule
@@ -80,6 +85,8 @@ class _Judged:
     level: int
     why: str
     reason: str | None  # None when the hit counts
+    figure: tuple[int, int] | None = None  # the figure a level 3 rests on
+    inherited: bool = False  # found under a heading that names the criterion
 
 
 class _Context:
@@ -178,9 +185,10 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
         judged[criterion.id] = [_judge(doc, criterion, c, lang) for c in cands]
     for whole in rubric.wholes:
         _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path)
+    _inherit_from_headings(doc, rubric, judged, lang)
     for criterion in rubric.criteria:
         if not criterion.is_structure:
-            results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang)
+            results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang, ctx)
     return results
 
 
@@ -197,18 +205,55 @@ def _judge(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelWord
     m = lang.future.search(clause)
     if m:
         return _Judged(cand, 0, "", f"计划而非已做:{m.group()}")
+    ritual = formula(clause, lang)
+    if ritual:
+        return _Judged(cand, 0, "", f"套话,不作证据:{ritual}")
     sentence = text[s.start:s.end]
-    if not cand.rule.in_titles and inside_title(text, s.start, cand.start):
-        return _Judged(cand, 0, "", "仅见于文件名称")
+    if inside_title(text, s.start, cand.start):
+        if not cand.rule.in_titles:
+            return _Judged(cand, 0, "", "仅见于文件名称")
+        if not _about_study(criterion, lang) and study_topic(text, s.start, cand.start, lang):
+            return _Judged(cand, 0, "", "仅为学习内容")
     for word in (*cand.rule.unless, *criterion.unless):
         if word in sentence:
             return _Judged(cand, 0, "", f"不相关的语境:{word}")
-    level, why = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
+    level, why, figure = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
     if level < cand.rule.min_level:
         level, why = cand.rule.min_level, "所列术语本身即具体举措"
     if level > cand.rule.max_level:
-        level, why = cand.rule.max_level, "术语较笼统,最多计为泛泛提及"
-    return _Judged(cand, level, why, None)
+        level, why, figure = cand.rule.max_level, "术语较笼统,最多计为泛泛提及", None
+    if level > 1:
+        capped = _capped(doc, cand, a, b, figure, lang)
+        if capped:
+            level, why, figure = 1, capped, None
+    return _Judged(cand, level, why, None, figure)
+
+
+def _capped(doc: Document, cand: Candidate, a: int, b: int, figure, lang: LevelWords) -> str | None:
+    """Why a hit that looks like a measure is only general words, if it is."""
+    text = doc.match_text
+    verb = agenda_item(text, a, b, cand.start, cand.end, lang)
+    if verb and not inside_title(text, a, cand.start):
+        return f"仅为会议议题({verb}…)"
+    noun = plan_content(text, cand.end, b, lang)
+    if noun and figure is None:
+        return f"仅为{noun}的内容"
+    if figure is None and _in_opening(doc, cand.sentence):
+        return "导语中的概括性表述"
+    return None
+
+
+def _about_study(criterion: Criterion, lang: LevelWords) -> bool:
+    """A criterion that looks for study itself (学法) counts what was studied."""
+    return any(lang.study_verb.search(w) for r in criterion.rules for w in r.words())
+
+
+def _in_opening(doc: Document, k: int) -> bool:
+    """A sentence of the opening (导语) of a report that has headed parts after it."""
+    s = doc.sentences[k]
+    if not s.part_path.startswith("〔导语〕"):
+        return False
+    return any(p.kind == "heading" for p in doc.parts)
 
 
 def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
@@ -237,10 +282,61 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
                 judged[member_id].append(_Judged(cand, 1, f"仅笼统提及{whole.name}", None))
 
 
-def _result(doc: Document, criterion: Criterion, judged: list[_Judged], lang: LevelWords) -> CriterionMatch:
+def _inherit_from_headings(doc: Document, rubric: Rubric, judged: dict[str, list[_Judged]],
+                           lang: LevelWords) -> None:
+    """Clauses under a heading that names a criterion report on it (see headings.py)."""
+    heads = headings(doc)
+    if not heads:
+        return
+    named: dict[str, dict[str, Candidate]] = defaultdict(dict)  # part path -> criterion -> hit
+    hits_by_sentence: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for cid, items in judged.items():
+        for j in items:
+            if j.reason is not None:
+                continue
+            hits_by_sentence[j.cand.sentence].append((j.cand.start, j.cand.end, cid))
+            head = heading_at(heads, j.cand.start) if j.cand.rule.max_level >= 2 else None
+            if head is not None:
+                named[head.part.path].setdefault(cid, j.cand)
+    text = doc.match_text
+    for head in heads:
+        for cid, hit in sorted(named.get(head.part.path, {}).items()):
+            criterion = rubric.criterion(cid)
+            skip = [(d.start, d.end) for d in head.part.walk()
+                    if d is not head.part and named.get(d.path) and cid not in named[d.path]]
+            best: dict[int, _Judged] = {}
+            for k, a, b in clauses_under(doc, head, skip):
+                s = doc.sentences[k]
+                others = [h for h in hits_by_sentence.get(k, ()) if a <= h[0] < b]
+                if s.role.value not in criterion.scope or (others and all(h[2] != cid for h in others)):
+                    continue
+                clause = text[a:b]
+                if (lang.negation.search(clause) or lang.future.search(clause) or formula(clause, lang)
+                        or negated_by_next_clause(text, b, s.end, lang)):
+                    continue
+                level, why, figure = hit_level(text, a, b, a, b, lang)  # the clause's own words
+                cand = Candidate(k, a, b, (), hit.rule)
+                if level < 2 or (level > 1 and _capped(doc, cand, a, b, figure, lang)):
+                    continue
+                if k not in best or level > best[k].level:
+                    best[k] = _Judged(cand, level, why, None, figure, inherited=True)
+            judged[cid].extend(best[k] for k in sorted(best))
+
+
+def _result(doc: Document, criterion: Criterion, judged: list[_Judged], lang: LevelWords,
+            ctx: _Context) -> CriterionMatch:
     searched = tuple(dict.fromkeys(w for r in criterion.rules for w in r.words()))
-    counted = sorted((j for j in judged if j.reason is None),
-                     key=lambda j: (-j.level, j.cand.start))
+    heads = headings(doc)
+
+    def rank(j: _Judged):
+        """The best evidence first: the highest level, then the passage most about the
+        criterion: a sentence of the body rather than a heading, found by the criterion's
+        own words rather than under a heading, naming more of its words."""
+        in_heading = heading_at(heads, j.cand.start) is not None
+        about = sum(ctx.in_sentence(w, j.cand.sentence) for w in searched)
+        return (-j.level, j.inherited, in_heading, -about, j.cand.start)
+
+    counted = sorted((j for j in judged if j.reason is None), key=rank)
     rejected = [j for j in judged if j.reason is not None]
     evidence: list[Evidence] = []
     used_sentences: set[int] = set()
@@ -269,20 +365,22 @@ def _result(doc: Document, criterion: Criterion, judged: list[_Judged], lang: Le
     return CriterionMatch(criterion.id, level, tuple(evidence), tuple(rej[:10]), searched, summary)
 
 
-def _quote_span(doc: Document, k: int, start: int, end: int) -> tuple[int, int]:
-    """The sentence around a hit, trimmed to QUOTE_MAX characters and to unflagged text."""
+def _quote_span(doc: Document, k: int, start: int, end: int,
+                figure: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The sentence around a hit, trimmed to QUOTE_MAX characters and to unflagged text.
+    A long sentence is cut at clause ends, always keeping the hit and the figure it rests on."""
     s = doc.sentences[k]
     text = doc.match_text
     a, b = s.start, s.end
     while b > a and text[b - 1] in "。;!?,":
         b -= 1
+    lo, hi = (min(start, figure[0]), max(end, figure[1])) if figure else (start, end)
     if b - a > QUOTE_MAX:
-        ca, cb = clause_span(text, a, b, start, end)
-        a2, b2 = ca, cb
+        a2, b2 = clause_span(text, a, b, lo, hi)
         while b2 < b and b2 - a2 < QUOTE_MAX * 0.6:
             m = CLAUSE_END.search(text, b2 + 1, b)
             b2 = m.start() if m else b
-        a, b = a2, min(b2, a2 + QUOTE_MAX)
+        a, b = a2, max(min(b2, a2 + QUOTE_MAX), hi)
     return _unflagged(text, a, b, start, end)
 
 
@@ -301,7 +399,7 @@ def _unflagged(text: str, a: int, b: int, start: int, end: int) -> tuple[int, in
 
 def _evidence(doc: Document, j: _Judged, lang) -> Evidence:
     s = doc.sentences[j.cand.sentence]
-    a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end)
+    a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end, j.figure)
     oa, ob = doc.original_span(a, b)
     return Evidence(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.cand.terms, j.level, j.why)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import RubricError, did_you_mean
 from .rubric_files import merge_chain
-from .rules import RULE_KINDS, Rule, build_rule
+from .rules import RULE_KINDS, Rule, build_rule, checked_patterns
 from .structure import PartRole
 from .yamlpos import Located, load_yaml
 
@@ -40,7 +40,9 @@ CRITERION_KEYS = ("id", "title", "area", "points", "scope", "rules", "message", 
 EXAMPLE_KEYS = ("text", "level", "note")
 LEVEL_KEYS = ("level", "name", "share")
 WHOLE_KEYS = ("name", "terms", "members")
-LANGUAGE_KEYS = ("negations", "future", "actions", "concrete", "counters", "honours", "set_phrases")
+LANGUAGE_KEYS = ("negations", "future", "actions", "concrete", "counters", "honours", "set_phrases",
+                 "formulas", "agenda_verbs", "agenda_ends", "study_verbs", "plan_nouns",
+                 "continuations")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,12 @@ class Language:
     counters: tuple[str, ...]
     honours: tuple[str, ...]
     set_phrases: tuple[str, ...]
+    formulas: tuple[str, ...]  # regular expressions, one per kind of ritual clause
+    agenda_verbs: tuple[str, ...]
+    agenda_ends: tuple[str, ...]
+    study_verbs: tuple[str, ...]
+    plan_nouns: tuple[str, ...]
+    continuations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -290,7 +298,10 @@ def _language(p: _Problems, raw: Any) -> Language:
     values = {}
     for key in LANGUAGE_KEYS:
         value = raw.get(key, base.get(key, []))
-        values[key] = _str_list(p, ("language", key), value, allow_empty=True)
+        if key == "formulas":
+            values[key] = tuple(checked_patterns(value, ("language", key), p))
+        else:
+            values[key] = _str_list(p, ("language", key), value, allow_empty=True)
     return Language(**values)
 
 

@@ -194,7 +194,7 @@ def build_rule(raw: Any, path: tuple, p) -> Rule | None:
     value = raw[kind]
     if kind == "terms":
         terms = tuple(norm_term(t) for t in _words(value, path + (kind,), p))
-        patterns = tuple(_patterns(raw.get("patterns") or [], path + ("patterns",), p))
+        patterns = tuple(checked_patterns(raw.get("patterns") or [], path + ("patterns",), p))
         return TermsRule(kind, terms=terms, patterns=patterns, **common)
     if kind in ("all_of", "near"):
         if not isinstance(value, list) or len(value) < 2 or not all(isinstance(g, list) for g in value):
@@ -252,7 +252,7 @@ def _words(value: Any, path: tuple, p, empty: bool = False) -> list[str]:
     return value
 
 
-def _patterns(value: Any, path: tuple, p) -> list[str]:
+def checked_patterns(value: Any, path: tuple, p) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
