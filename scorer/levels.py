@@ -134,23 +134,23 @@ def backing_figure(text: str, lo: int, hi: int, start: int, end: int,
     """The figure that measures what the hit reports, within FIGURE_REACH of it: in the
     hit's own clause, or in a neighbouring clause of its sentence that speaks of the same
     measure. A neighbour does when it brings no action of its own (…278件,同比增长12%),
-    opens as a continuation (…法律顾问,全年共举办讲座200余场) or shares a word with the
-    hit (拟制7类公示格式,通过网站公示执法信息). A figure after a new action on another
-    object (…,开展督查2次) measures that action, not the hit."""
+    opens as a continuation (…法律顾问,全年共举办讲座200余场) or, before the hit, shares
+    a word with it (拟制7类公示格式,通过网站公示执法信息). A figure after a new action
+    (…,联合开展督查2次) measures that action, not the hit."""
     found = _sentence_figures(text, lo, hi, lang)
     ca, cb = clause_span(text, lo, hi, start, end)
     near = [f for f in found if ca <= f[0] < cb and _within(f, start, end)]
     if near:
         return near[0]
     hit = text[start:end]
-    for step in (1, -1):
+    for step in (1, -1):  # the clauses after the hit, then those before it
         a, b = ca, cb
         while True:
             a, b = _next_clause(text, lo, hi, a, b, step)
             if a is None or (step > 0 and a - end > FIGURE_REACH) or (step < 0 and start - b > FIGURE_REACH):
                 break
             figs = [f for f in found if a <= f[0] < b and _within(f, start, end)]
-            if not _same_measure(text, a, b, figs, hit, lang):
+            if not _same_measure(text, a, b, figs, hit, lang, before=step < 0):
                 break
             if figs:
                 return figs[0] if step > 0 else figs[-1]
@@ -177,11 +177,13 @@ def _next_clause(text: str, lo: int, hi: int, a: int, b: int, step: int):
     return begin, end
 
 
-def _same_measure(text: str, a: int, b: int, figs, hit: str, lang: LevelWords) -> bool:
+def _same_measure(text: str, a: int, b: int, figs, hit: str, lang: LevelWords, before: bool) -> bool:
     clause = text[a:b].strip()
     if lang.continuation.match(clause):
         return True
-    if any(hit[i:i + 2] in clause for i in range(len(hit) - 1)):
+    # A measure's details may come before its name (拟制7类公示格式,通过网站公示执法信息);
+    # after it, a clause with an action of its own starts another measure.
+    if before and any(hit[i:i + 2] in clause for i in range(len(hit) - 1)):
         return True
     stop = figs[0][0] if figs else b
     return not lang.actions.search(text, a, stop)

@@ -186,9 +186,14 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
     for whole in rubric.wholes:
         _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path)
     _inherit_from_headings(doc, rubric, judged, lang)
+    topics: dict[int, set[str]] = defaultdict(set)  # sentence -> criteria it reports
+    for cid, items in judged.items():
+        for j in items:
+            if j.reason is None and not j.inherited:
+                topics[j.cand.sentence].add(cid)
     for criterion in rubric.criteria:
         if not criterion.is_structure:
-            results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang, ctx)
+            results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang, ctx, topics)
     return results
 
 
@@ -249,9 +254,9 @@ def _about_study(criterion: Criterion, lang: LevelWords) -> bool:
 
 
 def _in_opening(doc: Document, k: int) -> bool:
-    """A sentence of the opening (导语) of a report that has headed parts after it."""
-    s = doc.sentences[k]
-    if not s.part_path.startswith("〔导语〕"):
+    """A sentence of the opening (导语) of a report that has headed parts after it: the
+    summary every report opens with, whose claims are general words."""
+    if doc.sentences[k].part_path != "〔导语〕":  # not an item listed in it (1. …, 一是…)
         return False
     return any(p.kind == "heading" for p in doc.parts)
 
@@ -324,17 +329,19 @@ def _inherit_from_headings(doc: Document, rubric: Rubric, judged: dict[str, list
 
 
 def _result(doc: Document, criterion: Criterion, judged: list[_Judged], lang: LevelWords,
-            ctx: _Context) -> CriterionMatch:
+            ctx: _Context, topics: dict[int, set[str]]) -> CriterionMatch:
     searched = tuple(dict.fromkeys(w for r in criterion.rules for w in r.words()))
     heads = headings(doc)
 
     def rank(j: _Judged):
         """The best evidence first: the highest level, then the passage most about the
-        criterion: a sentence of the body rather than a heading, found by the criterion's
-        own words rather than under a heading, naming more of its words."""
+        criterion: found by the criterion's own words rather than under a heading, in the
+        body rather than a heading, in a sentence naming more of its words and fewer
+        other criteria."""
         in_heading = heading_at(heads, j.cand.start) is not None
         about = sum(ctx.in_sentence(w, j.cand.sentence) for w in searched)
-        return (-j.level, j.inherited, in_heading, -about, j.cand.start)
+        others = len(topics.get(j.cand.sentence, set()) - {criterion.id})
+        return (-j.level, j.inherited, in_heading, others - about, j.cand.start)
 
     counted = sorted((j for j in judged if j.reason is None), key=rank)
     rejected = [j for j in judged if j.reason is not None]
