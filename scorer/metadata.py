@@ -2,8 +2,14 @@
 
 The year is the year the report covers: from the title, the achievements
 heading or the opening sentence, never from a web page's date ("今天是…") or
-the plans' year. The publication date comes from a labelled header line
-(发布时间/日期/…) or the signature date at the end.
+the plans' year. The publication date is the one stated above the report's
+first paragraph: a labelled line (发布时间/发布日期/公开发布日期/日期/时间, with or
+without a colon), a bare date line under the title, or a source line with its
+date (来源:XX 2023-02-15); in figures, 年月日 or Chinese numerals. A document's
+creation date (成文日期, 公文生成日期) counts only where no publication date is
+given; a date in a URL, the date a report was delivered to a people's congress
+(…在…会议上) and a page's clock (今天是…) never. Failing all, the date under the
+signature. Region, level, city and province: issuer.py.
 """
 
 from __future__ import annotations
@@ -13,41 +19,38 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .issuer import DELIVERED, is_prose, issuing_place, title_place
 from .structure import Part, PartRole, RoleSource
 
 
 @dataclass(frozen=True)
 class Metadata:
     title: str | None
-    region: str | None  # the issuing government's own name, e.g. 昌平区
-    city: str | None  # the higher-level government named with it, when stated
-    level: str | None  # province | city | county (from the region's suffix)
+    region: str | None  # the issuing government's official name (昌平区), or its department's (威海市生态环境局)
+    city: str | None  # the city above it (for a department: the city it belongs to), from the gazetteer
+    level: str | None  # province | city | county | department (from the gazetteer)
     year: int | None  # the year the report covers
     year_source: str | None  # title | heading | opening | body | published
     issuer: str | None
     published: str | None  # ISO date
     published_source: str | None  # header | signature
     on_time: bool | None  # published before 1 April of the following year
+    province: str | None = None  # the province above it, from the gazetteer
 
 
 _YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)\s*年(?!\s*\d{1,2}\s*月)")
 _TITLE_HINT = re.compile(r"报告|情况|工作总结")
-_DATE_LABEL = re.compile(r"(发布|发表|成文|印发|公开)?(时间|日期)\s*[:：]\s*")
-_ISO_DATE = re.compile(r"(20\d\d|19\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_ISO_DATE = re.compile(r"(?<!\d)(20\d\d|19\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 _ISSUER = re.compile(r"^.{2,40}(人民政府|政府|委员会|区委|县委|市委|局|办公室|管委会)$")
-_REGION_TOKEN = re.compile(r"^[\u4e00-\u9fff]{1,7}(省|自治区|市|区|县|旗|自治州|州|盟)$")
-# Generic words of the same shape as a place name (全区, 我县, 社区, 依法治区 …).
-_NOT_A_PLACE = set(
-    ["全", "我", "本", "各", "该", "治", "向", "及", "对", "专", "社", "园", "城", "辖", "两", "三", "四", "五", "六", "新", "景", "街", "片", "小", "山", "郊", "市", "地", "分", "省", "县", "区", "入", "到", "在", "至", "于", "和", "与", "等", "每", "此", "其", "示范", "核心", "自贸", "开发", "高新", "试验", "先行", "功能", "保护", "风景", "生态", "老城", "城市", "城区", "老区", "省市", "市县", "区县", "县区", "县市", "全市", "本市", "特别行政", "经济", "工业", "产业", "商业", "居住", "住宅", "管理", "服务", "行政", "辖", "乡镇", "地"]
-)
-_LEVEL = {"省": "province", "自治区": "province", "市": "city", "州": "city", "自治州": "city",
-          "盟": "city", "区": "county", "县": "county", "旗": "county"}
 
 
 def extract_metadata(text: str, parts: tuple[Part, ...], excluded: list[tuple[int, int]],
-                     tokenize) -> Metadata:
-    """Read the metadata from the normalised text and its parts."""
+                     tokenize=None) -> Metadata:
+    """Read the metadata from the normalised text and its parts.
+
+    `tokenize` is accepted for callers of the earlier signature; place names now
+    come from the gazetteer (places.py), not from word segmentation."""
     lines = _lines(text, excluded)
     all_lines = _lines(text, [])
     title = _title(lines)
@@ -56,18 +59,13 @@ def extract_metadata(text: str, parts: tuple[Part, ...], excluded: list[tuple[in
     year, year_source = _year(title, parts, text, excluded)
     if year is None and published:
         year, year_source = int(published[:4]) - 1, "published"
-    region, city = _region(title, issuer, parts, text, tokenize, excluded)
-    level = None
-    if region:
-        for suffix, name in sorted(_LEVEL.items(), key=lambda kv: -len(kv[0])):
-            if region.endswith(suffix):
-                level = name
-                break
+    place = issuing_place(text, all_lines, excluded) or title_place(title)
     on_time = None
     if published and year:
         on_time = dt.date.fromisoformat(published) < dt.date(year + 1, 4, 1)
-    return Metadata(title, region, city, level, year, year_source, issuer, published,
-                    published_source, on_time)
+    return Metadata(title, place and place.region, place and place.city, place and place.level,
+                    year, year_source, issuer, published, published_source, on_time,
+                    place and place.province)
 
 
 def _lines(text: str, excluded: list[tuple[int, int]]) -> list[tuple[int, str]]:
@@ -145,20 +143,68 @@ def _cn_small(s: str) -> int:
     return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
 
 
+# Labels of a date line. Publication first; a bare 日期/时间 next; a document's
+# creation date (成文日期, 公文生成日期) only where no publication date is given;
+# an expiry or a page's clock never.
+_DATE_LABEL = re.compile(r"(公开发布|发布|发表|公开|发文|更新|公文生成|生成|成文|印发|签发|废止|截止|失效|有效)?"
+                         r"\s*(时间|日期)\s*[:：]?\s*")
+_LABEL_RANK = {"公开发布": 0, "发布": 0, "发表": 0, "公开": 0, "发文": 0, "": 1, "更新": 1,
+               "公文生成": 3, "生成": 3, "成文": 3, "印发": 3, "签发": 3}
+# A line that is a date and nothing but page fields around it: 2023-02-15 14:49,
+# 来源:XX 2023-02-15, 2022-03-29 17:13:17 来源:XX 打印.
+_BARE_DATE = re.compile(r"^[\s•·*\-—]*(来源\s*[:：]?[^\s:：]{0,30}\s*)?$")
+_TIME = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?")
+_URL_TEXT = re.compile(r"(https?://|www\.)\S+|\S+\.(gov|com|net|org)(\.cn)?/\S*", re.IGNORECASE | re.ASCII)
+_DATE_ANY = re.compile(_ISO_DATE.pattern + "|" + _CN_DATE.pattern)
+
+
 def _published(all_lines, parts, text) -> tuple[str | None, str | None]:
-    # A labelled header line near the top (the page's or the document's own).
-    for _, line in all_lines[:12]:
-        m = _DATE_LABEL.search(line)
-        if m and not line.startswith("今天"):
-            date = parse_date(line[m.end():])
-            if date:
-                return date, "header"
+    """The publication date stated above the report's first paragraph (or, failing
+    that, under its signature). A date in a URL, the date a report was delivered to
+    a people's congress (…在…会议上) and a page's clock (今天是…) are not it."""
+    best: tuple[int, str] | None = None
+    for i, (_, line) in enumerate(all_lines[:40]):
+        if i and is_prose(line):
+            break  # the report's prose has begun
+        line = _URL_TEXT.sub(lambda m: " " * len(m.group()), line)
+        if line.startswith(("今天", "今日")):
+            continue
+        for rank, date in _line_dates(line):
+            if best is None or rank < best[0]:
+                best = (rank, date)
+    if best is not None:
+        return best[1], "header"
     signature = next((p for p in parts if p.kind == "signature"), None)
     if signature is not None:
         date = parse_date(text[signature.start:signature.end])
         if date:
             return date, "signature"
     return None, None
+
+
+def _line_dates(line: str):
+    """(rank, ISO date) of each date a header line states."""
+    for m in _DATE_ANY.finditer(line):
+        date = parse_date(m.group())
+        if not date or DELIVERED.match(line, m.end()) or line[m.end():].lstrip().startswith("在"):
+            continue
+        label = _label_before(line, m.start())
+        if label is not None:
+            if label in _LABEL_RANK:
+                yield _LABEL_RANK[label], date
+            continue
+        rest = _TIME.sub("", line[m.end():])
+        rest = re.sub(r"[\s|]*(来源|作者|浏览|访问|阅读|字号|字体|打印|分享)\b.*$", "", rest)
+        if _BARE_DATE.match(line[:m.start()]) and not rest.strip(" |【】[]"):
+            yield 2, date
+
+
+def _label_before(line: str, pos: int) -> str | None:
+    """The date label right before a date (its prefix, "" for a bare 日期/时间), or None."""
+    for m in _DATE_LABEL.finditer(line, max(0, pos - 12), pos):
+        if m.end() == pos:
+            return m.group(1) or ""
+    return None
 
 
 def _issuer(parts, text, title) -> str | None:
@@ -173,89 +219,3 @@ def _issuer(parts, text, title) -> str | None:
         if _ISSUER.match(head):
             return head
     return None
-
-
-def _region(title, issuer, parts, text, tokenize, excluded) -> tuple[str | None, str | None]:
-    """The issuing government's own name: from the title or issuer, the opening,
-    or else the most frequent place name of the report."""
-
-    def places(s: str) -> list[str]:
-        return [t for t in tokenize(s) if _REGION_TOKEN.match(t) and _is_place(t)]
-
-    chain: list[str] = []
-    for source in (title, issuer):
-        if source:
-            chain = places(source)
-            if chain:
-                break
-    counts = _place_counts(_masked(text, excluded), tokenize)
-    if not chain:
-        preamble = next((p for p in parts if p.kind == "preamble"), None)
-        if preamble is not None:
-            chain = places(text[preamble.start:min(preamble.end, preamble.start + 150)])
-    if not chain and counts:
-        best = max(counts.items(), key=lambda kv: (kv[1], _rank(kv[0])))
-        chain = [best[0]]
-    if not chain:
-        return None, None
-    region = max(chain, key=lambda name: (_rank(name), chain.index(name)))
-    higher = [name for name in chain if _rank(name) < _rank(region)]
-    if not higher and _rank(region) == 2:
-        cities = [(n, c) for n, c in counts.items() if _rank(n) == 1]
-        higher = [max(cities, key=lambda kv: kv[1])[0]] if cities else []
-    return region, (higher[-1] if higher else None)
-
-
-_PLACE_END = re.compile(r"(?<=[\u4e00-\u9fff])[省市区县旗州盟]")
-_HAN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,12}$")
-_HAN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}")
-
-
-def _place_counts(text: str, tokenize) -> Counter:
-    """How often each place name stands in the text.
-
-    Only the words around a place-name ending (省市区县旗州盟) are tokenised, with
-    a few characters of context on each side: a place name is at most 8 characters,
-    and the text after its last character decides whether that character ends it
-    (北京市 | 市场). Tokenising the whole report would cost as much again as scoring it.
-    """
-    counts: Counter = Counter()
-    for m in _PLACE_END.finditer(text):
-        end = m.end()
-        before = _HAN_BEFORE.search(text, max(0, end - 13), end)
-        after = _HAN_AFTER.match(text, end)
-        start = before.start() if before else m.start()
-        pos = start
-        for token in tokenize(text[start:after.end()]):
-            pos += len(token)
-            if pos == end:
-                if _REGION_TOKEN.match(token) and _is_place(token):
-                    counts[token] += 1
-                break
-            if pos > end:
-                break
-    return counts
-
-
-def _is_place(token: str) -> bool:
-    stem = re.sub(r"(省|自治区|市|区|县|旗|自治州|州|盟)$", "", token)
-    return bool(stem) and stem not in _NOT_A_PLACE and token not in _NOT_A_PLACE and not stem.endswith(("治", "全"))
-
-
-def _rank(name: str) -> int:
-    """0 province, 1 city, 2 county or district."""
-    if name.endswith(("省", "自治区")):
-        return 0
-    if name.endswith(("市", "州", "盟")):
-        return 1
-    return 2
-
-
-def _masked(text: str, excluded) -> str:
-    if not excluded:
-        return text
-    chars = list(text)
-    for a, b in excluded:
-        for i in range(a, min(b, len(chars))):
-            chars[i] = " "
-    return "".join(chars)

@@ -18,6 +18,7 @@ def document_summary(doc: Document) -> dict[str, Any]:
         "title": m.title,
         "region": m.region,
         "city": m.city,
+        "province": m.province,
         "level": m.level,
         "year": m.year,
         "year_source": m.year_source,

@@ -31,7 +31,7 @@ def build_result(doc: Document, rubric: Rubric, score: Score) -> dict[str, Any]:
                   "kind": doc.kind, "encoding": doc.encoding, "warnings": list(doc.warnings)},
         "rubric": {"id": rubric.id, "title": rubric.title, "version": rubric.version,
                    "sha256": rubric.sha256, "path": rubric.path},
-        "metadata": {k: summary[k] for k in ("title", "region", "city", "level", "year", "year_source",
+        "metadata": {k: summary[k] for k in ("title", "region", "city", "province", "level", "year", "year_source",
                                              "issuer", "published", "published_source", "on_time")},
         "flags": summary["flag_details"],
         "parts": summary["parts"],
