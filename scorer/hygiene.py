@@ -35,29 +35,59 @@ class Flag:
     excluded: bool  # True when the spans are masked for matching
 
 
-# Page-navigation vocabulary: short lines made of these are page furniture, not report text.
+# Page-navigation vocabulary: short lines holding these are page furniture, not report text.
+# A bare date or source line (发布时间:… 来源:…) is not: it is the page's record of the
+# report, and metadata reads it.
 _NAV = re.compile(
-    r"当前位置|您现在的位置|您的位置|所在位置|扫一扫|扫码|手机打开|手机上打开|手机浏览"
-    r"|浏览次数|浏览量|阅读次数|阅读量|访问次数|访问量|点击数|点击量|点击率"
-    r"|今天是\s*\d|无障碍|简体版?\s*[|/]?\s*繁体|繁體|打印本页|打印此页|打印\s*[|】]|关闭窗口|关闭本页|【关闭】|【打印】"
-    r"|分享到|分享至|字号\s*[:：]?\s*[【\[]?\s*大|[【\[]\s*大\s*[】\]]\s*[【\[]\s*中|返回顶部|上一篇|下一篇"
-    r"|相关链接|相关阅读|责任编辑|收藏本页|加入收藏|网站地图|版权所有|ICP备|网站标识码|主办单位|承办单位|联系我们"
-    r"|首页\s*[>»/]|[>»]\s*正文|信息来源|文章来源|^来源\s*[:：]|发布(时间|日期|机构|单位)\s*[:：]"
-    r"|^(日期|时间)\s*[:：]\s*\d|索\s*引\s*号|^\s*[【\[]?\s*(发布|来源|作者)\s*[:：]"
+    r"当前位置|您现在的位置|您的位置|所在位置|扫一扫|扫码|二维码|手机打开|手机上打开|手机浏览|手机站|手机版"
+    r"|浏览次数|浏览量|阅读次数|阅读量|访问次数|访问量|点击数|点击量|点击率|本文已影响|已被浏览"
+    r"|今天是\s*\d|无障碍|适老版|关爱版|长者模式|简体版?\s*[|/]?\s*繁体|繁體"
+    r"|打印本页|打印此页|打印\s*[|】]|打印内容|打印$|关闭窗口|关闭本页|【关闭】|【打印】|字体\s*[:：]?\s*[\[【]|字号"
+    r"|分享到|分享至|朋友圈|发送至邮箱|发送到邮箱|推荐给好友|收藏本页|加入收藏|返回顶部|上一篇|下一篇"
+    r"|相关链接|相关阅读|责任编辑|网站地图|版权所有|ICP备|网站标识码|主办单位|承办单位|联系我们|首页\s*[>»/]|[>»]\s*正文"
+    r"|原文链接|政策解读链接|^[\s•·*]*(索\s*引\s*号|发布机构|发布单位|发文机关|发文单位|主题分类|信息分类|文件类型"
+    r"|体裁分类|组配分类|服务对象|主\s*题\s*词|成文日期|公文生成日期|发文字号|文\s*号|备注/文号|所属单位|时\s*效\s*性?"
+    r"|备案登记号|废止日期|有\s*效\s*性|公开方式|公开范围|公开形式|标\s*题)\s*[:：]"
 )
+# Menu and column names of government sites: a line made of nothing else is a menu
+# (首页 新闻中心 信息公开 …) or a column label (通知公告).
+_MENU_WORDS = (
+    "网站首页|首页|新闻中心|新闻动态|要闻动态|图片新闻|视频新闻|工作动态|部门动态|乡镇动态|通知公告|公示公告|政府公告"
+    "|信息公开|政务公开|政府信息公开|信息公开目录|信息公开指南|信息公开年报|依申请公开|政策文件|政策解读|政府文件|部门文件"
+    "|最新文件|规划计划|人事信息|财政信息|统计信息|政府公报|领导信息|领导之窗|机构设置|机构职能|政务服务|办事服务|在线服务"
+    "|网上办事|办事指南|互动交流|政民互动|公众参与|在线访谈|意见征集|领导信箱|专题专栏|热点专题|数据开放|走进[\u4e00-\u9fff]{1,4}"
+    "|[县市区]情概况|概况|登录|注册|搜索|高级搜索|English|简体|繁体|无障碍|适老版|关爱版|手机版|微信|微博|移动端"
+)
+_MENU_LINE = re.compile(rf"^[\s•·*|]*(?:(?:{_MENU_WORDS})[\s•·*|/>»]*)+$")
+# A breadcrumb: short segments joined by > or », at least two of them.
+_BREADCRUMB = re.compile(r"^[^。,;]{0,20}(?:\s*(?:>>?|»|＞|→)\s*[^。,;>»＞→]{1,20}){2,}$")
+# A run of bulleted lines without sentence punctuation, most of them short names: a
+# site's list of columns or categories (with the odd linked headline among them).
+_BULLET = re.compile(r"^\s*[•·]\s*[^。,;:：]{1,60}$")
+MENU_RUN = 5  # short items (≤ MENU_ITEM characters) that make a run a menu
+MENU_ITEM = 12
+SEGMENT_LEAD = 8  # characters a spam segment may carry before its spam word
 _NAV_MAX_LINE = 80
 
-# Spam lexicon: gambling, advertising and document-sharing sites. Compound
-# phrases only, so that ordinary official words (开户, 办证, 官方网站) never match.
-_SPAM = re.compile(
+# Spam lexicon. Compound phrases only, so that ordinary official words (开户, 办证,
+# 官方网站, 福利彩票公益金) never match. Gambling and betting spam counts wherever it
+# sits, page furniture included; advertising and document-sharing names only in the text.
+_GAMBLING = (
     r"申博|太阳城|新葡京|葡京娱乐|威尼斯人|金沙(娱乐|赌场|城)|永利(娱乐|赌场)|银河娱乐|博彩|赌场|赌博(网|平台|网站|游戏)"
     r"|娱乐城|娱乐平台|娱乐官网|真人(娱乐|视讯|荷官|百家乐)|百家乐|老虎机|电子游艺|体育在线|体育投注|体育官网"
-    r"|在线投注|彩票(网|平台|投注|官网|注册)|时时彩|六合彩|北京赛车|棋牌(游戏|平台|官网)|投注|下注|网赌|彩金|返水"
-    r"|(注册|开户|首存)(即|就)?送|代开发票|发票代开|加微信|加QQ|免费领取|点击进入|立即下载"
-    r"|道客巴巴|豆丁网|百度文库|原创力文档|人人文库|淘豆网|金锄头文库|第一范文网|范文网|范文大全|文档下载|免费下载"
-    r"|下载文档|文库网|个人图书馆|book118|doc88|docin|wenku|360doc",
-    re.IGNORECASE,
+    r"|体育(app|平台|下载|注册|娱乐)|在线投注|时时彩|六合彩|北京赛车|棋牌(游戏|平台|官网)|投注|下注|网赌|彩金|返水"
+    r"|(?<!福利)(?<!体育)彩票(?!公益金|管理|市场|发行|销售|机构|站点|资金|工作)"
+    r"|(欧洲杯|世界杯|欧冠|英超|西甲|意甲|德甲|NBA|足球|篮球|即时)比分|比分(直播|网|预测)|竞彩|足彩|赔率"
+    r"|(欧洲杯|世界杯|欧冠|英超)(竞猜|押注|开户|官网|平台|直播|app)|澳门(葡京|金沙|彩票|娱乐)"
+    r"|开云(体育|app|官网)|乐鱼(体育|app)|九游(会|体育)|华体会|(亚博|万博|皇冠)(体育|app|官网|平台)|bet365|威廉希尔|沙巴体育"
 )
+_ADS = (
+    r"(注册|开户|首存)(即|就)?送|代开发票|发票代开|加微信|加QQ|免费领取|点击进入|立即下载"
+    r"|道客巴巴|豆丁网|百度文库|原创力文档|人人文库|淘豆网|金锄头文库|第一范文网|范文网|范文大全|文档下载|免费下载"
+    r"|下载文档|文库网|个人图书馆|book118|doc88|docin|wenku|360doc"
+)
+_GAMBLING_RE = re.compile(_GAMBLING, re.IGNORECASE)
+_SPAM = re.compile(_GAMBLING + "|" + _ADS, re.IGNORECASE)
 _URL = re.compile(
     r"(?:https?://|www\.)[\w\-./?%&=#:]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|cc|vip|top|xyz|me|io|info|biz)\b(?:/[\w\-./?%&=#]*)?",
     re.IGNORECASE | re.ASCII,
@@ -138,15 +168,30 @@ def stuffing_spans(text: str, skip: tuple[Span, ...] = ()) -> tuple[Span, ...]:
 
 
 def boilerplate_spans(text: str) -> tuple[Span, ...]:
-    """Whole lines that are page furniture: short, not prose, with navigation vocabulary."""
+    """Whole lines that are page furniture: short, not prose, with navigation vocabulary;
+    menus and column labels; breadcrumbs; runs of short bulleted column names."""
     spans: list[Span] = []
+    run: list[Span] = []
     pos = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        if stripped and len(stripped) <= _NAV_MAX_LINE and "。" not in stripped and _NAV.search(stripped):
-            spans.append((pos, pos + len(line)))
+        span = (pos, pos + len(line))
         pos += len(line) + 1
-    return tuple(spans)
+        if _BULLET.match(line):
+            run.append(span)
+            continue
+        spans.extend(_menu(text, run))
+        run = []
+        if stripped and len(stripped) <= _NAV_MAX_LINE and "。" not in stripped and (
+                _NAV.search(stripped) or _MENU_LINE.match(stripped) or _BREADCRUMB.match(stripped)):
+            spans.append(span)
+    spans.extend(_menu(text, run))
+    return tuple(sorted(spans))
+
+
+def _menu(text: str, run: list[Span]) -> list[Span]:
+    short = sum(1 for a, b in run if len(text[a:b].strip(" •·")) <= MENU_ITEM)
+    return run if short >= MENU_RUN else []
 
 
 def injected_spans(text: str, boiler: tuple[Span, ...] = ()) -> tuple[Span, ...]:
@@ -157,7 +202,9 @@ def injected_spans(text: str, boiler: tuple[Span, ...] = ()) -> tuple[Span, ...]
     for m in _URL.finditer(text):
         if not _GOV_URL.search(m.group()):
             hits.append((m.start(), m.end()))
-    hits = [h for h in hits if not any(b0 <= h[0] < b1 for b0, b1 in boiler)]
+    # Spam counts wherever it sits, even where it replaced 首页 in a breadcrumb; a
+    # foreign URL inside page furniture is the page's own link, not an insert.
+    hits = [h for h in hits if _GAMBLING_RE.match(text, h[0]) or not any(b0 <= h[0] < b1 for b0, b1 in boiler)]
     if not hits:
         return ()
     hits.sort()
@@ -177,7 +224,13 @@ def injected_spans(text: str, boiler: tuple[Span, ...] = ()) -> tuple[Span, ...]
 
 def _grow(text: str, start: int, end: int) -> Span:
     """Extend a spam hit over the Han characters glued to it that are spam too
-    (e.g. 申博 + 体育在线 → 申博体育在线)."""
+    (e.g. 申博 + 体育在线 → 申博体育在线), and back to the start of a short segment it
+    ends (2024德国欧洲杯比分 where a breadcrumb's 首页 belongs); never back into prose."""
+    lead = start
+    while lead > 0 and start - lead < SEGMENT_LEAD and text[lead - 1].isalnum():
+        lead -= 1
+    if lead == 0 or not text[lead - 1].isalnum():
+        start = lead
     while True:
         m = _SPAM.match(text, end)
         if m and m.end() > end:

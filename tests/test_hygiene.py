@@ -1,0 +1,79 @@
+"""Page furniture and injected text: flagged, and never left for the matcher to read.
+
+Every text here is a short synthetic sentence, not a real report."""
+
+import pytest
+
+from scorer.document import document_from_text
+
+TITLE = "某县人民政府关于2023年度法治政府建设情况的报告\n"
+BODY = ("2023年,县政府坚持依法行政,现将有关情况报告如下:\n一、主要举措和成效\n"
+        "制定行政执法公示办法,公示执法信息1200条。\n二、存在的不足\n工作仍有差距。")
+
+
+def flagged(doc, name):
+    """The texts of a flag's spans."""
+    flag = next((f for f in doc.flags if f.name == name), None)
+    return [doc.text[a:b].strip() for a, b in flag.spans] if flag else []
+
+
+@pytest.mark.parametrize("line", [
+    "首页 新闻中心 信息公开 政务服务 互动交流",
+    "网站首页 | 政务公开 | 通知公告",
+    "通知公告",
+    "首页 > 政务公开 > 法治政府建设",
+    "政府信息公开 > 政府文件库 > 部门文件",
+    "适老版 关爱版",
+    "索引号:11410000-2024-00012 发布机构:县人民政府办公室",
+    "字号:",
+])
+def test_menus_breadcrumbs_and_metadata_blocks_are_boilerplate(line):
+    doc = document_from_text(line + "\n" + TITLE + BODY)
+    assert flagged(doc, "web_boilerplate") == [line]
+
+
+@pytest.mark.parametrize("line", [
+    "发布时间:2024-03-20 来源:某县司法局",
+    "来源: 某县人民政府\n发布日期: 2024-03-20",
+    "2024-03-20 09:30",
+])
+def test_a_bare_date_or_source_line_is_not_boilerplate(line):
+    doc = document_from_text(TITLE + line + "\n" + BODY)
+    assert doc.flag_names() == []
+    assert doc.metadata.published == "2024-03-20"
+
+
+def test_a_list_of_site_columns_is_boilerplate():
+    columns = ["开题报告", "申请报告", "调查报告", "心得体会", "工作计划", "述职报告"]
+    doc = document_from_text("".join(f"  • {c}\n" for c in columns) + TITLE + BODY)
+    assert flagged(doc, "web_boilerplate") == [f"• {c}" for c in columns]
+
+
+def test_report_text_is_not_boilerplate():
+    doc = document_from_text(TITLE + "(三)政务公开\n县政府门户网站首页设置法治政府建设专栏,发布信息56条。\n" + BODY)
+    assert doc.flag_names() == []
+
+
+def test_a_betting_line_inside_the_body_is_injected_and_masked():
+    doc = document_from_text(TITLE + BODY.replace("一、主要举措和成效\n", "一、主要举措和成效\n世界杯比分直播 在线投注\n"))
+    assert flagged(doc, "injected_text") == ["世界杯比分直播 在线投注"]
+    start = doc.text.index("世界杯")
+    assert any(a <= start < b for a, b in doc.excluded_spans())
+    assert "投注" not in doc.match_text and "世界杯" not in doc.match_text
+
+
+def test_betting_spam_where_a_breadcrumb_had_its_home_page():
+    doc = document_from_text("2024欧冠比分 > 政务公开 > 通知公告\n" + TITLE + BODY)
+    assert doc.flag_names() == ["web_boilerplate", "injected_text"]
+    assert flagged(doc, "injected_text") == ["2024欧冠比分"]
+
+
+@pytest.mark.parametrize("spam", ["彩票注册送彩金", "娱乐城", "申博体育在线"])
+def test_gambling_words_in_prose_are_injected(spam):
+    doc = document_from_text(TITLE + BODY.replace("制定行政执法", f"{spam}:制定行政执法"))
+    assert spam in " ".join(flagged(doc, "injected_text"))
+
+
+def test_lottery_welfare_funds_are_report_text():
+    doc = document_from_text(TITLE + "2023年,县政府规范福利彩票公益金使用,加强彩票市场监管。\n" + BODY)
+    assert doc.flag_names() == []
