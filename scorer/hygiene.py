@@ -55,7 +55,7 @@ _MENU_WORDS = (
     "网站首页|首页|新闻中心|新闻动态|要闻动态|图片新闻|视频新闻|工作动态|部门动态|乡镇动态|通知公告|公示公告|政府公告"
     "|信息公开|政务公开|政府信息公开|信息公开目录|信息公开指南|信息公开年报|依申请公开|政策文件|政策解读|政府文件|部门文件"
     "|最新文件|规划计划|人事信息|财政信息|统计信息|政府公报|领导信息|领导之窗|机构设置|机构职能|政务服务|办事服务|在线服务"
-    "|网上办事|办事指南|互动交流|政民互动|公众参与|在线访谈|意见征集|领导信箱|专题专栏|热点专题|数据开放|走进[\u4e00-\u9fff]{1,4}"
+    "|网上办事|办事指南|互动交流|政民互动|公众参与|在线访谈|意见征集|领导信箱|专题专栏|热点专题|数据开放"
     "|[县市区]情概况|概况|登录|注册|搜索|高级搜索|English|简体|繁体|无障碍|适老版|关爱版|手机版|微信|微博|移动端"
 )
 _MENU_LINE = re.compile(rf"^[\s•·*|]*(?:(?:{_MENU_WORDS})[\s•·*|/>»]*)+$")
@@ -143,8 +143,8 @@ def stuffing_spans(text: str, skip: tuple[Span, ...] = ()) -> tuple[Span, ...]:
 
     - a sentence of at least 12 items (split on 、 , / and spaces) whose short
       items (≤ 6 characters) make up most of it: a list of terms;
-    - the same sentence (≥ 12 characters) three times or more: every copy after
-      the first;
+    - the same sentence (≥ 12 characters) three times or more: every copy, as
+      none can be told from the stuffing;
     - a short unit repeated four times or more in a row (执法公示执法公示…).
     """
     spans: list[Span] = []
@@ -161,7 +161,7 @@ def stuffing_spans(text: str, skip: tuple[Span, ...] = ()) -> tuple[Span, ...]:
             copies.setdefault(sentence, []).append((m.start(), m.end()))
     for places in copies.values():
         if len(places) >= REPEAT_MIN_TIMES:
-            spans.extend(places[1:])  # the first copy may stand
+            spans.extend(places)  # every copy: which one would be the real one?
     for m in _REPEATED_UNIT.finditer(text):
         spans.append((m.start(), m.end()))
     return tuple(sorted(set(spans)))

@@ -191,7 +191,8 @@ def _same_measure(text: str, a: int, b: int, figs, hit: str, lang: LevelWords, b
 
 def hit_level(text: str, lo: int, hi: int, start: int, end: int,
               lang: LevelWords) -> tuple[int, str, tuple[int, int] | None]:
-    """The hit's level, why, and the span of the figure that makes it a 3."""
+    """The hit's level, why, and the span of the words it rests on (the figure of a 3,
+    the action, body or title of a 2), which its quote must hold."""
     fig = backing_figure(text, lo, hi, start, end, lang)
     if fig:
         return 3, f"有量化数据:{text[fig[0]:fig[1]]}", fig
@@ -202,9 +203,12 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int,
         bounds = token_bounds(sentence)
         inside_hit = start <= m.start() and m.end() <= end  # 决策事项目录 names a 目录
         if inside_hit or (m.start() - lo in bounds and m.end() - lo in bounds):
-            return 2, f"具体举措:{m.group()}", None
-    if "《" in text[wa:wb] or (start > lo and text[start - 1] == "》"):
-        return 2, "具体举措:有名称的文件", None  # 开展《…条例》执法检查: the title is the object
+            return 2, f"具体举措:{m.group()}", (m.start(), m.end())
+    opened = text.find("《", wa, wb)
+    if opened >= 0:
+        return 2, "具体举措:有名称的文件", (opened, opened + 1)
+    if start > lo and text[start - 1] == "》":  # 开展《…条例》执法检查: the title is the object
+        return 2, "具体举措:有名称的文件", (text.rfind("《", lo, start - 1), start)
     return 1, "仅有一般性表述", None
 
 
@@ -245,3 +249,17 @@ def plan_content(text: str, end: int, b: int, lang: LevelWords) -> str | None:
     """"普法宣传年度计划", "纳入普法依法治理工作要点": the topic names what a plan holds."""
     m = lang.plan_noun.search(text, end, min(b, end + PLAN_REACH))
     return m.group() if m else None
+
+
+LIST_ITEMS = 4  # a clause of this many short items, or more, lists terms
+LIST_ITEM_MAX = 8  # characters of an item in such a list
+_LIST_SPLIT = re.compile(r"[、/|\s]+")
+
+
+def term_list(clause: str) -> bool:
+    """"会前学法、述法、执法公示、全过程记录…": a clause that lists terms names topics, it
+    reports no measure. Real lists of measures carry an action or a figure in a longer item."""
+    items = [it.strip("等和及") for it in _LIST_SPLIT.split(clause.strip()) if it]
+    if len(items) < LIST_ITEMS or not items[0]:
+        return False  # the first item may carry who acted (主要负责人会前学法、述法、…)
+    return len(items[0]) <= LIST_ITEM_MAX + 4 and all(0 < len(it) <= LIST_ITEM_MAX for it in items[1:])

@@ -33,6 +33,7 @@ from .levels import (
     negated_by_next_clause,
     plan_content,
     study_topic,
+    term_list,
 )
 from .rubric import Criterion, Rubric
 from .rules import Candidate, MetadataRule, PartRule
@@ -85,7 +86,7 @@ class _Judged:
     level: int
     why: str
     reason: str | None  # None when the hit counts
-    figure: tuple[int, int] | None = None  # the figure a level 3 rests on
+    basis: tuple[int, int] | None = None  # the words the level rests on (a figure for a 3)
     inherited: bool = False  # found under a heading that names the criterion
 
 
@@ -222,28 +223,31 @@ def _judge(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelWord
     for word in (*cand.rule.unless, *criterion.unless):
         if word in sentence:
             return _Judged(cand, 0, "", f"不相关的语境:{word}")
-    level, why, figure = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
+    level, why, basis = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
     if level < cand.rule.min_level:
         level, why = cand.rule.min_level, "所列术语本身即具体举措"
     if level > cand.rule.max_level:
-        level, why, figure = cand.rule.max_level, "术语较笼统,最多计为泛泛提及", None
+        level, why, basis = cand.rule.max_level, "术语较笼统,最多计为泛泛提及", None
     if level > 1:
-        capped = _capped(doc, cand, a, b, figure, lang)
+        capped = _capped(doc, cand, a, b, level == 3, lang)
         if capped:
-            level, why, figure = 1, capped, None
-    return _Judged(cand, level, why, None, figure)
+            level, why, basis = 1, capped, None
+    return _Judged(cand, level, why, None, basis)
 
 
-def _capped(doc: Document, cand: Candidate, a: int, b: int, figure, lang: LevelWords) -> str | None:
+def _capped(doc: Document, cand: Candidate, a: int, b: int, has_figure: bool,
+            lang: LevelWords) -> str | None:
     """Why a hit that looks like a measure is only general words, if it is."""
     text = doc.match_text
+    if not has_figure and term_list(text[a:b]):
+        return "术语罗列,未见举措"
     verb = agenda_item(text, a, b, cand.start, cand.end, lang)
     if verb and not inside_title(text, a, cand.start):
         return f"仅为会议议题({verb}…)"
     noun = plan_content(text, cand.end, b, lang)
-    if noun and figure is None:
+    if noun and not has_figure:
         return f"仅为{noun}的内容"
-    if figure is None and _in_opening(doc, cand.sentence):
+    if not has_figure and _in_opening(doc, cand.sentence):
         return "导语中的概括性表述"
     return None
 
@@ -319,12 +323,12 @@ def _inherit_from_headings(doc: Document, rubric: Rubric, judged: dict[str, list
                 if (lang.negation.search(clause) or lang.future.search(clause) or formula(clause, lang)
                         or negated_by_next_clause(text, b, s.end, lang)):
                     continue
-                level, why, figure = hit_level(text, a, b, a, b, lang)  # the clause's own words
+                level, why, basis = hit_level(text, a, b, a, b, lang)  # the clause's own words
                 cand = Candidate(k, a, b, (), hit.rule)
-                if level < 2 or (level > 1 and _capped(doc, cand, a, b, figure, lang)):
+                if level < 2 or _capped(doc, cand, a, b, level == 3, lang):
                     continue
                 if k not in best or level > best[k].level:
-                    best[k] = _Judged(cand, level, why, None, figure, inherited=True)
+                    best[k] = _Judged(cand, level, why, None, basis, inherited=True)
             judged[cid].extend(best[k] for k in sorted(best))
 
 
@@ -373,15 +377,16 @@ def _result(doc: Document, criterion: Criterion, judged: list[_Judged], lang: Le
 
 
 def _quote_span(doc: Document, k: int, start: int, end: int,
-                figure: tuple[int, int] | None = None) -> tuple[int, int]:
+                basis: tuple[int, int] | None = None) -> tuple[int, int]:
     """The sentence around a hit, trimmed to QUOTE_MAX characters and to unflagged text.
-    A long sentence is cut at clause ends, always keeping the hit and the figure it rests on."""
+    A long sentence is cut at clause ends, always keeping the hit and the words its level
+    rests on (its figure, action or named document)."""
     s = doc.sentences[k]
     text = doc.match_text
     a, b = s.start, s.end
     while b > a and text[b - 1] in "。;!?,":
         b -= 1
-    lo, hi = (min(start, figure[0]), max(end, figure[1])) if figure else (start, end)
+    lo, hi = (min(start, basis[0]), max(end, basis[1])) if basis else (start, end)
     if b - a > QUOTE_MAX:
         a2, b2 = clause_span(text, a, b, lo, hi)
         while b2 < b and b2 - a2 < QUOTE_MAX * 0.6:
@@ -406,7 +411,7 @@ def _unflagged(text: str, a: int, b: int, start: int, end: int) -> tuple[int, in
 
 def _evidence(doc: Document, j: _Judged, lang) -> Evidence:
     s = doc.sentences[j.cand.sentence]
-    a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end, j.figure)
+    a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end, j.basis)
     oa, ob = doc.original_span(a, b)
     return Evidence(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.cand.terms, j.level, j.why)
 

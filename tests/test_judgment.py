@@ -1,0 +1,148 @@
+"""Judgment that holds on unseen reports: each class of failure of DOMAIN.md as short
+examples written for the purpose, and the evidence contract checked on real reports
+(the seeds, and the development openings where they are present)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from scorer.document import document_from_text, load_document
+from scorer.matcher import match_document
+from scorer.normalize import normalize
+from scorer.rubric import load_rubric
+from scorer.scoring import score_document
+from tests.conftest import SEEDS, SHARED
+
+
+@pytest.fixture(scope="module")
+def rubric():
+    return load_rubric()
+
+
+def judged(rubric, text: str, criterion: str):
+    return match_document(document_from_text(text), rubric)[criterion]
+
+
+CLASSES = [
+    # Ritual formulas are never evidence: deference, guiding ideology, goals, the report's delivery.
+    ("在省委坚强领导和省人大常委会监督支持下,锚定“走在全国前列”的目标要求,扎实推进依法行政。",
+     "oversight.external", 0),
+    ("在区委的正确领导以及区人大的监督下,区政府坚持依法行政。", "oversight.external", 0),
+    ("根据常委会监督工作计划安排,现向区人大常委会报告2022年度法治政府建设情况,请予审议。",
+     "duties.deploy", 0),
+    # ... but studying the rule-of-law committees' meeting spirit is study.
+    ("区委常委会传达学习中央全面依法治国委员会第二次会议精神。", "duties.study", 2),
+    # Numbered slogans, quoted labels and spans of years are names, not figures.
+    ("为我省打造“三地一区”、建设“七个强省”提供法治保障,深化普法宣传。", "society.legal_education", 1),
+    ("共同签署《2019—2020轮值年度区域合作重点项目》,推进人民调解工作。", "society.mediation", 1),
+    # A topic a leaders' meeting took up is an agenda item: 1 for that topic.
+    ("召开省政府常务会议,研究行政立法、法治化营商环境建设、法律顾问选聘等工作。",
+     "decision.legal_advisers", 1),
+    ("政府常务会议听取法治政府建设工作汇报及复议应诉情况汇报。", "reconsideration.cases", 1),
+    ("组织召开旗委常委会4次,研究重大行政决策、行政规范性文件等重点工作。", "decision.major", 1),
+    # ... the meeting itself is the leaders' deployment, with its count.
+    ("组织召开旗委常委会4次,研究重大行政决策、行政规范性文件等重点工作。", "duties.deploy", 3),
+    # A law named as what was studied is a study topic.
+    ("市政府常务会议开展会前学法7次,深入学习《重大行政决策程序暂行条例》。", "decision.major", 0),
+    ("市政府常务会议开展会前学法7次,深入学习《重大行政决策程序暂行条例》。", "duties.study", 3),
+    # The content of a plan is not reported as done.
+    ("制定出台依法行政、普法宣传年度计划。", "society.legal_education", 1),
+    # A figure backs the measure it counts: not the one before a new action.
+    ("将法治建设纳入区委年度考核体系,政府督查室联合开展法治政府建设督查2次。", "duties.assessment", 2),
+    ("发挥村居法律顾问作用,全年共举办各类讲座200余场。", "decision.legal_advisers", 3),
+    # Counts that measure the wrong thing.
+    ("全年共作出行政处罚17236件。", "enforcement.oversight", 1),
+    ("2022年全区新设立市场主体33779户。", "government.business_env", 1),
+    ("我州2020年度法治政府建设考核获全省第3名。", "duties.assessment", 0),
+    # Deploying rule-of-law work takes many forms.
+    ("于2021年3月成立依法行政领导小组。", "duties.deploy", 2),
+    ("印发了2018年度法治政府建设工作安排并加强督导检查。", "duties.deploy", 2),
+    ("召开县委全面依法治县委员会全体扩大会议 1 次。", "duties.deploy", 3),
+    ("将法治建设与业务工作同部署、同推进、同考核。", "duties.assessment", 1),
+    # A heading names the topic of the clauses under it.
+    ("一、主要举措和成效\n(二)持续深入优化营商环境\n将原其他权力事项7项调整为5项。\n"
+     "二、存在的不足\n执法不够规范。", "government.business_env", 3),
+    # A list of terms names topics; it reports no measure.
+    ("主要负责人会前学法、述法、纳入考核、研究部署。", "duties.assessment", 1),
+    ("会前学法 述法 执法公示 法制审核 出庭应诉 政务公开 普法 放管服", "society.legal_education", 1),
+]
+
+
+@pytest.mark.parametrize("text,criterion,expected", CLASSES)
+def test_failure_classes(rubric, text, criterion, expected):
+    match = judged(rubric, text, criterion)
+    assert match.level == expected, (match.summary, [e.quote for e in match.evidence])
+
+
+def test_a_summary_claim_in_the_opening_is_general_words(rubric):
+    text = ("2022年,我市持续推进“放管服”改革,着力打造法治化营商环境。\n"
+            "一、主要举措和成效\n召开会议。\n二、存在的不足\n执法不够规范。")
+    assert judged(rubric, text, "government.business_env").level == 1
+    # The same words under a heading of the body are a measure.
+    body = "一、主要举措和成效\n持续推进“放管服”改革,着力打造法治化营商环境。\n二、存在的不足\n执法不够规范。"
+    assert judged(rubric, body, "government.business_env").level == 2
+
+
+def test_a_level_3_quote_holds_its_figure_even_in_a_long_sentence(rubric):
+    filler = ("坚持依法行政,强化制度建设,完善工作机制,压实工作责任,统筹推进各项任务,"
+              "加强队伍建设,优化执法流程,规范裁量标准,提升执法效能,严格执法责任,")
+    text = f"拟制公示格式,{filler}通过区政府网站公示执法信息,全年公示7类信息。"
+    match = judged(rubric, text, "enforcement.publicity")
+    assert match.level == 3
+    assert "7类" in match.evidence[0].quote and "公示执法信息" in match.evidence[0].quote
+
+
+STUFFED = (
+    "某区2023年法治政府建设情况报告\n一、2023年法治政府建设主要举措和成效\n{terms}。\n{repeated}\n"
+    "会前学法 述法 执法公示 法制审核 出庭应诉 政务公开 普法 放管服\n"
+    "二、存在的不足和原因\n{terms}。\n三、党政主要负责人履行推进法治建设第一责任人职责情况\n"
+    "主要负责人会前学法、述法、纳入考核、研究部署。\n{repeated}\n四、2024年工作安排\n{terms}。\n"
+)
+TERMS = ("会前学法、述法、执法公示、全过程记录、法制审核、行政复议体制改革、出庭应诉、重大行政决策、"
+         "规范性文件、法律顾问、政务公开、普法、人民调解、放管服、营商环境、人大代表建议、政协提案、纳入考核")
+REPEATED = ("全年召开区政府常务会会前学法12次,出庭应诉率100%。" * 4
+            + "深入推行行政执法公示、执法全过程记录、重大执法决定法制审核制度,规范性文件备案审查全面落实。" * 4)
+
+
+def test_a_stuffed_report_earns_its_structure_and_at_most_1_per_criterion(rubric):
+    doc = document_from_text(STUFFED.format(terms=TERMS, repeated=REPEATED))
+    assert "keyword_stuffing" in doc.flag_names()
+    score = score_document(doc, rubric)
+    structure = sum(cs.points for cs in score.criteria if cs.criterion.is_structure)
+    general = sum(cs.criterion.points * rubric.levels[1].share
+                  for cs in score.criteria if not cs.criterion.is_structure)
+    assert all(cs.level <= 1 for cs in score.criteria if not cs.criterion.is_structure), [
+        (cs.criterion.id, cs.level, cs.match.summary) for cs in score.criteria if cs.level > 1]
+    assert score.total <= structure + general + 0.01
+
+
+# The evidence contract, on real reports.
+
+def _reports() -> list[Path]:
+    dev = SHARED / "dev" / "openings"
+    return sorted(SEEDS.glob("*.txt")) + (sorted(dev.glob("*.txt")) if dev.is_dir() else [])
+
+
+_WHY_WORD = re.compile(r"^(有量化数据|具体举措):(.+)$")
+
+
+@pytest.mark.parametrize("path", _reports(), ids=lambda p: p.name)
+def test_evidence_defends_its_level(rubric, path):
+    """Every level-3 quote holds a figure, every reason names only words inside its quote,
+    and no quote lies in flagged text."""
+    doc = load_document(path)
+    flagged = [doc.original_span(a, b) for a, b in doc.excluded_spans()]
+    for cid, match in match_document(doc, rubric).items():
+        for ev in match.evidence:
+            quote = normalize(ev.quote).text
+            m = _WHY_WORD.match(ev.why)
+            if ev.level == 3 and not cid.startswith("structure."):
+                assert m and m.group(1) == "有量化数据", (cid, ev.why)
+            if m:
+                word = m.group(2)
+                assert ("《" in quote) if word == "有名称的文件" else (word in quote), (cid, ev.why, ev.quote)
+            assert ev.quote == doc.original[ev.start:ev.end].strip()
+            assert not any(a < ev.end and ev.start < b for a, b in flagged), (cid, ev.quote)
