@@ -36,6 +36,7 @@ _PROSE = re.compile(r"[,，。;；]")
 # addressee of the report (向…报告), and document titles (《…》).
 _DEFERENCE = re.compile(r"在[^。;!?]{0,60}?(领导|指导|监督|支持|关心|帮助|部署)[^。;,!?]{0,8}?下"
                         r"|向[^。,;]{0,30}?(报告|汇报)")
+_TITLE_WORDS = re.compile(r"报告|法治政府|情况")
 _DOC_TITLE = re.compile(r"《[^》\n]{0,80}》")
 # A department after its place: 生态环境局, 国防动员办公室, 发展和改革委员会, 卫健委.
 _DEPARTMENT = re.compile(r"(?!人民政府|政府|人大|政协|党委|纪委|委|[省市县区州旗]委)"
@@ -43,10 +44,15 @@ _DEPARTMENT = re.compile(r"(?!人民政府|政府|人大|政协|党委|纪委|�
 # A department speaks of itself as such (我局, 局党组, 委主要负责人).
 _DEPARTMENT_SELF = re.compile(r"[我本](局|厅|委|办)|(局|厅|委|办)(党组|主要负责|领导班子)")
 # How a government speaks of itself: 我市, 我县; 县委、县政府; 区政府坚持.
-_SELF = re.compile(r"我([省市县区州旗盟])|([省市县区州旗盟])委、\2政府|(?<![\u4e00-\u9fff])([省市县区州旗盟])政府")
+# 我市 weighs most; a bare 县委、县政府 or 区政府 counts only standing alone, as a
+# subject (湖北省委、省政府 names the province, not the writer).
+_SELF = re.compile(r"我([省市县区州旗盟])|(?<![\u4e00-\u9fff、])([省市县区州旗盟])委、\2政府"
+                   r"|(?<![\u4e00-\u9fff、])([省市县区州旗盟])政府")
+_SELF_WEIGHT = (3, 2, 1)
 
 
-def issuing_place(text: str, all_lines: list[tuple[int, str]], excluded) -> Issuer | None:
+def issuing_place(text: str, all_lines: list[tuple[int, str]], excluded,
+                  signed: str | None = None) -> Issuer | None:
     """The issuing government (or department): from the title lines, the opening
     sentence, or how the report speaks of itself; never the government it is
     addressed to, nor one named in passing."""
@@ -55,10 +61,14 @@ def issuing_place(text: str, all_lines: list[tuple[int, str]], excluded) -> Issu
     # Any place may settle which 新华区 is meant; only places not named in passing may issue.
     named = {h.written for h in places.find_places(clean)}
     body = _DEFERENCE.sub(_blank, masked(clean, [(a, a + len(s)) for a, s in all_lines if ADDRESSEE.match(s)]))
-    kinds = Counter(next(g for g in m.groups() if g) for m in _SELF.finditer(body[:3000]))
+    kinds: Counter = Counter()
+    for m in _SELF.finditer(body[:3000]):
+        kinds[m.group(m.lastindex)] += _SELF_WEIGHT[m.lastindex - 1]
     kind = kinds.most_common(1)[0][0] if kinds else None
-    titled = sorted(head, key=lambda line: not re.search(r"报告|法治政府|情况", line))
-    for line in titled:
+    # Title lines first, then the issuer under the signature, then other lines of the head.
+    titles = [line for line in head if _TITLE_WORDS.search(line)]
+    others = [line for line in head if not _TITLE_WORDS.search(line)]
+    for line in titles + ([signed] if signed else []) + others:
         found = _named_in(_passing_masked(line), named, True, None)
         if found:
             return found

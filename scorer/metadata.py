@@ -59,7 +59,7 @@ def extract_metadata(text: str, parts: tuple[Part, ...], excluded: list[tuple[in
     year, year_source = _year(title, parts, text, excluded)
     if year is None and published:
         year, year_source = int(published[:4]) - 1, "published"
-    place = issuing_place(text, all_lines, excluded) or title_place(title)
+    place = issuing_place(text, all_lines, excluded, issuer) or title_place(title)
     on_time = None
     if published and year:
         on_time = dt.date.fromisoformat(published) < dt.date(year + 1, 4, 1)
@@ -163,9 +163,9 @@ def _published(all_lines, parts, text) -> tuple[str | None, str | None]:
     that, under its signature). A date in a URL, the date a report was delivered to
     a people's congress (…在…会议上) and a page's clock (今天是…) are not it."""
     best: tuple[int, str] | None = None
-    for i, (_, line) in enumerate(all_lines[:40]):
-        if i and is_prose(line):
-            break  # the report's prose has begun
+    for _, line in all_lines[:40]:
+        if is_prose(line):
+            break  # the report's prose has begun: nothing below is a header
         line = _URL_TEXT.sub(lambda m: " " * len(m.group()), line)
         if line.startswith(("今天", "今日")):
             continue

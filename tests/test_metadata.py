@@ -63,6 +63,18 @@ def test_not_the_government_the_report_is_addressed_to():
     assert (m.region, m.level, m.province) == ("绵阳市", "city", "四川省")
 
 
+def test_not_the_province_whose_committee_the_opening_names():
+    m = meta("湖北省人民政府:\n2023年,襄阳市认真落实湖北省委、省政府部署,深入推进依法行政,取得成效。")
+    assert (m.region, m.level, m.province) == ("襄阳市", "city", "湖北省")
+
+
+def test_the_issuer_under_the_signature_names_the_government():
+    text = ("法治政府建设年度报告\n2023年,县政府坚持依法行政,认真落实市委部署。\n一、主要举措和成效\n"
+            "召开会议3次,宜宾市领导出席。\n二、存在的不足\n仍有差距。\n屏山县人民政府\n2024年3月1日")
+    m = document_from_text(text).metadata
+    assert (m.region, m.city, m.published, m.published_source) == ("屏山县", "宜宾市", "2024-03-01", "signature")
+
+
 def test_an_autonomous_county_written_short_gets_its_official_name():
     text = ("柳州市人民政府:\n2024年,县委、县政府坚持依法行政,现将有关情况报告如下。\n"
             "一、主要举措和成效\n印发《三江县行政执法公示办法》《三江县重大行政决策程序规定》,我县执法更加规范。")
