@@ -12,11 +12,15 @@ clause that reports another criterion's hit is left to it.
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .document import Document
-from .levels import CLAUSE_END
+from .judge import Judged, capped
+from .levels import CLAUSE_END, LevelWords, formula, hit_level, negated_by_next_clause
+from .rubric import Rubric
+from .rules import Candidate
 from .structure import Part
 
 HEADING_MAX = 30  # characters: a longer "heading" is an item's first sentence, not a title
@@ -64,3 +68,44 @@ def clauses_under(doc: Document, head: Heading, skip: list[tuple[int, int]]) -> 
                     yield k, a, b
                 a = b + 1
         k += 1
+
+
+def inherit_from_headings(doc: Document, rubric: Rubric, judged: dict[str, list[Judged]],
+                           lang: LevelWords) -> None:
+    """Clauses under a heading that names a criterion report on it (see headings.py)."""
+    heads = headings(doc)
+    if not heads:
+        return
+    named: dict[str, dict[str, Candidate]] = defaultdict(dict)  # part path -> criterion -> hit
+    hits_by_sentence: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for cid, items in judged.items():
+        for j in items:
+            if j.reason is not None:
+                continue
+            hits_by_sentence[j.cand.sentence].append((j.cand.start, j.cand.end, cid))
+            head = heading_at(heads, j.cand.start) if j.cand.rule.max_level >= 2 else None
+            if head is not None:
+                named[head.part.path].setdefault(cid, j.cand)
+    text = doc.match_text
+    for head in heads:
+        for cid, hit in sorted(named.get(head.part.path, {}).items()):
+            criterion = rubric.criterion(cid)
+            skip = [(d.start, d.end) for d in head.part.walk()
+                    if d is not head.part and named.get(d.path) and cid not in named[d.path]]
+            best: dict[int, Judged] = {}
+            for k, a, b in clauses_under(doc, head, skip):
+                s = doc.sentences[k]
+                others = [h for h in hits_by_sentence.get(k, ()) if a <= h[0] < b]
+                if s.role.value not in criterion.scope or (others and all(h[2] != cid for h in others)):
+                    continue
+                clause = text[a:b]
+                if (lang.negation.search(clause) or lang.future.search(clause) or formula(clause, lang)
+                        or negated_by_next_clause(text, b, s.end, lang)):
+                    continue
+                level, why, basis = hit_level(text, a, b, a, b, lang)  # the clause's own words
+                cand = Candidate(k, a, b, (), hit.rule)
+                if level < 2 or capped(doc, cand, a, b, level == 3, lang):
+                    continue
+                if k not in best or level > best[k].level:
+                    best[k] = Judged(cand, level, why, None, basis, inherited=True)
+            judged[cid].extend(best[k] for k in sorted(best))

@@ -1,15 +1,25 @@
 """How a hit's level is decided, from the words around it in its sentence.
 
-- 3: a figure near it in its sentence (5次, 十万余册, 1200余名, 100%);
+- 3: a figure that counts what the hit reports (5次, 十万余册, 1200余名, 100%):
+  in the hit's own clause, or in a neighbouring clause of the same measure (one
+  with no action of its own, one opening as a continuation: 全年共…, or one
+  before the hit sharing its words). A figure after a new action (…,联合开展督查2次)
+  counts that action. The quote always holds the figure.
 - 2: a concrete measure near it: an action with an object, a named document
-  《…》, a body, platform or instrument;
+  《…》, a body, platform or instrument, coverage (全覆盖);
 - 1: the words alone.
 
-A hit whose clause is negated or deficient (未开展, 有待提高) or a plan (下一步)
-does not count at all. Years, dates, ordinals (五届三次全会) and set phrases
-(三项制度, 八五普法) are not figures, nor are the numbers of an honour list
-(入选…). "全覆盖" alone claims coverage without counting anything: the
-calibration judgments give such a sentence 2, not 3. The words behind each
+A hit does not count at all when its clause is negated or deficient (未开展,
+有待提高), a plan (下一步), a ritual formula (在…领导下, 坚持以…为指导, 以…为目标,
+现将…报告如下), or the title of a law that was studied (学习《…条例》). It is
+general words (1) however concrete its neighbours when it is an agenda item of
+a meeting (研究…法律顾问选聘等工作, 听取…复议应诉情况汇报), the content of a plan
+(普法宣传年度计划), one item of a list of terms (会前学法、述法、执法公示、…), or,
+without a figure, a summary claim in the report's opening (导语).
+
+Years and spans of years (2019—2020轮值), dates, ordinals (五届三次全会), set
+phrases (三项制度, 八五普法) and quoted labels (“三地一区”, “七个强省”) are not
+figures, nor are the numbers of an honour list (入选…). The words behind each
 decision are the rubric's `language` (defaults in scorer/data/language.yaml).
 """
 

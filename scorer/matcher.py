@@ -1,14 +1,11 @@
 """Rubric rules → evidence. Finds where each criterion is reported and judges each hit.
 
-A hit counts only in a part whose role the criterion's scope allows (never in
-the problems or plans parts by default), only when its clause is not negated
-or deficient (未开展, 有待提高) or a plan (下一步), and never in flagged text
-(masked in `Document.match_text`). Its level (3 with a figure, 2 with a
-concrete measure, 1 for the words alone) is decided in `levels.py`.
-
-Rules may raise (`min_level`) or cap (`max_level`) a hit's level. A whole named
-as one (三项制度) gives each member level 1, unless the part around it reports
-members on their own: then it is the breakdown, and a member left out gets nothing.
+Each hit is judged in `judge.py` (does it count, at what level: `levels.py`),
+never in flagged text (masked in `Document.match_text`). A whole named as one
+(三项制度) gives each member level 1, unless the part around it reports members on
+their own: then it is the breakdown, and a member left out gets nothing. Clauses
+under a heading that names a criterion report on it (`headings.py`). The best
+evidence is the passage most about the criterion, quoted as written.
 """
 
 from __future__ import annotations
@@ -20,23 +17,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .document import Document
-from .headings import clauses_under, heading_at, headings
+from .headings import heading_at, headings, inherit_from_headings
+from .judge import Judged, judge_hit
 from .levels import (
     CLAUSE_END,
     LevelWords,
-    agenda_item,
     clause_span,
-    formula,
-    hit_level,
-    inside_title,
     level_words,
-    negated_by_next_clause,
-    plan_content,
-    study_topic,
-    term_list,
 )
 from .rubric import Criterion, Rubric
-from .rules import Candidate, MetadataRule, PartRule
+from .rules import MetadataRule, PartRule
 from .structure import ROLE_LABELS, Part, PartRole, RoleSource
 from .tokens import add_words, token_bounds
 
@@ -78,16 +68,6 @@ class CriterionMatch:
     rejected: tuple[Rejected, ...]
     searched: tuple[str, ...]  # the words looked for
     summary: str  # why this level, in one line
-
-
-@dataclass(frozen=True)
-class _Judged:
-    cand: Candidate
-    level: int
-    why: str
-    reason: str | None  # None when the hit counts
-    basis: tuple[int, int] | None = None  # the words the level rests on (a figure for a 3)
-    inherited: bool = False  # found under a heading that names the criterion
 
 
 class _Context:
@@ -176,17 +156,17 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
     ctx = _Context(doc, _automaton(rubric))
     lang = level_words(rubric)
     parts_by_path = {p.path: p for top in doc.parts for p in top.walk()}
-    judged: dict[str, list[_Judged]] = {}
+    judged: dict[str, list[Judged]] = {}
     results: dict[str, CriterionMatch] = {}
     for criterion in rubric.criteria:
         if criterion.is_structure:
             results[criterion.id] = _structure(doc, criterion)
             continue
         cands = [c for rule in criterion.rules for c in rule.candidates(ctx)]
-        judged[criterion.id] = [_judge(doc, criterion, c, lang) for c in cands]
+        judged[criterion.id] = [judge_hit(doc, criterion, c, lang) for c in cands]
     for whole in rubric.wholes:
         _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path)
-    _inherit_from_headings(doc, rubric, judged, lang)
+    inherit_from_headings(doc, rubric, judged, lang)
     topics: dict[int, set[str]] = defaultdict(set)  # sentence -> criteria it reports
     for cid, items in judged.items():
         for j in items:
@@ -196,73 +176,6 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
         if not criterion.is_structure:
             results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang, ctx, topics)
     return results
-
-
-def _judge(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelWords) -> _Judged:
-    s = doc.sentences[cand.sentence]
-    text = doc.match_text
-    if s.role.value not in criterion.scope:
-        return _Judged(cand, 0, "", f"仅见于{ROLE_LABELS[s.role]}部分")
-    a, b = clause_span(text, s.start, s.end, cand.start, cand.end)
-    clause = text[a:b]
-    m = lang.negation.search(clause) or negated_by_next_clause(text, b, s.end, lang)
-    if m:
-        return _Judged(cand, 0, "", f"否定或不足的表述:{m.group()}")
-    m = lang.future.search(clause)
-    if m:
-        return _Judged(cand, 0, "", f"计划而非已做:{m.group()}")
-    ritual = formula(clause, lang)
-    if ritual:
-        return _Judged(cand, 0, "", f"套话,不作证据:{ritual}")
-    sentence = text[s.start:s.end]
-    if inside_title(text, s.start, cand.start):
-        if not cand.rule.in_titles:
-            return _Judged(cand, 0, "", "仅见于文件名称")
-        if not _about_study(criterion, lang) and study_topic(text, s.start, cand.start, lang):
-            return _Judged(cand, 0, "", "仅为学习内容")
-    for word in (*cand.rule.unless, *criterion.unless):
-        if word in sentence:
-            return _Judged(cand, 0, "", f"不相关的语境:{word}")
-    level, why, basis = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
-    if level < cand.rule.min_level:
-        level, why = cand.rule.min_level, "所列术语本身即具体举措"
-    if level > cand.rule.max_level:
-        level, why, basis = cand.rule.max_level, "术语较笼统,最多计为泛泛提及", None
-    if level > 1:
-        capped = _capped(doc, cand, a, b, level == 3, lang)
-        if capped:
-            level, why, basis = 1, capped, None
-    return _Judged(cand, level, why, None, basis)
-
-
-def _capped(doc: Document, cand: Candidate, a: int, b: int, has_figure: bool,
-            lang: LevelWords) -> str | None:
-    """Why a hit that looks like a measure is only general words, if it is."""
-    text = doc.match_text
-    if not has_figure and term_list(text[a:b]):
-        return "术语罗列,未见举措"
-    verb = agenda_item(text, a, b, cand.start, cand.end, lang)
-    if verb and not inside_title(text, a, cand.start):
-        return f"仅为会议议题({verb}…)"
-    noun = plan_content(text, cand.end, b, lang)
-    if noun and not has_figure:
-        return f"仅为{noun}的内容"
-    if not has_figure and _in_opening(doc, cand.sentence):
-        return "导语中的概括性表述"
-    return None
-
-
-def _about_study(criterion: Criterion, lang: LevelWords) -> bool:
-    """A criterion that looks for study itself (学法) counts what was studied."""
-    return any(lang.study_verb.search(w) for r in criterion.rules for w in r.words())
-
-
-def _in_opening(doc: Document, k: int) -> bool:
-    """A sentence of the opening (导语) of a report that has headed parts after it: the
-    summary every report opens with, whose claims are general words."""
-    if doc.sentences[k].part_path != "〔导语〕":  # not an item listed in it (1. …, 一是…)
-        return False
-    return any(p.kind == "heading" for p in doc.parts)
 
 
 def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
@@ -276,7 +189,7 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
         member = rubric.criterion(member_id)
         own = own_hits[member_id]
         for cand in rule.candidates(ctx):
-            j = _judge(doc, member, cand, lang)
+            j = judge_hit(doc, member, cand, lang)
             if j.reason is not None:
                 judged[member_id].append(j)
                 continue
@@ -286,58 +199,17 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
                 span[0] <= x.cand.start < span[1] for x in own_hits[m])]
             mine = [x for x in own if span[0] <= x.cand.start < span[1]]
             if siblings and not mine:
-                judged[member_id].append(_Judged(cand, 0, "", f"{whole.name}在此分项列举,未涉及本项"))
+                judged[member_id].append(Judged(cand, 0, "", f"{whole.name}在此分项列举,未涉及本项"))
             else:
-                judged[member_id].append(_Judged(cand, 1, f"仅笼统提及{whole.name}", None))
+                judged[member_id].append(Judged(cand, 1, f"仅笼统提及{whole.name}", None))
 
 
-def _inherit_from_headings(doc: Document, rubric: Rubric, judged: dict[str, list[_Judged]],
-                           lang: LevelWords) -> None:
-    """Clauses under a heading that names a criterion report on it (see headings.py)."""
-    heads = headings(doc)
-    if not heads:
-        return
-    named: dict[str, dict[str, Candidate]] = defaultdict(dict)  # part path -> criterion -> hit
-    hits_by_sentence: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for cid, items in judged.items():
-        for j in items:
-            if j.reason is not None:
-                continue
-            hits_by_sentence[j.cand.sentence].append((j.cand.start, j.cand.end, cid))
-            head = heading_at(heads, j.cand.start) if j.cand.rule.max_level >= 2 else None
-            if head is not None:
-                named[head.part.path].setdefault(cid, j.cand)
-    text = doc.match_text
-    for head in heads:
-        for cid, hit in sorted(named.get(head.part.path, {}).items()):
-            criterion = rubric.criterion(cid)
-            skip = [(d.start, d.end) for d in head.part.walk()
-                    if d is not head.part and named.get(d.path) and cid not in named[d.path]]
-            best: dict[int, _Judged] = {}
-            for k, a, b in clauses_under(doc, head, skip):
-                s = doc.sentences[k]
-                others = [h for h in hits_by_sentence.get(k, ()) if a <= h[0] < b]
-                if s.role.value not in criterion.scope or (others and all(h[2] != cid for h in others)):
-                    continue
-                clause = text[a:b]
-                if (lang.negation.search(clause) or lang.future.search(clause) or formula(clause, lang)
-                        or negated_by_next_clause(text, b, s.end, lang)):
-                    continue
-                level, why, basis = hit_level(text, a, b, a, b, lang)  # the clause's own words
-                cand = Candidate(k, a, b, (), hit.rule)
-                if level < 2 or _capped(doc, cand, a, b, level == 3, lang):
-                    continue
-                if k not in best or level > best[k].level:
-                    best[k] = _Judged(cand, level, why, None, basis, inherited=True)
-            judged[cid].extend(best[k] for k in sorted(best))
-
-
-def _result(doc: Document, criterion: Criterion, judged: list[_Judged], lang: LevelWords,
+def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: LevelWords,
             ctx: _Context, topics: dict[int, set[str]]) -> CriterionMatch:
     searched = tuple(dict.fromkeys(w for r in criterion.rules for w in r.words()))
     heads = headings(doc)
 
-    def rank(j: _Judged):
+    def rank(j: Judged):
         """The best evidence first: the highest level, then the passage most about the
         criterion: found by the criterion's own words rather than under a heading, in the
         body rather than a heading, in a sentence naming more of its words and fewer
@@ -409,14 +281,14 @@ def _unflagged(text: str, a: int, b: int, start: int, end: int) -> tuple[int, in
     return a, b
 
 
-def _evidence(doc: Document, j: _Judged, lang) -> Evidence:
+def _evidence(doc: Document, j: Judged, lang) -> Evidence:
     s = doc.sentences[j.cand.sentence]
     a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end, j.basis)
     oa, ob = doc.original_span(a, b)
     return Evidence(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.cand.terms, j.level, j.why)
 
 
-def _rejected(doc: Document, j: _Judged) -> Rejected:
+def _rejected(doc: Document, j: Judged) -> Rejected:
     s = doc.sentences[j.cand.sentence]
     a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end)
     oa, ob = doc.original_span(a, b)

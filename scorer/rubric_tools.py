@@ -108,9 +108,11 @@ def rubric_markdown(rubric: Rubric) -> str:
                 text = ex.text.replace("\n", " ⏎ ").replace("|", "\\|")
                 lines.append(f"| {text} | {ex.level} |")
             lines.append("")
+    from . import headings as headings_module
     from . import levels as levels_module
 
     lines += ["## How a hit's level is decided", "", inspect.cleandoc(levels_module.__doc__ or ""), ""]
+    lines += [inspect.cleandoc(headings_module.__doc__ or ""), ""]
     lines += ["## Level words", "", "Words that decide a hit's level (override them under `language:`).", ""]
     for key in LANGUAGE_KEYS:
         lines.append(f"- **{key}**: {'、'.join(getattr(rubric.language, key))}")

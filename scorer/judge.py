@@ -1,0 +1,106 @@
+"""One hit of a rubric rule, judged: does it count, and at what level.
+
+A hit counts only in a part whose role the criterion's scope allows, and never
+when its clause is negated or deficient, a plan or a ritual formula, or when it
+is the title of a law that was studied. Its level comes from the words around it
+(levels.py), raised by a rule's `min_level`, capped by its `max_level`, and held
+to 1 where its context makes it general words (`capped`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .document import Document
+from .levels import (
+    LevelWords,
+    agenda_item,
+    clause_span,
+    formula,
+    hit_level,
+    inside_title,
+    negated_by_next_clause,
+    plan_content,
+    study_topic,
+    term_list,
+)
+from .rubric import Criterion
+from .rules import Candidate
+from .structure import ROLE_LABELS
+
+
+@dataclass(frozen=True)
+class Judged:
+    cand: Candidate
+    level: int
+    why: str
+    reason: str | None  # None when the hit counts
+    basis: tuple[int, int] | None = None  # the words the level rests on (a figure for a 3)
+    inherited: bool = False  # found under a heading that names the criterion
+
+
+def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelWords) -> Judged:
+    s = doc.sentences[cand.sentence]
+    text = doc.match_text
+    if s.role.value not in criterion.scope:
+        return Judged(cand, 0, "", f"仅见于{ROLE_LABELS[s.role]}部分")
+    a, b = clause_span(text, s.start, s.end, cand.start, cand.end)
+    clause = text[a:b]
+    m = lang.negation.search(clause) or negated_by_next_clause(text, b, s.end, lang)
+    if m:
+        return Judged(cand, 0, "", f"否定或不足的表述:{m.group()}")
+    m = lang.future.search(clause)
+    if m:
+        return Judged(cand, 0, "", f"计划而非已做:{m.group()}")
+    ritual = formula(clause, lang)
+    if ritual:
+        return Judged(cand, 0, "", f"套话,不作证据:{ritual}")
+    sentence = text[s.start:s.end]
+    if inside_title(text, s.start, cand.start):
+        if not cand.rule.in_titles:
+            return Judged(cand, 0, "", "仅见于文件名称")
+        if not _about_study(criterion, lang) and study_topic(text, s.start, cand.start, lang):
+            return Judged(cand, 0, "", "仅为学习内容")
+    for word in (*cand.rule.unless, *criterion.unless):
+        if word in sentence:
+            return Judged(cand, 0, "", f"不相关的语境:{word}")
+    level, why, basis = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
+    if level < cand.rule.min_level:
+        level, why = cand.rule.min_level, "所列术语本身即具体举措"
+    if level > cand.rule.max_level:
+        level, why, basis = cand.rule.max_level, "术语较笼统,最多计为泛泛提及", None
+    if level > 1:
+        general = capped(doc, cand, a, b, level == 3, lang)
+        if general:
+            level, why, basis = 1, general, None
+    return Judged(cand, level, why, None, basis)
+
+
+def capped(doc: Document, cand: Candidate, a: int, b: int, has_figure: bool,
+            lang: LevelWords) -> str | None:
+    """Why a hit that looks like a measure is only general words, if it is."""
+    text = doc.match_text
+    if not has_figure and term_list(text[a:b]):
+        return "术语罗列,未见举措"
+    verb = agenda_item(text, a, b, cand.start, cand.end, lang)
+    if verb and not inside_title(text, a, cand.start):
+        return f"仅为会议议题({verb}…)"
+    noun = plan_content(text, cand.end, b, lang)
+    if noun and not has_figure:
+        return f"仅为{noun}的内容"
+    if not has_figure and _in_opening(doc, cand.sentence):
+        return "导语中的概括性表述"
+    return None
+
+
+def _about_study(criterion: Criterion, lang: LevelWords) -> bool:
+    """A criterion that looks for study itself (学法) counts what was studied."""
+    return any(lang.study_verb.search(w) for r in criterion.rules for w in r.words())
+
+
+def _in_opening(doc: Document, k: int) -> bool:
+    """A sentence of the opening (导语) of a report that has headed parts after it: the
+    summary every report opens with, whose claims are general words."""
+    if doc.sentences[k].part_path != "〔导语〕":  # not an item listed in it (1. …, 一是…)
+        return False
+    return any(p.kind == "heading" for p in doc.parts)
