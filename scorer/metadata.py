@@ -152,7 +152,8 @@ _LABEL_RANK = {"公开发布": 0, "发布": 0, "发表": 0, "公开": 0, "发文
                "公文生成": 3, "生成": 3, "成文": 3, "印发": 3, "签发": 3}
 # A line that is a date and nothing but page fields around it: 2023-02-15 14:49,
 # 来源:XX 2023-02-15, 2022-03-29 17:13:17 来源:XX 打印.
-_BARE_DATE = re.compile(r"^[\s•·*\-—]*(来源\s*[:：]?[^\s:：]{0,30}\s*)?$")
+_BARE_DATE = re.compile(r"^[\s•·*\-—【\[(（]*((信息|文章)?来源\s*[:：]?[^\s:：]{0,30}\s*)?$")
+_PAGE_FIELDS = re.compile(r"[\s|]*(来源|作者|编辑|浏览|访问|阅读|点击|字号|字体|打印|分享).*$")
 _TIME = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?")
 _URL_TEXT = re.compile(r"(https?://|www\.)\S+|\S+\.(gov|com|net|org)(\.cn)?/\S*", re.IGNORECASE | re.ASCII)
 _DATE_ANY = re.compile(_ISO_DATE.pattern + "|" + _CN_DATE.pattern)
@@ -194,8 +195,8 @@ def _line_dates(line: str):
                 yield _LABEL_RANK[label], date
             continue
         rest = _TIME.sub("", line[m.end():])
-        rest = re.sub(r"[\s|]*(来源|作者|浏览|访问|阅读|字号|字体|打印|分享)\b.*$", "", rest)
-        if _BARE_DATE.match(line[:m.start()]) and not rest.strip(" |【】[]"):
+        rest = _PAGE_FIELDS.sub("", rest)
+        if _BARE_DATE.match(line[:m.start()]) and not rest.strip(" |【】[]()（）"):
             yield 2, date
 
 

@@ -50,13 +50,23 @@ def _part(part: Part) -> dict[str, Any]:
     }
 
 
+_LEVEL_WORDS = {"province": "省级", "city": "市级", "county": "县级", "department": "部门"}
+
+
+def _place_note(m) -> str:
+    """(县级 · 重庆市): the level and the governments above, where known."""
+    words = [_LEVEL_WORDS.get(m.level or "", "")] + [n for n in dict.fromkeys((m.city, m.province)) if n]
+    words = [w for w in words if w and w != m.region]
+    return f" ({' · '.join(words)})" if words else ""
+
+
 def outline_lines(doc: Document, max_level: int = 2) -> list[str]:
     """Metadata, flags and the parts as an indented tree."""
     m = doc.metadata
     on_time = {True: "按时", False: "逾期", None: "未注明"}[m.on_time]
     lines = [
         doc.path,
-        f"  地区 {m.region or '?'}  年度 {m.year or '?'}  发布 {m.published or '未注明'} ({on_time})",
+        f"  地区 {m.region or '?'}{_place_note(m)}  年度 {m.year or '?'}  发布 {m.published or '未注明'} ({on_time})",
         f"  发文 {m.issuer or '未注明'}  标题 {m.title or '未注明'}",
         f"  读取 {doc.kind}" + (f" {doc.encoding}" if doc.encoding else ""),
     ]

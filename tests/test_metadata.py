@@ -2,11 +2,14 @@
 
 Every text here is a short synthetic sentence, not a real report."""
 
+import json
+
 import pytest
 
 from scorer import places
 from scorer.document import document_from_text
 from scorer.metadata import parse_date
+from tests.conftest import cli
 
 BODY = "\n一、主要举措和成效\n制定实施方案,召开会议3次。\n二、存在的不足\n工作仍有差距。"
 
@@ -131,6 +134,7 @@ OPENING = "\n2023年,县政府坚持依法行政,现将有关情况报告如下:
     ("来源:某县人民政府 2024-02-15", "2024-02-15"),
     ("2024-02-15 09:30", "2024-02-15"),
     ("2024-02-15 09:30:12 来源: 某县司法局 打印", "2024-02-15"),
+    ("[ 2024-02-15 ] 作者:张三 点击:100", "2024-02-15"),
     ("二〇二四年二月十五日", "2024-02-15"),
     ("成文日期:2024-01-08\n发布日期:2024-01-09", "2024-01-09"),
     ("公文生成日期:2024-01-08", "2024-01-08"),
@@ -147,6 +151,16 @@ def test_publication_date_forms(line, date):
 
 def test_a_date_inside_the_prose_is_not_the_publication_date():
     assert meta(TITLE + "2023年,县政府于2024年1月5日召开常务会议,研究部署法治政府建设。").published is None
+
+
+def test_inspect_shows_the_level_and_the_governments_above(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("重庆市綦江区2023年法治政府建设工作报告\n2023年,区政府坚持依法行政,成效明显。" + BODY, "utf-8")
+    out = cli("inspect", str(path))
+    assert "地区 綦江区 (县级 · 重庆市)" in out.stdout
+    summary = json.loads(cli("inspect", str(path), "--json").stdout)
+    assert (summary["region"], summary["level"], summary["city"], summary["province"]) == (
+        "綦江区", "county", "重庆市", "重庆市")
 
 
 def test_parse_date_forms():
