@@ -39,8 +39,10 @@ _DEFERENCE = re.compile(r"在[^。;!?]{0,60}?(领导|指导|监督|支持|关心
 _TITLE_WORDS = re.compile(r"报告|法治政府|情况")
 _DOC_TITLE = re.compile(r"《[^》\n]{0,80}》")
 # A department after its place: 生态环境局, 国防动员办公室, 发展和改革委员会, 卫健委.
-_DEPARTMENT = re.compile(r"(?!人民政府|政府|人大|政协|党委|纪委|委|[省市县区州旗]委)"
-                         r"[\u4e00-\u9fff]{2,12}?(局|厅|委员会|委|办公室|办|署|中心)")
+# The government itself (人民政府) is no department, its general office (人民政府办公室) is;
+# a development zone's 管委会 reports as a department of its city.
+_DEPARTMENT = re.compile(r"(?!(人民)?政府(?!办公室|办公厅)|人大|政协|党委|纪委|委|[省市县区州旗]委)"
+                         r"[\u4e00-\u9fff]{2,14}?(管委会|管理委员会|委员会|办公室|办公厅|局|厅|委|办|署|中心)")
 # A department speaks of itself as such (我局, 局党组, 委主要负责人).
 _DEPARTMENT_SELF = re.compile(r"[我本](局|厅|委|办)|(局|厅|委|办)(党组|主要负责|领导班子)")
 # How a government speaks of itself: 我市, 我县; 县委、县政府; 区政府坚持.

@@ -147,7 +147,7 @@ def _cn_small(s: str) -> int:
 # creation date (成文日期, 公文生成日期) only where no publication date is given;
 # an expiry or a page's clock never.
 _DATE_LABEL = re.compile(r"(公开发布|发布|发表|公开|发文|更新|公文生成|生成|成文|印发|签发|废止|截止|失效|有效)?"
-                         r"\s*(时间|日期)\s*[:：]?\s*")
+                         r"\s*(时间|日期)\s*[】\]]?\s*[:：]?\s*")
 _LABEL_RANK = {"公开发布": 0, "发布": 0, "发表": 0, "公开": 0, "发文": 0, "": 1, "更新": 1,
                "公文生成": 3, "生成": 3, "成文": 3, "印发": 3, "签发": 3}
 # A line that is a date and nothing but page fields around it: 2023-02-15 14:49,
