@@ -32,9 +32,10 @@ ADDRESSEE = re.compile(r"^[^,。;!?]{2,40}[:：]$")
 FIELD_LINE = re.compile(r"^[\s•·*\-]*[\u4e00-\u9fff][\u4e00-\u9fff /]{0,7}\s*[:：]")
 DELIVERED = re.compile(r"在.{0,40}(会议|人民代表大会|人大常委会)")
 _PROSE = re.compile(r"[,，。;；]")
-# Phrases naming a higher government in passing: deference (在…领导下), the
+# Phrases naming a higher government in passing: deference (在…领导下, 按照…部署), the
 # addressee of the report (向…报告), and document titles (《…》).
 _DEFERENCE = re.compile(r"在[^。;!?]{0,60}?(领导|指导|监督|支持|关心|帮助|部署)[^。;,!?]{0,8}?下"
+                        r"|(按照|根据|落实|贯彻|对照)[^。;,!?]{0,40}?(部署|要求|精神|安排)"
                         r"|向[^。,;]{0,30}?(报告|汇报)")
 _TITLE_WORDS = re.compile(r"报告|法治政府|情况")
 _DOC_TITLE = re.compile(r"《[^》\n]{0,80}》")

@@ -71,6 +71,11 @@ def test_not_the_province_whose_committee_the_opening_names():
     assert (m.region, m.level, m.province) == ("襄阳市", "city", "湖北省")
 
 
+def test_not_the_city_whose_plans_the_opening_follows():
+    m = meta("2023年,按照宜宾市委、市政府部署要求,屏山县坚持依法行政,现将有关情况报告如下:")
+    assert (m.region, m.level, m.city) == ("屏山县", "county", "宜宾市")
+
+
 def test_the_issuer_under_the_signature_names_the_government():
     text = ("法治政府建设年度报告\n2023年,县政府坚持依法行政,认真落实市委部署。\n一、主要举措和成效\n"
             "召开会议3次,宜宾市领导出席。\n二、存在的不足\n仍有差距。\n屏山县人民政府\n2024年3月1日")
