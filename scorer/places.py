@@ -186,7 +186,7 @@ def find_places(text: str, stems: bool = False) -> list[PlaceHit]:
     for end, key in gz.automaton.iter_long(text):
         start = end + 1 - len(key)
         form, divs = gz.names[key]
-        if _stands_alone(text, start, end + 1, key, divs, hits[-1] if hits else None):
+        if _stands_alone(text, start, end + 1, key, form, divs, hits[-1] if hits else None):
             hits.append(PlaceHit(start, end + 1, key, form, divs))
     if stems:
         taken = [(h.start, h.end) for h in hits]
@@ -199,8 +199,8 @@ def find_places(text: str, stems: bool = False) -> list[PlaceHit]:
     return hits
 
 
-def _stands_alone(text: str, start: int, end: int, name: str, divs: tuple[Division, ...],
-                  prev: PlaceHit | None) -> bool:
+def _stands_alone(text: str, start: int, end: int, name: str, form: str,
+                  divs: tuple[Division, ...], prev: PlaceHit | None) -> bool:
     after = text[end] if end < len(text) else ""
     if after and after in _WORD_AFTER.get(name[-1], ""):
         return False
@@ -212,6 +212,10 @@ def _stands_alone(text: str, start: int, end: int, name: str, divs: tuple[Divisi
     if len(name) == 2 and after and after in "城级域乡镇":  # 新县城, not 新县
         return False
     before = text[start - 1]
+    # A former name is a rule's guess (老城区 → 老城市): it must open a name, after a
+    # boundary or 关于/中共/原 (海滨城市, 的老城市 hold none).
+    if form == "former":
+        return not _is_han(before) or before in "于共对向、原"
     return not _is_han(before) or before in _BEFORE_OK or len(name) >= 3
 
 

@@ -46,6 +46,7 @@ def test_an_ambiguous_name_lists_every_division():
 
 def test_place_names_stand_as_words_only():
     assert places.find_places("建设国际大都市,优化中心城区和城市中区域的布局,规范市场") == []
+    assert places.find_places("建设海滨城市,保护好的老城市风貌") == []  # no former 滨城区, 老城区
     assert [h.written for h in places.find_places("阳泉市城区人民政府")] == ["阳泉市", "城区"]
 
 
