@@ -60,6 +60,9 @@ _MENU_WORDS = (
     "|[县市区]情概况|概况|登录|注册|搜索|高级搜索|English|简体|繁体|无障碍|适老版|关爱版|手机版|微信|微博|移动端"
 )
 _MENU_LINE = re.compile(rf"^[\s•·*|]*(?:(?:{_MENU_WORDS})[\s•·*|/>»]*)+$")
+_MENU_WORD = re.compile(rf"(?:{_MENU_WORDS})$")
+_MENU_SPLIT = re.compile(r"[\s•·*|/>»]+")
+MENU_ITEMS = 4  # short items on one line, half of them known menu words: a menu (走进XX among them)
 # A breadcrumb: short segments joined by > or », at least two of them.
 _BREADCRUMB = re.compile(r"^[^。,;]{0,20}(?:\s*(?:>>?|»|＞|→)\s*[^。,;>»＞→]{1,20}){2,}$")
 # A run of bulleted lines without sentence punctuation, most of them short names: a
@@ -80,6 +83,7 @@ _GAMBLING = (
     r"|(?<!福利)(?<!体育)彩票(?!公益金|管理|市场|发行|销售|机构|站点|资金|工作)"
     r"|(欧洲杯|世界杯|欧冠|英超|西甲|意甲|德甲|NBA|足球|篮球|即时)比分|比分(直播|网|预测)|竞彩|足彩|赔率"
     r"|(欧洲杯|世界杯|欧冠|英超)(竞猜|押注|开户|官网|平台|直播|app)|澳门(葡京|金沙|彩票|娱乐)"
+    r"|幸运飞艇|pk10|网投|捕鱼(游戏|平台|达人)|(bob|ob|ky|ag|pg)体育|体育(入口|登录)|电竞(投注|竞猜|下注)"
     r"|开云(体育|app|官网)|乐鱼(体育|app)|九游(会|体育)|华体会|(亚博|万博|皇冠)(体育|app|官网|平台)|bet365|威廉希尔|沙巴体育"
 )
 _ADS = (
@@ -184,10 +188,18 @@ def boilerplate_spans(text: str) -> tuple[Span, ...]:
         spans.extend(_menu(text, run))
         run = []
         if stripped and len(stripped) <= _NAV_MAX_LINE and "。" not in stripped and (
-                _NAV.search(stripped) or _MENU_LINE.match(stripped) or _BREADCRUMB.match(stripped)):
+                _NAV.search(stripped) or _MENU_LINE.match(stripped) or _BREADCRUMB.match(stripped)
+                or _menu_line(stripped)):
             spans.append(span)
     spans.extend(_menu(text, run))
     return tuple(sorted(spans))
+
+
+def _menu_line(line: str) -> bool:
+    items = [it for it in _MENU_SPLIT.split(line) if it]
+    known = sum(1 for it in items if _MENU_WORD.match(it))
+    return (len(items) >= MENU_ITEMS and all(len(it) <= MENU_ITEM for it in items)
+            and not re.search(r"[,，;；:：]", line) and 2 * known >= len(items))
 
 
 def _menu(text: str, run: list[Span]) -> list[Span]:
