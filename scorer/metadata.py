@@ -80,8 +80,19 @@ def _lines(text: str, excluded: list[tuple[int, int]]) -> list[tuple[int, str]]:
 
 
 def _title(lines: list[tuple[int, str]]) -> str | None:
-    for _, line in lines[:3]:
+    """The first title-like line above the prose. A title set on two lines (文昌市人民政府 /
+    关于2022年度…的报告, or 关于…法治政府 / 建设情况的报告) is joined."""
+    head = []
+    for _, line in lines[:8]:
+        if is_prose(line):
+            break
+        head.append(line)
+    for i, line in enumerate(head[:4]):
         if _TITLE_HINT.search(line) and len(line) <= 80 and "。" not in line and "," not in line:
+            before = head[i - 1] if i else ""
+            if before and len(before) <= 40 and not _TITLE_HINT.search(before) and not re.search(r"[,:：。]", before) \
+                    and (_ISSUER.match(before) or re.search(r"^关于|法治政府", before)):
+                return before + line
             return line
     return None
 

@@ -178,3 +178,10 @@ def test_parse_date_forms():
     assert parse_date("2021年1月13日") == "2021-01-13"
     assert parse_date("二〇二一年十二月三十一日") == "2021-12-31"
     assert parse_date("2021-02-30") is None
+
+
+def test_a_title_set_on_two_lines_is_joined():
+    m = meta("宜宾市人民政府\n关于2023年度法治政府建设情况的报告\n2023年,市政府坚持依法行政,成效明显。")
+    assert (m.title, m.issuer, m.year) == ("宜宾市人民政府关于2023年度法治政府建设情况的报告", "宜宾市人民政府", 2023)
+    m = meta("关于屏山县2023年度法治政府\n建设情况的报告\n2023年,县政府坚持依法行政,成效明显。")
+    assert m.title == "关于屏山县2023年度法治政府建设情况的报告"
