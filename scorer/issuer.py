@@ -38,6 +38,8 @@ _DEFERENCE = re.compile(r"在[^。;!?]{0,60}?(领导|指导|监督|支持|关心
                         r"|(按照|根据|落实|贯彻|对照)[^。;,!?]{0,40}?(部署|要求|精神|安排)"
                         r"|向[^。,;]{0,30}?(报告|汇报)")
 _TITLE_WORDS = re.compile(r"报告|法治政府|情况")
+# A line that is only the name of a government or a body (文昌市人民政府, 威海市生态环境局).
+_ISSUER_LINE = re.compile(r"^(中共)?[\u4e00-\u9fff ]{2,40}(人民政府|政府|行政公署|委员会|管委会|局|厅|委|办公室|办|署|中心)$")
 _DOC_TITLE = re.compile(r"《[^》\n]{0,80}》")
 # A department after its place: 生态环境局, 国防动员办公室, 发展和改革委员会, 卫健委.
 # The government itself (人民政府) is no department, its general office (人民政府办公室) is;
@@ -68,15 +70,21 @@ def issuing_place(text: str, all_lines: list[tuple[int, str]], excluded,
     for m in _SELF.finditer(body[:3000]):
         kinds[m.group(m.lastindex)] += _SELF_WEIGHT[m.lastindex - 1]
     kind = kinds.most_common(1)[0][0] if kinds else None
-    # Title lines first, then the issuer under the signature, then other lines of the head.
+    # Title lines first, then the issuer under the signature or on a line of its own, then
+    # the opening's subject, then any other line of the head (a site's banner).
     titles = [line for line in head if _TITLE_WORDS.search(line)]
-    others = [line for line in head if not _TITLE_WORDS.search(line)]
-    for line in titles + ([signed] if signed else []) + others:
+    issuers = [line for line in head if not _TITLE_WORDS.search(line) and _ISSUER_LINE.match(line)]
+    others = [line for line in head if line not in titles and line not in issuers]
+    for line in titles + ([signed] if signed else []) + issuers:
         found = _named_in(_passing_masked(line), named, True, None)
         if found:
             return found
     if opening:
         found = _named_in(_passing_masked(opening), named, bool(_DEPARTMENT_SELF.search(body)), kind)
+        if found:
+            return found
+    for line in others:
+        found = _named_in(_passing_masked(line), named, True, None)
         if found:
             return found
     return (_by_self_reference(kind, body, named) if kind else None) or _most_named(body, named)

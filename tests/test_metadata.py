@@ -77,6 +77,13 @@ def test_not_the_city_whose_plans_the_opening_follows():
     assert (m.region, m.level, m.city) == ("屏山县", "county", "宜宾市")
 
 
+def test_a_site_banner_yields_to_the_opening_but_an_issuer_line_does_not():
+    m = meta("宜宾市人民政府门户网站\n法治政府建设年度报告\n2023年,屏山县坚持依法行政,现将有关情况报告如下:")
+    assert (m.region, m.city) == ("屏山县", "宜宾市")
+    m = meta("屏山县人民政府\n法治政府建设年度报告\n2023年,宜宾市委高度重视法治建设,现将有关情况报告如下:")
+    assert (m.region, m.city) == ("屏山县", "宜宾市")
+
+
 def test_the_issuer_under_the_signature_names_the_government():
     text = ("法治政府建设年度报告\n2023年,县政府坚持依法行政,认真落实市委部署。\n一、主要举措和成效\n"
             "召开会议3次,宜宾市领导出席。\n二、存在的不足\n仍有差距。\n屏山县人民政府\n2024年3月1日")
