@@ -28,7 +28,7 @@ class Metadata:
     title: str | None
     region: str | None  # the issuing government's official name (昌平区), or its department's (威海市生态环境局)
     city: str | None  # the city above it (for a department: the city it belongs to), from the gazetteer
-    level: str | None  # province | city | county | department (from the gazetteer)
+    level: str | None  # province | city | county | department (from the gazetteer; by suffix only for a place it lacks)
     year: int | None  # the year the report covers
     year_source: str | None  # title | heading | opening | body | published
     issuer: str | None
