@@ -257,7 +257,7 @@ def eval_(
         print_agreement(result)
 
 
-rubric_app = typer.Typer(help="Check, test and document rubrics.", no_args_is_help=True)
+rubric_app = typer.Typer(help="Check, test, document and compare rubrics.", no_args_is_help=True)
 app.add_typer(rubric_app, name="rubric")
 
 
@@ -311,6 +311,31 @@ def rubric_docs(
         typer.echo(f"wrote {out}")
     else:
         typer.echo(text, nl=False)
+
+
+@rubric_app.command("diff")
+def rubric_diff(
+    old: Annotated[Path, typer.Argument(help="The rubric as published (YAML)")],
+    new: Annotated[Path, typer.Argument(help="The edited rubric (YAML)")],
+    reports: Annotated[Path, typer.Option("--reports", help="Report folder (searched recursively) or file")],
+    group_by: Annotated[str, typer.Option("--group-by", help="Rank within: auto (years when several), none, year, level")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+) -> None:
+    """How an edit moves the batch: criteria whose levels change, totals and ranks that move, group changes."""
+    from .ranking import GROUP_BY
+    from .rubric_diff import diff_json, diff_rubrics, print_diff
+
+    if group_by not in GROUP_BY:
+        fail(UserError(f"--group-by: unknown value '{group_by}'; allowed: {', '.join(GROUP_BY)}"))
+    before, after = _rubric(old), _rubric(new)
+    try:
+        diff = diff_rubrics(before, after, reports, group_by=group_by)
+    except UserError as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(json.dumps(diff_json(diff), ensure_ascii=False, sort_keys=True))
+    else:
+        print_diff(diff)
 
 
 def main() -> None:  # pragma: no cover - entry point for `python -m scorer`
