@@ -28,7 +28,7 @@ from .levels import (
 from .rubric import Criterion, Rubric
 from .rules import MetadataRule, PartRule
 from .structure import ROLE_LABELS, Part, PartRole, RoleSource
-from .tokens import add_words, token_bounds
+from .tokens import Tokenizer, tokenizer_for, use_tokenizer
 
 QUOTE_MAX = 120
 
@@ -73,14 +73,16 @@ class CriterionMatch:
 class _Context:
     """Occurrences of a rubric's words in one document, by sentence."""
 
-    def __init__(self, doc: Document, automaton) -> None:
+    def __init__(self, doc: Document, words: _Words) -> None:
         self.doc = doc
+        self.tokenizer = words.tokenizer
+        use_tokenizer(words.tokenizer)  # the level judgments cut sentences as this rubric does
         self.starts = [s.start for s in doc.sentences]
         self.by_word: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
         self.by_sentence: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
         self._bounds: dict[int, frozenset[int]] = {}
         text = doc.match_text
-        for end_index, word in automaton.iter(text):
+        for end_index, word in words.automaton.iter(text):
             start, end = end_index - len(word) + 1, end_index + 1
             k = bisect.bisect_right(self.starts, start) - 1
             if k < 0 or end > doc.sentences[k].end:
@@ -97,7 +99,7 @@ class _Context:
         bounds = self._bounds.get(k)
         if bounds is None:
             s = self.doc.sentences[k]
-            bounds = self._bounds[k] = token_bounds(self.doc.match_text[s.start:s.end])
+            bounds = self._bounds[k] = self.tokenizer.bounds(self.doc.match_text[s.start:s.end])
         base = self.doc.sentences[k].start
         return (start - base) in bounds or (end - base) in bounds
 
@@ -135,20 +137,27 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+@dataclass(frozen=True)
+class _Words:
+    """A rubric's words: the automaton that finds them, the tokenizer that keeps them whole."""
+
+    automaton: object
+    tokenizer: Tokenizer
+
+
 @lru_cache(maxsize=16)
-def _automaton(rubric: Rubric):
+def _automaton(rubric: Rubric) -> _Words:
     import ahocorasick
 
     words = {w for c in rubric.criteria for r in c.rules for w in r.words()}
     words |= {w for c in rubric.criteria for w in c.unless}
     words |= {w for c in rubric.criteria for r in c.rules for w in r.unless}
     words |= {w for whole in rubric.wholes for w in whole.terms}
-    add_words(sorted(words))
     automaton = ahocorasick.Automaton()
     for word in sorted(words):
         automaton.add_word(word, word)
     automaton.make_automaton()
-    return automaton
+    return _Words(automaton, tokenizer_for(words))
 
 
 def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
