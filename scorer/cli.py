@@ -225,9 +225,10 @@ def explain(
     from .scoring import score_document
 
     rub = _rubric(rubric)
-    if criterion and criterion not in {c.id for c in rub.criteria}:
-        fail(UserError(f"--criterion: no criterion '{criterion}' in {rub.id}"
-                       + did_you_mean(criterion, [c.id for c in rub.criteria])))
+    ids = [c.id for c in rub.criteria]
+    if criterion and criterion not in ids:
+        fail(UserError(f"--criterion: no criterion '{criterion}' in {rub.id}" + did_you_mean(criterion, ids)
+                       + f"; the criteria are: {', '.join(ids)}"))
     try:
         doc = load_document(report)
     except UserError as exc:

@@ -19,10 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RubricError, did_you_mean
-from .rubric_files import merge_chain
-from .rules import RULE_KINDS, Rule, build_rule, checked_patterns
+from .rubric_files import EDIT_KEYS, Origins, merge_chain, where
+from .rules import (
+    RULE_KINDS,
+    Rule,
+    build_rule,
+    checked_patterns,
+    list_form_hint,
+    list_problem,
+    norm_term,
+)
 from .structure import PartRole
-from .yamlpos import Located, load_yaml
+from .yamlpos import load_yaml
 
 ROLES = tuple(r.value for r in PartRole)
 DEFAULT_SCOPE = ("achievements", "duties", "other")
@@ -159,22 +167,30 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
 
 @lru_cache(maxsize=16)
 def _load_cached(resolved: str, shown: str, _version: tuple[int, int] | None) -> Rubric:
-    merged, located, digest = merge_chain(Path(resolved), shown)
-    return _build(merged, located, shown, digest)
+    merged, origins, digest = merge_chain(Path(resolved), shown)
+    return _build(merged, origins, shown, digest)
 
 
 class _Problems:
-    def __init__(self, located: list[Located], file: str) -> None:
-        self.located = located
+    def __init__(self, origins: Origins, file: str) -> None:
+        self.origins = origins  # where each merged value was written: the child or a parent
         self.file = file
         self.items: list[str] = []
 
     def where(self, path: tuple) -> str:
-        # The child file wins for anything it wrote; else the parent that wrote it.
-        for loc in reversed(self.located):
-            if path in loc.positions:
-                return loc.where(path)
-        return self.located[-1].where(path)
+        return where(self.origins, path, self.file)
+
+    def in_parent(self, path: tuple) -> bool:
+        """Whether the value at `path` was inherited: written in a parent, not in this file."""
+        return not self.where(path).startswith(f"{self.file}:")
+
+    def edited(self, path: tuple, candidates) -> tuple:
+        """A problem with an inherited value that the child's edits caused (a sum that no longer
+        adds up) is shown at the first of `candidates` the child wrote, so the evaluator looks
+        at their own file; else at `path`."""
+        if self.in_parent(path):
+            return next((c for c in candidates if not self.in_parent(c)), path)
+        return path
 
     def add(self, path: tuple, message: str) -> None:
         key = ".".join(str(p) for p in path) or "(top)"
@@ -195,11 +211,14 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _str_list(p: _Problems, path: tuple, value: Any, *, allow_empty: bool = False) -> tuple[str, ...]:
-    if isinstance(value, str):
+def _str_list(p: _Problems, path: tuple, value: Any, *, allow_empty: bool = False,
+              words: bool = True) -> tuple[str, ...]:
+    # A single word stands for a list of one; words separated by commas are a
+    # list without brackets (`words=False` for free text such as sources).
+    if isinstance(value, str) and not (words and list_form_hint(value)):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        p.add(path, f"expected a list of words, got {value!r}")
+        p.add(path, list_problem(path, value))
         return ()
     if not value and not allow_empty:
         p.add(path, "the list is empty")
@@ -212,8 +231,8 @@ def default_language() -> dict:
     return load_yaml(text, "scorer/data/language.yaml").value
 
 
-def _build(doc: dict, located: list[Located], file: str, digest: str) -> Rubric:
-    p = _Problems(located, file)
+def _build(doc: dict, origins: Origins, file: str, digest: str) -> Rubric:
+    p = _Problems(origins, file)
     p.unknown_keys((), doc, TOP_KEYS)
     for key in ("id", "title", "version"):
         if not isinstance(doc.get(key), (str, int, float)) or isinstance(doc.get(key), bool) or str(doc.get(key)).strip() == "":
@@ -232,7 +251,7 @@ def _build(doc: dict, located: list[Located], file: str, digest: str) -> Rubric:
     return Rubric(
         id=str(doc["id"]), title=str(doc["title"]), version=str(doc["version"]),
         description=str(doc.get("description") or ""), total=float(total),
-        sources=_str_list(p, ("sources",), doc.get("sources") or [], allow_empty=True),
+        sources=_str_list(p, ("sources",), doc.get("sources") or [], allow_empty=True, words=False),
         levels=levels, areas=areas, criteria=criteria, wholes=wholes, language=language,
         path=file, sha256=digest,
     )
@@ -285,7 +304,8 @@ def _areas(p: _Problems, raw: Any, total: float) -> tuple[Area, ...]:
         out.append(Area(item["id"], str(item.get("title") or item["id"]), float(points), str(item.get("description") or "")))
     area_sum = sum(a.points for a in out)
     if out and abs(area_sum - total) > 1e-6:
-        p.add(("areas",), f"the areas' points add up to {area_sum:g}, not the rubric's total {total:g}")
+        at = p.edited(("areas",), [("total",)] + [("areas", i, "points") for i in range(len(raw))])
+        p.add(at, f"the areas' points add up to {area_sum:g}, not the rubric's total {total:g}")
     return tuple(out)
 
 
@@ -300,8 +320,9 @@ def _language(p: _Problems, raw: Any) -> Language:
         value = raw.get(key, base.get(key, []))
         if key == "formulas":
             values[key] = tuple(checked_patterns(value, ("language", key), p))
-        else:
-            values[key] = _str_list(p, ("language", key), value, allow_empty=True)
+        else:  # matched in normalised text, like rule terms
+            words = _str_list(p, ("language", key), value, allow_empty=True)
+            values[key] = tuple(dict.fromkeys(norm_term(w) for w in words))
     return Language(**values)
 
 
@@ -317,7 +338,7 @@ def _criteria(p: _Problems, raw: Any, areas: tuple[Area, ...], levels) -> tuple[
         if not isinstance(item, dict):
             p.add(path, f"expected a mapping (id, title, area, points, rules, examples …), got {item!r}")
             continue
-        p.unknown_keys(path, item, CRITERION_KEYS)
+        p.unknown_keys(path, item, CRITERION_KEYS + EDIT_KEYS)
         cid = item.get("id")
         if not isinstance(cid, str) or not cid.strip():
             p.add(path + ("id",), f"required: a stable dotted id such as 'enforcement.publicity', got {cid!r}")
@@ -347,7 +368,12 @@ def _criteria(p: _Problems, raw: Any, areas: tuple[Area, ...], levels) -> tuple[
                 if rule is not None:
                     rules.append(rule)
         examples = _examples(p, path, item.get("examples"))
-        unless = _str_list(p, path + ("unless",), item.get("unless") or [], allow_empty=True)
+        _stand_alone(p, path, cid, rules)
+        for key in (k for k in EDIT_KEYS if k in item):  # left over: nothing inherited to edit
+            p.add(path + (key,), f"'{cid}' is not inherited from a parent rubric, so there is nothing to edit; "
+                  f"{key} works in a rubric that `extends` another. Write its words in rules: "
+                  "(e.g. rules: [{terms: [词, …]}]) or unless: instead")
+        unless = tuple(norm_term(w) for w in _str_list(p, path + ("unless",), item.get("unless") or [], allow_empty=True))
         out.append(Criterion(
             id=cid, title=str(item.get("title") or cid), area=str(area), points=float(points),
             scope=scope_t or DEFAULT_SCOPE, rules=tuple(rules), message=str(item.get("message") or ""),
@@ -357,10 +383,21 @@ def _criteria(p: _Problems, raw: Any, areas: tuple[Area, ...], levels) -> tuple[
     for area in areas:
         got = sum(c.points for c in out if c.area == area.id)
         if abs(got - area.points) > 1e-6:
-            index = area_ids.index(area.id)
-            p.add(("areas", index, "points"),
-                  f"area '{area.id}' has {area.points:g} points but its criteria add up to {got:g}")
+            at = ("areas", area_ids.index(area.id), "points")
+            mine = [("criteria", i, "points") for i, c in enumerate(raw) if isinstance(c, dict) and c.get("area") == area.id]
+            shown = p.edited(at, mine)
+            p.add(shown, f"area '{area.id}' has {area.points:g} points"
+                  + (f" (at {p.where(at)})" if shown != at else "") + f" but its criteria add up to {got:g}")
     return tuple(out)
+
+
+def _stand_alone(p: _Problems, path: tuple, cid: str, rules: list[Rule]) -> None:
+    """`part` and `metadata` judge the whole document: a criterion holding one has no other rule."""
+    kinds = [r.kind for r in rules]
+    whole = [k for k in kinds if k in ("part", "metadata")]
+    if whole and len(kinds) > 1:
+        p.add(path + ("rules",), f"criterion '{cid}' mixes the kinds {', '.join(kinds)}: document-level kinds "
+              "(part, metadata) stand alone; give each its own criterion")
 
 
 def _examples(p: _Problems, path: tuple, raw: Any) -> tuple[Example, ...]:
@@ -396,7 +433,7 @@ def _wholes(p: _Problems, raw: Any, criteria: tuple[Criterion, ...]) -> tuple[Wh
             p.add(("wholes", i), f"expected a mapping {{name, terms, members}}, got {item!r}")
             continue
         p.unknown_keys(("wholes", i), item, WHOLE_KEYS)
-        terms = _str_list(p, ("wholes", i, "terms"), item.get("terms"))
+        terms = tuple(norm_term(t) for t in _str_list(p, ("wholes", i, "terms"), item.get("terms")))
         members = _str_list(p, ("wholes", i, "members"), item.get("members"))
         for j, member in enumerate(members):
             if member not in ids:

@@ -3,17 +3,35 @@
 A rubric that `extends: other.yaml` is merged over its parent: criteria and
 areas with the same id are overridden key by key, new ones are added,
 `language` lists are replaced one by one, and `remove:` drops criteria by id.
+An inherited criterion's words can be edited without restating its rules:
+`add_terms` (a new `terms` rule), `remove_terms` (from every rule),
+`add_unless` and `remove_unless` (the criterion's `unless`, and every rule's).
 The digest covers every file of the chain, so a change to a parent is a change
 to the rubric.
+
+Every merged value keeps the place it was written (`Origins`): an error in a
+child rubric names the child's file and line, never the parent's.
 """
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from .errors import RubricError, did_you_mean
+from .rules import norm_term
 from .yamlpos import Located, load_yaml
+
+EDIT_KEYS = ("add_terms", "remove_terms", "add_unless", "remove_unless")
+Origins = dict[tuple, str]  # key path in the merged rubric -> "file:line:col" where it was written
+
+
+def where(origins: Origins, path: tuple, file: str) -> str:
+    """`file:line:col` of a key path in the merged rubric, or of the nearest enclosing one."""
+    while path and path not in origins:
+        path = path[:-1]
+    return origins.get(path, f"{file}:1:1")
 
 
 def _read(path: Path, shown: str) -> tuple[Located, bytes]:
@@ -32,8 +50,33 @@ def _read(path: Path, shown: str) -> tuple[Located, bytes]:
     return located, data
 
 
-def merge_chain(path: Path, shown: str, seen: tuple[str, ...] = ()) -> tuple[dict, list[Located], str]:
-    """Follow `extends` to the root rubric and merge child over parent."""
+def _origins(located: Located, src: tuple = (), dst: tuple = ()) -> Origins:
+    """The positions under `src` in one file, as paths under `dst` in the merged rubric."""
+    n = len(src)
+    return {dst + path[n:]: f"{located.file}:{line}:{col}"
+            for path, (line, col) in located.positions.items() if path[:n] == src}
+
+
+def _drop(origins: Origins, prefix: tuple) -> None:
+    for path in [p for p in origins if p[:len(prefix)] == prefix]:
+        del origins[path]
+
+
+def _reindex(origins: Origins, prefix: tuple, mapping: dict[int, int | None]) -> None:
+    """Move the positions of a list's items after items were dropped (None) or moved."""
+    n = len(prefix)
+    moved = {}
+    for path in [p for p in origins if p[:n] == prefix and len(p) > n and p[n] in mapping]:
+        value = origins.pop(path)
+        if mapping[path[n]] is not None:
+            moved[prefix + (mapping[path[n]],) + path[n + 1:]] = value
+    origins.update(moved)
+
+
+def merge_chain(path: Path, shown: str, seen: tuple[str, ...] = ()) -> tuple[dict, Origins, str]:
+    """Follow `extends` to the root rubric and merge child over parent.
+
+    Returns the merged rubric, where each of its values was written, and the digest."""
     key = str(path.resolve()) if path.exists() else str(path)
     if key in seen:
         chain = " → ".join(Path(s).name for s in [*seen, key])
@@ -42,30 +85,37 @@ def merge_chain(path: Path, shown: str, seen: tuple[str, ...] = ()) -> tuple[dic
     doc = located.value
     parent_ref = doc.get("extends")
     if parent_ref is None:
-        return dict(doc), [located], hashlib.sha256(data).hexdigest()
+        return dict(doc), _origins(located), hashlib.sha256(data).hexdigest()
     if not isinstance(parent_ref, str):
         raise RubricError([f"{located.where(('extends',))}: extends: expected a file name, got {parent_ref!r}"], path=shown)
     parent_path = (path.parent / parent_ref) if not Path(parent_ref).is_absolute() else Path(parent_ref)
     if not parent_path.exists():
         raise RubricError([f"{located.where(('extends',))}: extends: no such rubric '{parent_ref}' "
                            f"(looked in {parent_path.parent})"], path=shown)
-    parent, chain, parent_digest = merge_chain(parent_path, str(parent_path), (*seen, key))
-    merged = _merge(parent, doc, located)
+    parent, origins, parent_digest = merge_chain(parent_path, str(parent_path), (*seen, key))
+    merged = _merge(parent, doc, located, origins)
     digest = hashlib.sha256(parent_digest.encode() + data).hexdigest()
-    return merged, [*chain, located], digest
+    return merged, origins, digest
 
 
-def _merge(parent: dict, child: dict, located: Located) -> dict:
+def _merge(parent: dict, child: dict, located: Located, origins: Origins) -> dict:
+    """Merge `child` over `parent`, updating `origins` (the parent's, in place) to match."""
     out = {k: v for k, v in parent.items() if k != "extends"}
+    problems: list[str] = []
     for key, value in child.items():
         if key in ("extends", "remove"):
             continue
         if key in ("criteria", "areas") and isinstance(value, list) and isinstance(out.get(key), list):
-            out[key] = _merge_by_id(out[key], value)
+            out[key] = _merge_by_id(out[key], value, key, located, origins, problems)
         elif key == "language" and isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = {**out[key], **value}
+            for word_list in value:
+                _drop(origins, (key, word_list))
+                origins.update(_origins(located, (key, word_list), (key, word_list)))
         else:
             out[key] = value
+            _drop(origins, (key,))
+            origins.update(_origins(located, (key,), (key,)))
     removed = child.get("remove") or []
     if removed:
         if not isinstance(removed, list):
@@ -73,18 +123,133 @@ def _merge(parent: dict, child: dict, located: Located) -> dict:
         ids = {c.get("id") for c in out.get("criteria", []) if isinstance(c, dict)}
         for i, rid in enumerate(removed):
             if rid not in ids:
-                raise RubricError([f"{located.where(('remove', i))}: remove: no criterion '{rid}' to remove"
-                                   + did_you_mean(str(rid), ids)], path=located.file)
-        out["criteria"] = [c for c in out.get("criteria", []) if not (isinstance(c, dict) and c.get("id") in removed)]
+                problems.append(f"{located.where(('remove', i))}: remove: no criterion '{rid}' to remove"
+                                + did_you_mean(str(rid), ids))
+        kept = [i for i, c in enumerate(out.get("criteria", [])) if not (isinstance(c, dict) and c.get("id") in removed)]
+        mapping = {i: (kept.index(i) if i in kept else None) for i in range(len(out.get("criteria", [])))}
+        out["criteria"] = [out["criteria"][i] for i in kept]
+        _reindex(origins, ("criteria",), mapping)
+    if problems:
+        raise RubricError(problems, path=located.file)
     return out
 
 
-def _merge_by_id(parent: list, child: list) -> list:
+def _merge_by_id(parent: list, child: list, key: str, located: Located, origins: Origins,
+                 problems: list[str]) -> list:
     result = [dict(item) if isinstance(item, dict) else item for item in parent]
     index = {item.get("id"): i for i, item in enumerate(result) if isinstance(item, dict)}
-    for item in child:
+    for j, item in enumerate(child):
         if isinstance(item, dict) and item.get("id") in index:
-            result[index[item["id"]]] = {**result[index[item["id"]]], **item}
+            m = index[item["id"]]
+            plain = {k: v for k, v in item.items() if k not in EDIT_KEYS}
+            result[m] = {**result[m], **plain}
+            for field in plain:
+                _drop(origins, (key, m, field))
+                origins.update(_origins(located, (key, j, field), (key, m, field)))
+            origins[(key, m)] = located.where((key, j))
+            if key == "criteria":
+                result[m] = _edit_words(result[m], item, j, m, located, origins, problems)
         else:
+            origins.update(_origins(located, (key, j), (key, len(result))))
             result.append(item)
     return result
+
+
+# Editing an inherited criterion's words. The edits work on the YAML values (before
+# validation), so that the merged criterion is validated like one written out in full.
+
+def _edit_list(located: Located, path: tuple, value: Any, problems: list[str]) -> list[str]:
+    """The words of an edit key; a bare word is a list of one, text holding a comma is refused."""
+    from .rubric import list_form_hint
+
+    name = path[-1]
+    if isinstance(value, str) and value.strip() and not list_form_hint(value):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        hint = list_form_hint(value) if isinstance(value, str) else ""
+        problems.append(f"{located.where(path)}: {'.'.join(map(str, path))}: expected a list of words, "
+                        f"e.g. {name}: [学法讲座]; got {value!r}" + (f"; write {name}: {hint}" if hint else ""))
+        return []
+    return [v.strip() for v in value]
+
+
+def _words_of(value: Any) -> list:
+    return [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+
+
+def _edit_words(criterion: dict, item: dict, j: int, m: int, located: Located, origins: Origins,
+                problems: list[str]) -> dict:
+    """Apply `add_terms`, `remove_terms`, `add_unless`, `remove_unless` of a child's entry
+    to the inherited criterion at merged index m."""
+    cid = criterion.get("id")
+    edits = {k: _edit_list(located, ("criteria", j, k), item[k], problems) for k in EDIT_KEYS if k in item}
+    if not edits:
+        return criterion
+    rules = [dict(r) if isinstance(r, dict) else r for r in criterion.get("rules") or []]
+    for k, word in enumerate(edits.get("remove_terms", [])):
+        target, found = norm_term(word), False
+        for rule in (r for r in rules if isinstance(r, dict)):
+            if "terms" in rule:
+                kept = [t for t in _words_of(rule["terms"]) if not (isinstance(t, str) and norm_term(t) == target)]
+                found |= len(kept) < len(_words_of(rule["terms"]))
+                rule["terms"] = kept
+            for kind in ("all_of", "near"):
+                if isinstance(rule.get(kind), list):
+                    groups = [_words_of(g) for g in rule[kind]]
+                    kept_groups = [[t for t in g if not (isinstance(t, str) and norm_term(t) == target)] for g in groups]
+                    found |= kept_groups != groups
+                    if any(g and not kg for g, kg in zip(groups, kept_groups, strict=True)):
+                        problems.append(f"{located.where(('criteria', j, 'remove_terms', k))}: criteria.{j}.remove_terms: "
+                                        f"removing '{word}' leaves a group of {kind} in '{cid}' empty; "
+                                        "restate the criterion's rules: instead")
+                    rule[kind] = kept_groups
+        if not found:
+            problems.append(f"{located.where(('criteria', j, 'remove_terms', k))}: criteria.{j}.remove_terms: "
+                            f"'{word}' is not a term of criterion '{cid}'"
+                            + did_you_mean(word, _all_terms(criterion)))
+    # A terms rule left with no term (and no pattern) goes; the others keep their places.
+    kept_rules = [i for i, r in enumerate(rules)
+                  if not (isinstance(r, dict) and "terms" in r and not r["terms"] and not r.get("patterns"))]
+    if len(kept_rules) < len(rules):
+        _reindex(origins, ("criteria", m, "rules"),
+                 {i: (kept_rules.index(i) if i in kept_rules else None) for i in range(len(rules))})
+        rules = [rules[i] for i in kept_rules]
+    if edits.get("add_terms"):
+        path = ("criteria", m, "rules", len(rules))
+        origins.update({path: located.where(("criteria", j, "add_terms")),
+                        path + ("terms",): located.where(("criteria", j, "add_terms"))})
+        origins.update(_origins(located, ("criteria", j, "add_terms"), path + ("terms",)))
+        rules.append({"terms": edits["add_terms"]})
+    unless = _words_of(criterion.get("unless") or [])
+    for k, word in enumerate(edits.get("remove_unless", [])):
+        target = norm_term(word)
+        before = [len(unless)] + [len(_words_of(r.get("unless") or [])) for r in rules if isinstance(r, dict)]
+        unless = [u for u in unless if not (isinstance(u, str) and norm_term(u) == target)]
+        for rule in (r for r in rules if isinstance(r, dict) and r.get("unless")):
+            rule["unless"] = [u for u in _words_of(rule["unless"]) if not (isinstance(u, str) and norm_term(u) == target)]
+        after = [len(unless)] + [len(_words_of(r.get("unless") or [])) for r in rules if isinstance(r, dict)]
+        if before == after:
+            known = unless + [u for r in rules if isinstance(r, dict) for u in _words_of(r.get("unless") or [])]
+            problems.append(f"{located.where(('criteria', j, 'remove_unless', k))}: criteria.{j}.remove_unless: "
+                            f"'{word}' is not an unless word of criterion '{cid}'" + did_you_mean(word, known))
+    if edits.get("add_unless"):
+        start = len(unless)
+        unless = unless + edits["add_unless"]
+        for k in range(len(edits["add_unless"])):
+            origins[("criteria", m, "unless", start + k)] = located.where(("criteria", j, "add_unless", k))
+        origins.setdefault(("criteria", m, "unless"), located.where(("criteria", j, "add_unless")))
+    out = {**criterion, "rules": rules}
+    if unless or "unless" in criterion:
+        out["unless"] = unless
+    return out
+
+
+def _all_terms(criterion: dict) -> list[str]:
+    words: list[str] = []
+    for rule in criterion.get("rules") or []:
+        if isinstance(rule, dict):
+            words += [t for t in _words_of(rule.get("terms")) if isinstance(t, str)]
+            for kind in ("all_of", "near"):
+                for group in rule.get(kind) or []:
+                    words += [t for t in _words_of(group) if isinstance(t, str)]
+    return words

@@ -241,11 +241,34 @@ def _modifiers(raw: dict, path: tuple, p) -> dict:
     return out
 
 
+_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def list_form_hint(value: str) -> str:
+    """`[a, b]` for text that holds several words (`a, b`, `a、b`), else ""."""
+    words = [w.strip() for w in _SEPARATORS.split(value) if w.strip()]
+    return f"[{', '.join(words)}]" if _SEPARATORS.search(value) and words else ""
+
+
+def list_problem(path: tuple, value: Any) -> str:
+    """What is wrong with a value that should be a list of words, and what to write instead.
+
+    A single word may stand for a list of one, but text holding commas or 、 is a
+    list written without brackets: YAML reads it as one word that never matches."""
+    hint = list_form_hint(value) if isinstance(value, str) else ""
+    if hint:
+        name = next((k for k in reversed(path) if isinstance(k, str)), "terms")
+        if not isinstance(path[-1], str):
+            return f"a list of words goes in brackets, or YAML reads one word; write [{hint[1:-1]}], got {value!r}"
+        return f"a list of words goes in brackets, or YAML reads one word; write {name}: {hint}, got {value!r}"
+    return f"expected a list of words, got {value!r}"
+
+
 def _words(value: Any, path: tuple, p, empty: bool = False) -> list[str]:
-    if isinstance(value, str):
+    if isinstance(value, str) and not list_form_hint(value):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        p.add(path, f"expected a list of words, got {value!r}")
+        p.add(path, list_problem(path, value))
         return []
     if not value and not empty:
         p.add(path, "the list is empty")
