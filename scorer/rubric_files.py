@@ -35,7 +35,7 @@ def where(origins: Origins, path: tuple, file: str) -> str:
 
 
 def _read(path: Path, shown: str) -> tuple[Located, bytes]:
-    if not path.exists():
+    if not path.is_file():
         raise RubricError([f"{shown}: no such rubric file"], path=shown)
     data = path.read_bytes()
     try:
@@ -89,7 +89,7 @@ def merge_chain(path: Path, shown: str, seen: tuple[str, ...] = ()) -> tuple[dic
     if not isinstance(parent_ref, str):
         raise RubricError([f"{located.where(('extends',))}: extends: expected a file name, got {parent_ref!r}"], path=shown)
     parent_path = (path.parent / parent_ref) if not Path(parent_ref).is_absolute() else Path(parent_ref)
-    if not parent_path.exists():
+    if not parent_path.is_file():  # `extends: ''` names the folder
         raise RubricError([f"{located.where(('extends',))}: extends: no such rubric '{parent_ref}' "
                            f"(looked in {parent_path.parent})"], path=shown)
     parent, origins, parent_digest = merge_chain(parent_path, str(parent_path), (*seen, key))

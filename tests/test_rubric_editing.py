@@ -85,6 +85,12 @@ def test_a_sum_the_child_broke_is_shown_at_the_child_line(tmp_path):
     assert problem.startswith(f"{areas}:{_line_of(areas, 'points: 30')}:")
 
 
+def test_extends_with_an_empty_name_is_an_error_not_a_crash(tmp_path):
+    child = tmp_path / "c.yaml"
+    child.write_text("extends: ''\nid: c\n", "utf-8")
+    assert _problems(child) == [f"{child}:1:1: extends: no such rubric '' (looked in {tmp_path.parent})"]
+
+
 # 2. A child adds and removes terms and unless words of an inherited criterion.
 
 def test_child_adds_and_removes_terms_without_restating_rules(tmp_path):
