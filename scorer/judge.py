@@ -26,7 +26,7 @@ from .levels import (
 )
 from .rubric import Criterion
 from .rules import Candidate
-from .structure import ROLE_LABELS
+from .structure import ROLE_LABELS, PartRole
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,10 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
         return Judged(cand, 0, "", f"仅见于{ROLE_LABELS[s.role]}部分")
     a, b = clause_span(text, s.start, s.end, cand.start, cand.end)
     clause = text[a:b]
-    m = lang.negation.search(clause) or negated_by_next_clause(text, b, s.end, lang)
+    # In the problems part shortcomings are the subject: a criterion that reads it
+    # (the quality of the 不足 part) counts them.
+    m = None if s.role == PartRole.PROBLEMS else (
+        lang.negation.search(clause) or negated_by_next_clause(text, b, s.end, lang))
     if m:
         return Judged(cand, 0, "", f"否定或不足的表述:{m.group()}")
     m = lang.future.search(clause)

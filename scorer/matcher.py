@@ -26,7 +26,7 @@ from .levels import (
     level_words,
 )
 from .rubric import Criterion, Rubric
-from .rules import MetadataRule, PartRule
+from .rules import MetadataRule, PartRule, applies
 from .structure import ROLE_LABELS, Part, PartRole, RoleSource
 from .tokens import Tokenizer, tokenizer_for, use_tokenizer
 
@@ -68,6 +68,7 @@ class CriterionMatch:
     rejected: tuple[Rejected, ...]
     searched: tuple[str, ...]  # the words looked for
     summary: str  # why this level, in one line
+    applies: bool = True  # False when the report's covered year lies outside the criterion's years
 
 
 class _Context:
@@ -167,11 +168,15 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
     parts_by_path = {p.path: p for top in doc.parts for p in top.walk()}
     judged: dict[str, list[Judged]] = {}
     results: dict[str, CriterionMatch] = {}
+    year = doc.metadata.year
     for criterion in rubric.criteria:
+        if not applies(criterion.years, year):
+            results[criterion.id] = _not_applicable(criterion, year)
+            continue
         if criterion.is_structure:
             results[criterion.id] = _structure(doc, criterion)
             continue
-        cands = [c for rule in criterion.rules for c in rule.candidates(ctx)]
+        cands = [c for rule in criterion.rules if applies(rule.years, year) for c in rule.candidates(ctx)]
         judged[criterion.id] = [judge_hit(doc, criterion, c, lang) for c in cands]
     for whole in rubric.wholes:
         _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path)
@@ -182,7 +187,7 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
             if j.reason is None and not j.inherited:
                 topics[j.cand.sentence].add(cid)
     for criterion in rubric.criteria:
-        if not criterion.is_structure:
+        if criterion.id in judged:
             results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang, ctx, topics)
     return results
 
@@ -304,6 +309,18 @@ def _rejected(doc: Document, j: Judged) -> Rejected:
     return Rejected(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.cand.terms, j.reason or "")
 
 
+def years_text(years: tuple[int | None, int | None]) -> str:
+    first, last = years
+    if first and last:
+        return f"{first}—{last}年" if first != last else f"{first}年"
+    return f"{first}年起" if first else f"{last}年及以前"
+
+
+def _not_applicable(criterion: Criterion, year: int | None) -> CriterionMatch:
+    return CriterionMatch(criterion.id, 0, (), (), (), f"不适用:本项适用于{years_text(criterion.years)}的报告,"
+                                                      f"本报告为{year}年度", applies=False)
+
+
 def _structure(doc: Document, criterion: Criterion) -> CriterionMatch:
     rule = criterion.rules[0]
     if isinstance(rule, MetadataRule):
@@ -315,6 +332,8 @@ def _structure(doc: Document, criterion: Criterion) -> CriterionMatch:
     role = PartRole(rule.role)
     found: list[tuple[int, Part]] = []
     for top in doc.parts:
+        if top.kind in ("preamble", "signature"):  # the opening and the signature are no part
+            continue
         for part in top.walk():
             if part.role != role:
                 continue
@@ -325,6 +344,8 @@ def _structure(doc: Document, criterion: Criterion) -> CriterionMatch:
     if not found:
         return CriterionMatch(criterion.id, 0, (), (), (role.value,), f"未见“{ROLE_LABELS[role]}”部分")
     level, part = max(found, key=lambda lp: (lp[0], -lp[1].start))
+    if rule.min_share:
+        return _share(doc, criterion, role, rule.min_share)
     if level == 2:
         how = "有独立标题的部分"
     else:
@@ -338,3 +359,20 @@ def _structure(doc: Document, criterion: Criterion) -> CriterionMatch:
     oa, ob = doc.original_span(a, b)
     ev = Evidence(doc.original[oa:ob].strip(), oa, ob, part.path, part.role.value, (role.value,), level, how)
     return CriterionMatch(criterion.id, level, (ev,), (), (role.value,), how)
+
+
+def _share(doc: Document, criterion: Criterion, role: PartRole, min_share: float) -> CriterionMatch:
+    """The weight of every part with a role, as a share of the report's body text."""
+    body = sum(p.end - p.start for p in doc.parts if p.kind != "signature")
+    size = sum(_role_size(top, role) for top in doc.parts if top.kind not in ("preamble", "signature"))
+    share = size / body if body else 0.0
+    level = 2 if share >= min_share else 1
+    how = f"“{ROLE_LABELS[role]}”部分占全文{share:.1%}(标准:不低于{min_share:.0%})"
+    return CriterionMatch(criterion.id, level, (), (), (role.value,), how)
+
+
+def _role_size(part: Part, role: PartRole) -> int:
+    """Characters of the outermost parts with a role at or below `part`."""
+    if part.role == role:
+        return part.end - part.start
+    return sum(_role_size(child, role) for child in part.children)

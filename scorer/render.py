@@ -48,12 +48,16 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
 
 
 def _level_word(c: dict[str, Any]) -> str:
+    if not c.get("applies", True):
+        return "不适用"
     if c.get("top_level") == 2:
         return STRUCTURE_WORDS.get(c["level"], str(c["level"]))
     return c.get("level_name") or str(c["level"])
 
 
 def _marks(c: dict[str, Any]) -> str:
+    if not c.get("applies", True):
+        return ""
     top = c.get("top_level", 3)
     return "■" * c["level"] + "□" * (top - c["level"])
 

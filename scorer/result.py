@@ -17,6 +17,7 @@ from . import __version__
 from .document import Document, load_document
 from .outline import document_summary
 from .rubric import Rubric
+from .rules import PartRule
 from .scoring import Score, score_document
 
 SCHEMA = "scorer.result/1"
@@ -39,8 +40,7 @@ def build_result(doc: Document, rubric: Rubric, score: Score) -> dict[str, Any]:
         "max": score.max_points,
         "areas": [{"id": a.area.id, "title": a.area.title, "points": a.points, "max_points": a.max_points}
                   for a in score.areas],
-        "missing_parts": [cs.criterion.id for cs in score.criteria
-                          if cs.criterion.is_structure and cs.level == 0],
+        "missing_parts": [cs.criterion.id for cs in score.criteria if _is_part(cs) and cs.level == 0],
         "criteria": [
             {
                 "id": cs.criterion.id,
@@ -51,6 +51,7 @@ def build_result(doc: Document, rubric: Rubric, score: Score) -> dict[str, Any]:
                 "top_level": cs.top_level,
                 "points": cs.points,
                 "max_points": cs.max_points,
+                "applies": cs.match.applies,
                 "summary": cs.match.summary,
                 "message": cs.criterion.message,
                 "evidence": [asdict(e) | {"terms": list(e.terms)} for e in cs.match.evidence],
@@ -59,6 +60,11 @@ def build_result(doc: Document, rubric: Rubric, score: Score) -> dict[str, Any]:
             for cs in score.criteria
         ],
     }
+
+
+def _is_part(cs) -> bool:
+    """A criterion that asks whether a required part is there (not how long it is, not metadata)."""
+    return any(isinstance(r, PartRule) and not r.min_share for r in cs.criterion.rules) and cs.match.applies
 
 
 def score_file(path: str | Path, rubric: Rubric) -> dict[str, Any]:

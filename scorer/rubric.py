@@ -28,6 +28,7 @@ from .rules import (
     list_form_hint,
     list_problem,
     norm_term,
+    parse_years,
 )
 from .structure import PartRole
 from .yamlpos import load_yaml
@@ -44,7 +45,7 @@ TOP_KEYS = ("id", "title", "version", "description", "total", "sources", "levels
             "criteria", "wholes", "language", "extends", "remove")
 AREA_KEYS = ("id", "title", "points", "description")
 CRITERION_KEYS = ("id", "title", "area", "points", "scope", "rules", "message", "source",
-                  "examples", "unless", "description")
+                  "examples", "unless", "description", "years")
 EXAMPLE_KEYS = ("text", "level", "note")
 LEVEL_KEYS = ("level", "name", "share")
 WHOLE_KEYS = ("name", "terms", "members")
@@ -88,6 +89,7 @@ class Criterion:
     examples: tuple[Example, ...]
     unless: tuple[str, ...] = ()
     description: str = ""
+    years: tuple[int | None, int | None] = (None, None)  # the covered years it applies to
 
     @property
     def is_structure(self) -> bool:
@@ -379,6 +381,7 @@ def _criteria(p: _Problems, raw: Any, areas: tuple[Area, ...], levels) -> tuple[
             scope=scope_t or DEFAULT_SCOPE, rules=tuple(rules), message=str(item.get("message") or ""),
             source=str(item.get("source") or ""), examples=examples, unless=unless,
             description=str(item.get("description") or ""),
+            years=parse_years(item.get("years"), path + ("years",), p),
         ))
     for area in areas:
         got = sum(c.points for c in out if c.area == area.id)

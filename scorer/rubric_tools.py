@@ -36,6 +36,11 @@ def run_examples(rubric: Rubric) -> list[ExampleOutcome]:
     return out
 
 
+def _years(years: tuple[int | None, int | None]) -> str:
+    first, last = years
+    return f"{first or ''}-{last or ''}" if first != last else str(first)
+
+
 def _rule_text(rule: Rule) -> str:
     if isinstance(rule, TermsRule):
         text = "terms: " + "、".join(rule.terms)
@@ -46,7 +51,7 @@ def _rule_text(rule: Rule) -> str:
     elif isinstance(rule, NearRule):
         text = f"near (≤{rule.within} 字): " + " ~ ".join("(" + "|".join(g) + ")" for g in rule.groups)
     elif isinstance(rule, PartRule):
-        text = f"part: {rule.role}"
+        text = f"part: {rule.role}" + (f", min_share {rule.min_share:g}" if rule.min_share else "")
     elif isinstance(rule, MetadataRule):
         text = f"metadata: {rule.field} = {rule.equals!r}"
     else:  # pragma: no cover - the set of kinds is closed
@@ -60,6 +65,8 @@ def _rule_text(rule: Rule) -> str:
         extras.append(f"max_level {rule.max_level}")
     if not rule.in_titles:
         extras.append("not in titles 《》")
+    if rule.years != (None, None):
+        extras.append(f"years {_years(rule.years)}")
     return text + (f" ({'; '.join(extras)})" if extras else "")
 
 
@@ -99,6 +106,9 @@ def rubric_markdown(rubric: Rubric) -> str:
             if c.source:
                 lines += [f"Source: {c.source}", ""]
             lines.append(f"Scope: {', '.join(c.scope)}")
+            if c.years != (None, None):
+                lines += ["", f"Applies to reports covering {_years(c.years)} only; for other years it "
+                          "earns nothing and leaves the report's maximum."]
             lines.append("")
             lines += [f"- {_rule_text(r)}" for r in c.rules]
             if c.unless:

@@ -12,6 +12,9 @@ Modifiers every matching rule accepts:
   max_level: 1-3    the most level a hit earns (a general word)
   in_titles: false  words inside a document's title 《…》 do not count (for criteria
                     about an activity, such as cases handled, not the rules for it)
+  years: 2024-      the rule applies only to reports covering these years ("2024-",
+                    "-2025", "2021-2025" or one year): a term tied to a law or a plan
+                    of its time (八五普法 2021-2025) is looked for only where it belongs
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 
 from .normalize import normalize
 
-MODIFIERS = ("unless", "min_level", "max_level", "in_titles")
+MODIFIERS = ("unless", "min_level", "max_level", "in_titles", "years")
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
 
 
@@ -51,6 +54,7 @@ class Rule:
     min_level: int = 0
     max_level: int = 3
     in_titles: bool = True
+    years: tuple[int | None, int | None] = (None, None)  # first and last year covered, inclusive
 
     def words(self) -> tuple[str, ...]:
         """Every literal word the rule looks for (loaded into the tokenizer)."""
@@ -148,10 +152,14 @@ class PartRule(Rule):
     Level 2: a part of its own under its own heading; 1: present but not as a
     part of its own (unheaded, a thematic heading, or folded into another part);
     0: absent. ROLE is one of achievements, problems, duties, plans, other.
+    With `min_share: 0.05` it judges the part's weight instead: level 2 when the part
+    holds at least that share of the report's text, 1 when it is shorter, 0 when absent
+    (重成绩轻问题: a report whose 不足 part is a line or two).
     Example: `part: duties`
     """
 
     role: str = ""
+    min_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -169,7 +177,8 @@ class MetadataRule(Rule):
 
 RULE_KINDS = ("terms", "all_of", "near", "part", "metadata")
 METADATA_FIELDS = ("on_time", "year", "region", "published", "issuer", "title")
-_EXTRA_KEYS = {"terms": ("patterns",), "all_of": (), "near": ("within",), "part": (), "metadata": ("equals",)}
+_EXTRA_KEYS = {"terms": ("patterns",), "all_of": (), "near": ("within",), "part": ("min_share",),
+               "metadata": ("equals",)}
 
 
 def build_rule(raw: Any, path: tuple, p) -> Rule | None:
@@ -216,7 +225,11 @@ def build_rule(raw: Any, path: tuple, p) -> Rule | None:
         if value not in roles:
             p.bad_value(path + (kind,), value, roles, "unknown part role")
             return None
-        return PartRule(kind, role=value, **common)
+        share = raw.get("min_share", 0.0)
+        if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share < 1:
+            p.add(path + ("min_share",), f"expected a share of the report from 0 to 1 (e.g. 0.05), got {share!r}")
+            share = 0.0
+        return PartRule(kind, role=value, min_share=float(share), **common)
     if value not in METADATA_FIELDS:
         p.bad_value(path + (kind,), value, METADATA_FIELDS, "unknown metadata field")
         return None
@@ -238,7 +251,32 @@ def _modifiers(raw: dict, path: tuple, p) -> dict:
     out["in_titles"] = in_titles
     if out["min_level"] > out["max_level"]:
         p.add(path + ("min_level",), f"min_level {out['min_level']} is above max_level {out['max_level']}")
+    out["years"] = parse_years(raw.get("years"), path + ("years",), p)
     return out
+
+
+_YEARS = re.compile(r"^\s*((?:19|20)\d\d)?\s*(-)?\s*((?:19|20)\d\d)?\s*$")
+
+
+def parse_years(value: Any, path: tuple, p) -> tuple[int | None, int | None]:
+    """`years:` as written ("2024-", "-2025", "2021-2025", 2024) → (first, last), inclusive."""
+    if value is None:
+        return (None, None)
+    m = _YEARS.match(str(value)) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+    if not m or not (m.group(1) or m.group(3)) or (not m.group(2) and m.group(3)):
+        p.add(path, f"expected the years covered, as 2024-, -2025, 2021-2025 or 2024; got {value!r}")
+        return (None, None)
+    first = int(m.group(1)) if m.group(1) else None
+    last = int(m.group(3)) if m.group(3) else (first if not m.group(2) else None)
+    if first and last and first > last:
+        p.add(path, f"the first year {first} comes after the last {last}")
+    return (first, last)
+
+
+def applies(years: tuple[int | None, int | None], year: int | None) -> bool:
+    """Whether something bound to `years` applies to a report covering `year` (unknown: yes)."""
+    first, last = years
+    return year is None or ((first is None or year >= first) and (last is None or year <= last))
 
 
 _SEPARATORS = re.compile(r"[,，、;；]")

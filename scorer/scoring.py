@@ -2,6 +2,9 @@
 
 Achievement criteria use the full scale (top level 3); structure criteria
 (`part`, `metadata` rules) use 0–2, so their level 2 earns the full points.
+A criterion bound to years the report does not cover (`years:`) does not apply:
+it earns nothing and its points leave the report's maximum, so a report on 2020
+loses nothing for a law of 2024.
 """
 
 from __future__ import annotations
@@ -49,11 +52,14 @@ def score_document(doc: Document, rubric: Rubric) -> Score:
     matches = match_document(doc, rubric)
     criteria = tuple(
         CriterionScore(c, matches[c.id], matches[c.id].level, 2 if c.is_structure else 3,
-                       criterion_points(rubric, c, matches[c.id].level), c.points)
+                       criterion_points(rubric, c, matches[c.id].level),
+                       c.points if matches[c.id].applies else 0.0)
         for c in rubric.criteria
     )
     areas = tuple(
-        AreaScore(a, round(sum(cs.points for cs in criteria if cs.criterion.area == a.id), 2), a.points)
+        AreaScore(a, round(sum(cs.points for cs in criteria if cs.criterion.area == a.id), 2),
+                  round(sum(cs.max_points for cs in criteria if cs.criterion.area == a.id), 2))
         for a in rubric.areas
     )
-    return Score(round(sum(a.points for a in areas), 2), rubric.total, areas, criteria)
+    return Score(round(sum(a.points for a in areas), 2), round(sum(a.max_points for a in areas), 2),
+                 areas, criteria)

@@ -47,7 +47,7 @@ def test_ranks_within_years_with_a_tie(batch):
     assert [e["rank"] for e in groups["2022年度"]["entries"]] == [1, 2]
     assert "同分同名次" in ranking["tie_rule"]
     entry = groups["2022年度"]["entries"][1]
-    assert entry["missing_parts"] == ["structure.duties"] and entry["flags"] == ["injected_text"]
+    assert entry["missing_parts"] == ["structure.duties", "structure.other"] and entry["flags"] == ["injected_text"]
     assert set(entry["area_ranks"]) == {a["id"] for a in ranking["areas"]}
 
 

@@ -97,14 +97,14 @@ def test_extends_overrides_weights_and_terms(tmp_path):
     child = tmp_path / "city.yaml"
     child.write_text(
         f"extends: {default}\nid: city\ntitle: 某市指标\nversion: '2'\n"
-        "areas:\n  - {id: duties, points: 25}\n  - {id: government, points: 2}\n"
-        "criteria:\n  - {id: duties.study, points: 10}\n  - {id: government.business_env, points: 2}\n"
+        "areas:\n  - {id: duties, points: 23}\n  - {id: government, points: 0}\n"
+        "criteria:\n  - {id: duties.study, points: 9.5}\n  - {id: government.business_env, points: 0}\n"
         "  - id: enforcement.publicity\n    rules:\n      - terms: [执法公示, 公示执法信息, 晒权]\n",
         "utf-8")
     rubric = load_rubric(child)
-    assert rubric.id == "city" and rubric.criterion("duties.study").points == 10
+    assert rubric.id == "city" and rubric.criterion("duties.study").points == 9.5
     assert "晒权" in rubric.criterion("enforcement.publicity").rules[0].words()
-    assert rubric.criterion("duties.deploy").points == 5  # inherited unchanged
+    assert rubric.criterion("duties.deploy").points == 4.5  # inherited unchanged
     assert rubric.sha256 != load_rubric(default).sha256
 
 
@@ -136,7 +136,7 @@ def _cli(*args):
 
 def test_cli_check_and_test_pass_on_the_default_rubric():
     out = _cli("rubric", "check", "rubrics/fazhi-annual.yaml")
-    assert out.returncode == 0 and "23 criteria, 100 points" in out.stdout
+    assert out.returncode == 0 and "31 criteria, 100 points" in out.stdout
     out = _cli("rubric", "test", "rubrics/fazhi-annual.yaml")
     assert out.returncode == 0 and " 0 failed" in out.stdout
 
