@@ -98,3 +98,16 @@ def test_every_new_criterion_has_a_plan_or_a_problem_that_scores_nothing(rubric)
                 "enforcement.capacity"):
         zeros = [e.text for e in rubric.criterion(cid).examples if e.level == 0]
         assert any("下一步" in t or "存在的问题" in t for t in zeros), cid
+
+
+def test_the_readme_city_example_is_the_shipped_one_and_checks(tmp_path):
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("A city's rubric builds on the default one"):]
+    start = section.index("```yaml\n") + 8
+    block = section[start:section.index("```\n", start)]
+    path = tmp_path / "city.yaml"
+    path.write_text(block.replace("extends: fazhi-annual.yaml",
+                                  f"extends: {ROOT / 'rubrics' / 'fazhi-annual.yaml'}"), "utf-8")
+    from_readme = load_rubric(path)
+    shipped = load_rubric(ROOT / "rubrics" / "examples" / "city.yaml")
+    assert {c.id: c.points for c in from_readme.criteria} == {c.id: c.points for c in shipped.criteria}
