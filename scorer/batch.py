@@ -182,6 +182,7 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
         "area_max": {a["id"]: a["max_points"] for a in result["areas"]},
         "area_titles": {a["id"]: a["title"] for a in result["areas"]},
         "levels": {c["id"]: c["level"] for c in result["criteria"]},
+        "not_applicable": [c["id"] for c in result["criteria"] if not c.get("applies", True)],
         "criteria_titles": {c["id"]: c["title"] for c in result["criteria"]},
         "evidence": {c["id"]: (c["evidence"][0]["quote"], c["evidence"][0]["part_path"])
                      for c in result["criteria"] if c["evidence"]},

@@ -169,7 +169,9 @@ def score(
     for failure in ranking["failures"]:
         typer.echo(f"error: {failure['error'] if failure['error'].startswith(failure['file']) else failure['file'] + ': ' + failure['error']}", err=True)
     if ranking["never_matched"]:
-        typer.echo(f"note: no report met {', '.join(ranking['never_matched'])} (a rubric mistake?)")
+        titles = {c["id"]: c["title"] for c in ranking["criteria"]}
+        typer.echo(f"note: no report met {'、'.join(titles.get(m, m) for m in ranking['never_matched'])} "
+                   "(a rubric mistake?)")
     typer.echo(f"{outcome.scored + outcome.reused} scored ({outcome.reused} reused), {len(outcome.failures)} failed; "
                f"scorecards: {outcome.rendered} rendered, {outcome.renders_reused} reused → {out}/index.html")
     raise typer.Exit(1 if outcome.failures else 0)

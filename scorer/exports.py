@@ -100,7 +100,8 @@ def write_xlsx(ranking: dict[str, Any], rubric: Rubric, summaries: list[dict[str
     notes.append(["排名规则", ranking["tie_rule"]])
     notes.append(["分组", ranking["group_by"]])
     notes.append(["评估指标", f"{ranking['rubric']['title']} {ranking['rubric']['version']}"])
-    notes.append(["无一份报告达标的指标", "、".join(ranking["never_matched"]) or "无"])
+    titles = {c["id"]: c["title"] for c in ranking["criteria"]}
+    notes.append(["无一份报告达标的指标", "、".join(titles.get(m, m) for m in ranking["never_matched"]) or "无"])
     buffer = io.BytesIO()
     wb.save(buffer)
     write_atomic(path, buffer.getvalue())
@@ -130,7 +131,8 @@ def write_ranking_pdf(ranking: dict[str, Any], out: Path, *, template_dir: str |
 
 
 def _index_context(ranking: dict[str, Any]) -> dict[str, Any]:
-    return {"ranking": ranking, "flag_words": FLAG_WORDS, "data_json": json.dumps(ranking, ensure_ascii=False)}
+    return {"ranking": ranking, "flag_words": FLAG_WORDS, "data_json": json.dumps(ranking, ensure_ascii=False),
+            "criteria_titles": {c["id"]: c["title"] for c in ranking["criteria"]}}
 
 
 def _summary_context(ranking: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from .rubric import Rubric
 SCHEMA = "scorer.ranking/1"
 TIE_RULE = "同分同名次(1, 2, 2, 4):总分相同(精确到0.01分)的报告名次相同,其后名次顺延;同分者按文件名排列。"
 GROUP_BY = ("auto", "none", "year", "level")
-LEVEL_WORDS = {"province": "省级", "city": "市级", "county": "县区级", None: "未识别"}
+LEVEL_WORDS = {"province": "省级", "city": "市级", "county": "县区级", "department": "部门", None: "未识别"}
 
 
 def competition_ranks(values: list[float]) -> list[int]:
@@ -80,7 +80,10 @@ def build_ranking(summaries: list[dict[str, Any]], failures: list[dict[str, str]
                              for a in rubric.areas} if members else {},
         })
     met = Counter(cid for s in summaries for cid, level in s["levels"].items() if level > 0)
-    missed = Counter(cid for s in summaries for cid, level in s["levels"].items() if level == 0)
+    # A criterion outside a report's years (not applicable) is neither met nor missed there.
+    missed = Counter(cid for s in summaries for cid, level in s["levels"].items()
+                     if level == 0 and cid not in s.get("not_applicable", ()))
+    applied = Counter(cid for s in summaries for cid in s["levels"] if cid not in s.get("not_applicable", ()))
     n = len(summaries)
     return {
         "schema": SCHEMA,
@@ -93,8 +96,9 @@ def build_ranking(summaries: list[dict[str, Any]], failures: list[dict[str, str]
         "criteria": [{"id": c.id, "title": c.title, "area": c.area} for c in rubric.criteria],
         "groups": out_groups,
         "failures": sorted(failures, key=lambda f: f["file"]),
-        "never_matched": [c.id for c in rubric.criteria if n and met[c.id] == 0],
-        "most_missed": [{"id": c.id, "title": c.title, "missed": missed[c.id], "share": round(missed[c.id] / n, 3)}
+        "never_matched": [c.id for c in rubric.criteria if applied[c.id] and met[c.id] == 0],
+        "most_missed": [{"id": c.id, "title": c.title, "missed": missed[c.id],
+                         "share": round(missed[c.id] / applied[c.id], 3)}
                         for c in sorted(rubric.criteria, key=lambda c: (-missed[c.id], c.id)) if n and missed[c.id]][:10],
         "totals": sorted((s["total"] for s in summaries), reverse=True),
     }

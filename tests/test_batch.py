@@ -86,9 +86,12 @@ def test_never_matched_criteria_are_listed(tmp_path):
     assert run.returncode == 0, run.stderr
     ranking = json.loads((tmp_path / "ranking.json").read_text("utf-8"))
     result = json.loads((tmp_path / seed("003").stem / "result.json").read_text("utf-8"))
-    zeros = [c["id"] for c in result["criteria"] if c["level"] == 0]
+    zeros = [c["id"] for c in result["criteria"] if c["level"] == 0 and c["applies"]]
     assert zeros and ranking["never_matched"] == zeros
     assert "structure.duties" in zeros and "no report met" in run.stdout
+    # A criterion bound to years the report does not cover was not missed: it did not apply.
+    assert "enforcement.business_inspections" not in ranking["never_matched"]
+    assert all(m["id"] != "enforcement.business_inspections" for m in ranking["most_missed"])
 
 
 def test_incremental_rerun_reuses_every_unchanged_result(batch):
@@ -173,3 +176,15 @@ def test_a_result_from_another_scorer_version_is_scored_again(tmp_path):
     result = json.loads(path.read_text("utf-8"))
     path.write_text(json.dumps(result | {"scorer_version": "0.0.1"}), "utf-8")
     assert "1 scored (0 reused)" in cli(*args).stdout
+
+
+def test_outputs_name_criteria_by_title_not_id(batch):
+    out = batch["out"]
+    ranking = json.loads((out / "ranking.json").read_text("utf-8"))
+    titles = {c["id"]: c["title"] for c in ranking["criteria"]}
+    index = (out / "index.html").read_text("utf-8")
+    page = index[:index.index("<script")] if "<script" in index else index
+    assert "缺:" not in page and f"缺{titles['structure.duties']}" in page
+    pdf_text = subprocess.run(["pdftotext", "-layout", str(out / "ranking.pdf"), "-"],
+                              capture_output=True, text=True).stdout
+    assert not [cid for cid in titles if cid in pdf_text]

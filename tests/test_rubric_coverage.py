@@ -93,11 +93,13 @@ def test_shipped_rubrics_pass_their_checks_and_examples(name):
     assert not failures, failures
 
 
-def test_every_new_criterion_has_a_plan_or_a_problem_that_scores_nothing(rubric):
+def test_every_new_criterion_has_a_plan_and_a_problem_that_score_nothing(rubric):
     for cid in ("enforcement.business_inspections", "emergency.response", "digital.government",
                 "enforcement.capacity"):
         zeros = [e.text for e in rubric.criterion(cid).examples if e.level == 0]
-        assert any("下一步" in t or "存在的问题" in t for t in zeros), cid
+        assert any("下一步" in t for t in zeros) and any("存在的问题" in t for t in zeros), cid
+    zeros = [e.text for e in rubric.criterion("structure.problems_analysis").examples if e.level == 0]
+    assert any("工作安排" in t for t in zeros)
 
 
 def test_the_readme_city_example_is_the_shipped_one_and_checks(tmp_path):
