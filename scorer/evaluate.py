@@ -1,31 +1,27 @@
 """Agreement of a rubric's levels with an evaluator's judgments (a gold file).
 
-The gold file is YAML: `reports: {FILE: {region, year, published, flags,
-judgments: {ID: level}, evidence: {ID: quote}}}`. Reports: exact agreement,
+The gold file (read in gold.py) holds an evaluator's judgments per report. Reports: exact agreement,
 agreement within one level, quadratic-weighted Cohen's kappa (QWK),
 per-criterion and per-report tables, the confusion matrix, whether metadata and
 flags agree, and whether the tool's best evidence lies where the evaluator's
-quote does (evidence agreement).
+quote does (evidence agreement, quotes found by quotes.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .document import Document, load_document
-from .errors import RubricError, UserError
+from .errors import UserError
+from .gold import K, load_gold
 from .matcher import Evidence
-from .normalize import normalize
+from .quotes import QuoteFinder
 from .rubric import Rubric
-from .scoring import score_document
-from .yamlpos import Located, load_yaml
+from .scoring import Score, score_document
 
-K = 4  # levels 0..3
+__all__ = ["K", "Agreement", "QuoteFinder", "evaluate", "load_gold", "qwk", "summary"]
 
 
 @dataclass
@@ -67,178 +63,10 @@ def qwk(confusion: list[list[int]]) -> float:
     return 1.0 if expected == 0 else 1 - observed / expected
 
 
-# --- reading the gold file -------------------------------------------------------------
-
-_FORMAT = "the format is reports: {FILE: {region, year, published, flags, judgments: {ID: 0-3}, evidence: {ID: quote}}}"
-_LOOSE_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-
-
-def load_gold(path: str | Path) -> dict[str, Any]:
-    """Read and check a gold file. Dates come back as ISO strings (YAML reads
-    `published: 2026-02-09` as a date); every problem is a located UserError."""
-    p, shown = Path(path), str(path)
-    if not p.is_file():
-        raise UserError("no such gold file" if not p.exists() else "not a file; give the gold YAML file", path=shown)
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text (byte {exc.start}); save the gold file as UTF-8", path=shown) from None
-    except OSError as exc:
-        raise UserError(f"cannot read the gold file: {exc.strerror or exc}", path=shown) from None
-    try:
-        located = load_yaml(text, shown)
-    except RubricError as exc:  # the YAML reader names rubrics; the message is already located
-        raise UserError(f"{exc}; fix the YAML") from None
-    gold = _iso_dates(located.value)
-    _check_gold(gold, located)
-    for judged in gold["reports"].values():
-        if isinstance(judged.get("published"), str):
-            judged["published"] = _iso_day(judged["published"])
-    return gold
-
-
-def _iso_dates(value: Any) -> Any:
-    """Dates (and date-times) anywhere in the gold → ISO strings, as the tool writes them."""
-    if isinstance(value, dt.date):  # datetime is a date too
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {_iso_dates(k): _iso_dates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_iso_dates(v) for v in value]
-    return value
-
-
-def _iso_day(text: str) -> str:
-    """'2024-4-1', '2024/04/01', '2024年4月1日', '2024-04-01T09:00:00' → '2024-04-01'; other text as is."""
-    m = _LOOSE_DATE.fullmatch(re.split(r"[T ]", text.strip(), maxsplit=1)[0])
-    if not m:
-        return text
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-    except ValueError:
-        return text
-
-
-def _check_gold(gold: Any, located: Located) -> None:
-    def bad(where: tuple[Any, ...], message: str) -> UserError:
-        return UserError(f"{located.where(where)}: {message}")
-
-    if not isinstance(gold, dict) or not isinstance(gold.get("reports"), dict):
-        raise bad(("reports",), f"a gold file needs a `reports:` mapping of file name → judgments; {_FORMAT}")
-    for name, judged in gold["reports"].items():
-        at = ("reports", name)
-        if not isinstance(name, str):
-            raise bad(at, f"reports: {name!r} is not a file name; write the report's file name")
-        if not isinstance(judged, dict):
-            raise bad(at, f"reports: {name}: expected a mapping (region, year, published, flags, judgments, "
-                          f"evidence), got {_shown(judged)}")
-        for key in ("region", "year", "published"):
-            value = judged.get(key)
-            if value is not None and (not isinstance(value, (str, int)) or isinstance(value, bool)):
-                raise bad((*at, key), f"{name}: {key}: expected text or a whole number, got {_shown(value)}")
-        flags = judged.get("flags")
-        if flags is not None and not (isinstance(flags, list) and all(isinstance(f, str) for f in flags)):
-            raise bad((*at, "flags"), f"{name}: flags: expected a list of flag names, got {_shown(flags)}")
-        for key in ("judgments", "evidence"):
-            if judged.get(key) is not None and not isinstance(judged[key], dict):
-                raise bad((*at, key), f"{name}: {key}: expected a mapping of criterion id → "
-                                      f"{'level' if key == 'judgments' else 'quote'}, got {_shown(judged[key])}")
-        for cid, level in (judged.get("judgments") or {}).items():
-            if not isinstance(cid, str):
-                raise bad((*at, "judgments", cid), f"{name}: judgments: {cid!r} is not a criterion id")
-            if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level < K:
-                raise bad((*at, "judgments", cid), f"{name}: judgments: {cid}: expected a level 0–3 "
-                                                   f"(0 未体现 … 3 量化成效), got {_shown(level)}")
-        for cid, quote in (judged.get("evidence") or {}).items():
-            if not isinstance(cid, str):
-                raise bad((*at, "evidence", cid), f"{name}: evidence: {cid!r} is not a criterion id")
-            if not isinstance(quote, str) or not _key(quote, None)[0]:
-                raise bad((*at, "evidence", cid), f"{name}: evidence: {cid}: expected a quote from the report "
-                                                  f"(text; put it in quotes), got {_shown(quote)}")
-
-
-def _shown(value: Any) -> str:
-    return "nothing" if value is None else f"{type(value).__name__} {str(value)[:40]!r}"
-
-
-# --- finding a gold quote in the report ---------------------------------------------------
-
-# Neither side of a comparison may depend on spacing or on which quote marks were typed.
-_IGNORED = frozenset("\"'“”‘’„‟‚‛「」『』〝〞〟")
-_ELISION = re.compile(r"…+|\.{3,}")  # a quote that skips words: its pieces, in order
-
-
-def _key(text: str, spans: list[tuple[int, int]] | None) -> tuple[str, list[tuple[int, int]]]:
-    """Text without whitespace and quote marks, with each kept character's original span."""
-    chars: list[str] = []
-    kept: list[tuple[int, int]] = []
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in _IGNORED:
-            continue
-        chars.append(ch)
-        kept.append(spans[i] if spans is not None else (i, i + 1))
-    return "".join(chars), kept
-
-
-def _nfkc(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """NFKC character by character (widths folded, script kept), with original spans."""
-    out: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for i, ch in enumerate(text):
-        folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded)
-        spans.extend([(i, i + 1)] * len(folded))
-    return "".join(out), spans
-
-
-@dataclass(frozen=True)
-class _Reading:
-    text: str
-    spans: list[tuple[int, int]]  # original span of each character of text
-
-
-@dataclass(frozen=True)
-class QuoteFinder:
-    """Finds an evaluator's quote in a report, in two readings of it: as the engine
-    normalises it (script converted), and only width-folded (a short Traditional quote
-    converts differently from a whole Traditional report)."""
-
-    readings: tuple[_Reading, _Reading]
-
-    @classmethod
-    def of(cls, doc: Document) -> QuoteFinder:
-        norm = doc.norm
-        engine = _key(norm.text, list(zip(norm.starts, norm.ends, strict=True)))
-        return cls((_Reading(*engine), _Reading(*_key(*_nfkc(doc.original)))))
-
-    def spans(self, quote: str) -> list[tuple[int, int]]:
-        """Every span of the original text where the quote stands, or [] when it is not there."""
-        for reading, folded in zip(self.readings, (normalize(quote).text, _nfkc(quote)[0]), strict=True):
-            pieces = [k for k in (_key(p, None)[0] for p in _ELISION.split(folded)) if k]
-            found = _find_all(reading.text, pieces)
-            if found:
-                return [(reading.spans[a][0], reading.spans[b - 1][1]) for a, b in found]
-        return []
-
-
-def _find_all(text: str, pieces: list[str]) -> list[tuple[int, int]]:
-    found = []
-    start = text.find(pieces[0]) if pieces else -1
-    while start >= 0:
-        end = start + len(pieces[0])
-        for piece in pieces[1:]:
-            at = text.find(piece, end)
-            if at < 0:
-                return found
-            end = at + len(piece)
-        found.append((start, end))
-        start = text.find(pieces[0], start + 1)
-    return found
-
-
 # --- agreement ------------------------------------------------------------------------------
 
 def evaluate(gold_path: str | Path, reports_dir: str | Path, rubric: Rubric) -> Agreement:
+    """Score every report the gold file names and compare, judgment by judgment."""
     gold = load_gold(gold_path)
     ag = Agreement()
     for name, judged in sorted(gold["reports"].items()):
@@ -247,51 +75,65 @@ def evaluate(gold_path: str | Path, reports_dir: str | Path, rubric: Rubric) -> 
             raise UserError(f"the gold file names {name}, which is not in {reports_dir}", path=str(gold_path))
         doc = load_document(path)
         score = score_document(doc, rubric)
-        levels = {cs.criterion.id: cs.level for cs in score.criteria}
-        evidence = {cs.criterion.id: cs.match.evidence for cs in score.criteria}
-        quotes = judged.get("evidence") or {}
-        finder: QuoteFinder | None = None
-        n = exact = 0
-        for cid, want in sorted((judged.get("judgments") or {}).items()):
-            if cid not in levels:
-                if cid not in ag.missing_criteria:
-                    ag.missing_criteria.append(cid)
-                continue
-            got = levels[cid]
-            ag.n += 1
-            n += 1
-            ag.confusion[want][got] += 1
-            ag.per_criterion.setdefault(cid, [0, 0])[0] += 1
-            if got == want:
-                ag.exact += 1
-                exact += 1
-                ag.per_criterion[cid][1] += 1
-            else:
-                ag.disagreements.append({"report": name, "criterion": cid, "gold": want, "tool": got,
-                                         "tool_evidence": [e.quote for e in evidence[cid][:1]],
-                                         "gold_evidence": quotes.get(cid)})
-            if abs(got - want) <= 1:
-                ag.within_one += 1
-            if want > 0:
-                finder = finder or QuoteFinder.of(doc)
-                _check_evidence(ag, name, cid, want, got, quotes.get(cid), evidence[cid], finder)
+        n, exact = _compare_levels(ag, name, judged, doc, score)
         ag.per_report[name] = [n, exact, score.total]
-        m = doc.metadata
-        for key, value in (("region", m.region), ("year", m.year), ("published", m.published)):
-            if key in judged:
-                ag.metadata_checked += 1
-                want = judged[key]
-                if str(want) == str(value) if want is not None else value is None:
-                    ag.metadata_agreed += 1
-                else:
-                    ag.metadata_mismatches.append({"report": name, "field": key, "gold": want, "tool": value})
-        if "flags" in judged:
-            ag.flags_checked += 1
-            if sorted(judged["flags"] or []) == sorted(doc.flag_names()):
-                ag.flags_agreed += 1
-            else:
-                ag.flag_mismatches.append({"report": name, "gold": judged["flags"], "tool": doc.flag_names()})
+        _compare_metadata(ag, name, judged, doc)
     return ag
+
+
+def _compare_levels(ag: Agreement, name: str, judged: dict[str, Any], doc: Document, score: Score) -> tuple[int, int]:
+    """Levels and evidence of one report against its judgments; returns (judged, agreed)."""
+    levels = {cs.criterion.id: cs.level for cs in score.criteria}
+    evidence = {cs.criterion.id: cs.match.evidence for cs in score.criteria}
+    quotes = judged.get("evidence") or {}
+    finder: QuoteFinder | None = None  # built once, and only when a quote is to be found
+    n = exact = 0
+    for cid, want in sorted((judged.get("judgments") or {}).items()):
+        if cid not in levels:
+            if cid not in ag.missing_criteria:
+                ag.missing_criteria.append(cid)
+            continue
+        got = levels[cid]
+        n += 1
+        exact += got == want
+        _count(ag, cid, want, got)
+        if got != want:
+            ag.disagreements.append({"report": name, "criterion": cid, "gold": want, "tool": got,
+                                     "tool_evidence": [e.quote for e in evidence[cid][:1]],
+                                     "gold_evidence": quotes.get(cid)})
+        if want > 0:
+            finder = finder or QuoteFinder.of(doc)
+            _check_evidence(ag, name, cid, want, got, quotes.get(cid), evidence[cid], finder)
+    return n, exact
+
+
+def _count(ag: Agreement, cid: str, want: int, got: int) -> None:
+    ag.n += 1
+    ag.confusion[want][got] += 1
+    ag.per_criterion.setdefault(cid, [0, 0])[0] += 1
+    if got == want:
+        ag.exact += 1
+        ag.per_criterion[cid][1] += 1
+    if abs(got - want) <= 1:
+        ag.within_one += 1
+
+
+def _compare_metadata(ag: Agreement, name: str, judged: dict[str, Any], doc: Document) -> None:
+    m = doc.metadata
+    for key, value in (("region", m.region), ("year", m.year), ("published", m.published)):
+        if key in judged:
+            ag.metadata_checked += 1
+            want = judged[key]
+            if str(want) == str(value) if want is not None else value is None:
+                ag.metadata_agreed += 1
+            else:
+                ag.metadata_mismatches.append({"report": name, "field": key, "gold": want, "tool": value})
+    if "flags" in judged:
+        ag.flags_checked += 1
+        if sorted(judged["flags"] or []) == sorted(doc.flag_names()):
+            ag.flags_agreed += 1
+        else:
+            ag.flag_mismatches.append({"report": name, "gold": judged["flags"], "tool": doc.flag_names()})
 
 
 def _check_evidence(ag: Agreement, name: str, cid: str, want: int, got: int, quote: str | None,
