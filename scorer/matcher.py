@@ -26,8 +26,7 @@ from .levels import (
     level_words,
 )
 from .rubric import Criterion, Rubric
-from .rules import MetadataRule, PartRule, applies
-from .structure import ROLE_LABELS, Part, PartRole, RoleSource
+from .rules import applies
 from .tokens import Tokenizer, tokenizer_for, use_tokenizer
 
 QUOTE_MAX = 120
@@ -173,8 +172,9 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
         if not applies(criterion.years, year):
             results[criterion.id] = _not_applicable(criterion, year)
             continue
-        if criterion.is_structure:
-            results[criterion.id] = _structure(doc, criterion)
+        document_rule = criterion.document_rule
+        if document_rule is not None:  # part, metadata: the rule judges the document itself
+            results[criterion.id] = document_rule.judge(doc, criterion.id)
             continue
         cands = [c for rule in criterion.rules if applies(rule.years, year) for c in rule.candidates(ctx)]
         judged[criterion.id] = [judge_hit(doc, criterion, c, lang) for c in cands]
@@ -319,60 +319,3 @@ def years_text(years: tuple[int | None, int | None]) -> str:
 def _not_applicable(criterion: Criterion, year: int | None) -> CriterionMatch:
     return CriterionMatch(criterion.id, 0, (), (), (), f"不适用:本项适用于{years_text(criterion.years)}的报告,"
                                                       f"本报告为{year}年度", applies=False)
-
-
-def _structure(doc: Document, criterion: Criterion) -> CriterionMatch:
-    rule = criterion.rules[0]
-    if isinstance(rule, MetadataRule):
-        value = getattr(doc.metadata, rule.field)
-        ok = value == rule.equals
-        return CriterionMatch(criterion.id, 2 if ok else 0, (), (), (rule.field,),
-                              f"{rule.field} = {value!r}")
-    assert isinstance(rule, PartRule)
-    role = PartRole(rule.role)
-    found: list[tuple[int, Part]] = []
-    for top in doc.parts:
-        if top.kind in ("preamble", "signature"):  # the opening and the signature are no part
-            continue
-        for part in top.walk():
-            if part.role != role:
-                continue
-            if part is top and part.role_source == RoleSource.HEADING:
-                found.append((2, part))
-            elif part is top or part.role_source == RoleSource.NESTED:
-                found.append((1, part))
-    if not found:
-        return CriterionMatch(criterion.id, 0, (), (), (role.value,), f"未见“{ROLE_LABELS[role]}”部分")
-    level, part = max(found, key=lambda lp: (lp[0], -lp[1].start))
-    if rule.min_share:
-        return _share(doc, criterion, role, rule.min_share)
-    if level == 2:
-        how = "有独立标题的部分"
-    else:
-        how = {RoleSource.OPENING: "无标题段落(由开头语判断)",
-               RoleSource.INFERRED: "未以标题点明(主题式标题)"}.get(part.role_source, "并入其他部分")
-    head_end = part.start + len(part.marker) + len(part.heading) if part.heading else min(part.end, part.start + 40)
-    a, b = part.start, head_end
-    if MASK in doc.match_text[a:b]:  # quote the longest unflagged stretch of the heading
-        pieces = [(m.start() + a, m.end() + a) for m in re.finditer(f"[^{MASK}]+", doc.match_text[a:b])]
-        a, b = max(pieces, key=lambda p: p[1] - p[0], default=(a, a))
-    oa, ob = doc.original_span(a, b)
-    ev = Evidence(doc.original[oa:ob].strip(), oa, ob, part.path, part.role.value, (role.value,), level, how)
-    return CriterionMatch(criterion.id, level, (ev,), (), (role.value,), how)
-
-
-def _share(doc: Document, criterion: Criterion, role: PartRole, min_share: float) -> CriterionMatch:
-    """The weight of every part with a role, as a share of the report's body text."""
-    body = sum(p.end - p.start for p in doc.parts if p.kind != "signature")
-    size = sum(_role_size(top, role) for top in doc.parts if top.kind not in ("preamble", "signature"))
-    share = size / body if body else 0.0
-    level = 2 if share >= min_share else 1
-    how = f"“{ROLE_LABELS[role]}”部分占全文{share:.1%}(标准:不低于{min_share:.0%})"
-    return CriterionMatch(criterion.id, level, (), (), (role.value,), how)
-
-
-def _role_size(part: Part, role: PartRole) -> int:
-    """Characters of the outermost parts with a role at or below `part`."""
-    if part.role == role:
-        return part.end - part.start
-    return sum(_role_size(child, role) for child in part.children)

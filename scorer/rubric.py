@@ -22,6 +22,7 @@ from .errors import RubricError, did_you_mean
 from .rubric_files import EDIT_KEYS, Origins, merge_chain, where
 from .rules import (
     RULE_KINDS,
+    DocumentRule,
     Rule,
     build_rule,
     checked_patterns,
@@ -92,8 +93,18 @@ class Criterion:
     years: tuple[int | None, int | None] = (None, None)  # the covered years it applies to
 
     @property
+    def document_rule(self) -> DocumentRule | None:
+        """The rule that judges the document as a whole (it stands alone), if any."""
+        return next((r for r in self.rules if isinstance(r, DocumentRule)), None)
+
+    @property
     def is_structure(self) -> bool:
-        return any(rule.kind in ("part", "metadata") for rule in self.rules)
+        return self.document_rule is not None
+
+    @property
+    def top_level(self) -> int:
+        """The highest level the criterion's rules reach (a document kind's 2, else 3)."""
+        return max((r.top_level for r in self.rules), default=3)
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RubricError, did_you_mean
-from .rules import norm_term
+from .rules import RULES, list_form_hint, norm_term
 from .yamlpos import Located, load_yaml
 
 EDIT_KEYS = ("add_terms", "remove_terms", "add_unless", "remove_unless")
+# The kinds whose YAML value is a list of words (terms), and a list of word groups (all_of, near).
+LIST_KINDS = tuple(name for name, cls in RULES.items() if cls.yaml_words == "list")
+GROUP_KINDS = tuple(name for name, cls in RULES.items() if cls.yaml_words == "groups")
 Origins = dict[tuple, str]  # key path in the merged rubric -> "file:line:col" where it was written
 
 
@@ -160,8 +163,6 @@ def _merge_by_id(parent: list, child: list, key: str, located: Located, origins:
 
 def _edit_list(located: Located, path: tuple, value: Any, problems: list[str]) -> list[str]:
     """The words of an edit key; a bare word is a list of one, text holding a comma is refused."""
-    from .rubric import list_form_hint
-
     name = path[-1]
     if isinstance(value, str) and value.strip() and not list_form_hint(value):
         value = [value]
@@ -177,43 +178,21 @@ def _words_of(value: Any) -> list:
     return [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
 
 
+def _without(words: list, target: str) -> list:
+    return [w for w in words if not (isinstance(w, str) and norm_term(w) == target)]
+
+
 def _edit_words(criterion: dict, item: dict, j: int, m: int, located: Located, origins: Origins,
                 problems: list[str]) -> dict:
     """Apply `add_terms`, `remove_terms`, `add_unless`, `remove_unless` of a child's entry
     to the inherited criterion at merged index m."""
-    cid = criterion.get("id")
     edits = {k: _edit_list(located, ("criteria", j, k), item[k], problems) for k in EDIT_KEYS if k in item}
     if not edits:
         return criterion
     rules = [dict(r) if isinstance(r, dict) else r for r in criterion.get("rules") or []]
     for k, word in enumerate(edits.get("remove_terms", [])):
-        target, found = norm_term(word), False
-        for rule in (r for r in rules if isinstance(r, dict)):
-            if "terms" in rule:
-                kept = [t for t in _words_of(rule["terms"]) if not (isinstance(t, str) and norm_term(t) == target)]
-                found |= len(kept) < len(_words_of(rule["terms"]))
-                rule["terms"] = kept
-            for kind in ("all_of", "near"):
-                if isinstance(rule.get(kind), list):
-                    groups = [_words_of(g) for g in rule[kind]]
-                    kept_groups = [[t for t in g if not (isinstance(t, str) and norm_term(t) == target)] for g in groups]
-                    found |= kept_groups != groups
-                    if any(g and not kg for g, kg in zip(groups, kept_groups, strict=True)):
-                        problems.append(f"{located.where(('criteria', j, 'remove_terms', k))}: criteria.{j}.remove_terms: "
-                                        f"removing '{word}' leaves a group of {kind} in '{cid}' empty; "
-                                        "restate the criterion's rules: instead")
-                    rule[kind] = kept_groups
-        if not found:
-            problems.append(f"{located.where(('criteria', j, 'remove_terms', k))}: criteria.{j}.remove_terms: "
-                            f"'{word}' is not a term of criterion '{cid}'"
-                            + did_you_mean(word, _all_terms(criterion)))
-    # A terms rule left with no term (and no pattern) goes; the others keep their places.
-    kept_rules = [i for i, r in enumerate(rules)
-                  if not (isinstance(r, dict) and "terms" in r and not r["terms"] and not r.get("patterns"))]
-    if len(kept_rules) < len(rules):
-        _reindex(origins, ("criteria", m, "rules"),
-                 {i: (kept_rules.index(i) if i in kept_rules else None) for i in range(len(rules))})
-        rules = [rules[i] for i in kept_rules]
+        _remove_term(criterion, rules, word, located.where(("criteria", j, "remove_terms", k)), j, problems)
+    rules = _drop_emptied(rules, origins, m)
     if edits.get("add_terms"):
         path = ("criteria", m, "rules", len(rules))
         origins.update({path: located.where(("criteria", j, "add_terms")),
@@ -222,16 +201,8 @@ def _edit_words(criterion: dict, item: dict, j: int, m: int, located: Located, o
         rules.append({"terms": edits["add_terms"]})
     unless = _words_of(criterion.get("unless") or [])
     for k, word in enumerate(edits.get("remove_unless", [])):
-        target = norm_term(word)
-        before = [len(unless)] + [len(_words_of(r.get("unless") or [])) for r in rules if isinstance(r, dict)]
-        unless = [u for u in unless if not (isinstance(u, str) and norm_term(u) == target)]
-        for rule in (r for r in rules if isinstance(r, dict) and r.get("unless")):
-            rule["unless"] = [u for u in _words_of(rule["unless"]) if not (isinstance(u, str) and norm_term(u) == target)]
-        after = [len(unless)] + [len(_words_of(r.get("unless") or [])) for r in rules if isinstance(r, dict)]
-        if before == after:
-            known = unless + [u for r in rules if isinstance(r, dict) for u in _words_of(r.get("unless") or [])]
-            problems.append(f"{located.where(('criteria', j, 'remove_unless', k))}: criteria.{j}.remove_unless: "
-                            f"'{word}' is not an unless word of criterion '{cid}'" + did_you_mean(word, known))
+        unless = _remove_unless(criterion, unless, rules, word,
+                                located.where(("criteria", j, "remove_unless", k)), j, problems)
     if edits.get("add_unless"):
         start = len(unless)
         unless = unless + edits["add_unless"]
@@ -244,12 +215,61 @@ def _edit_words(criterion: dict, item: dict, j: int, m: int, located: Located, o
     return out
 
 
+def _remove_term(criterion: dict, rules: list, word: str, at: str, j: int, problems: list[str]) -> None:
+    """Take `word` out of every rule's words (in place); a group left empty is a problem."""
+    cid, target, found = criterion.get("id"), norm_term(word), False
+    for rule in (r for r in rules if isinstance(r, dict)):
+        for kind in (k for k in LIST_KINDS if k in rule):
+            kept = _without(_words_of(rule[kind]), target)
+            found |= len(kept) < len(_words_of(rule[kind]))
+            rule[kind] = kept
+        for kind in (k for k in GROUP_KINDS if isinstance(rule.get(k), list)):
+            groups = [_words_of(g) for g in rule[kind]]
+            kept_groups = [_without(g, target) for g in groups]
+            found |= kept_groups != groups
+            if any(g and not kg for g, kg in zip(groups, kept_groups, strict=True)):
+                problems.append(f"{at}: criteria.{j}.remove_terms: removing '{word}' leaves a group of {kind} "
+                                f"in '{cid}' empty; restate the criterion's rules: instead")
+            rule[kind] = kept_groups
+    if not found:
+        problems.append(f"{at}: criteria.{j}.remove_terms: '{word}' is not a term of criterion '{cid}'"
+                        + did_you_mean(word, _all_terms(criterion)))
+
+
+def _drop_emptied(rules: list, origins: Origins, m: int) -> list:
+    """A list rule left with no word (and no pattern) goes; the others keep their places."""
+    kept = [i for i, r in enumerate(rules)
+            if not (isinstance(r, dict) and any(k in r and not r[k] for k in LIST_KINDS)
+                    and not r.get("patterns"))]
+    if len(kept) < len(rules):
+        _reindex(origins, ("criteria", m, "rules"),
+                 {i: (kept.index(i) if i in kept else None) for i in range(len(rules))})
+    return [rules[i] for i in kept]
+
+
+def _remove_unless(criterion: dict, unless: list, rules: list, word: str, at: str, j: int,
+                   problems: list[str]) -> list:
+    """`unless` without `word`, taken out of every rule's `unless` too (in place)."""
+    target = norm_term(word)
+    before = [len(unless)] + [len(_words_of(r.get("unless") or [])) for r in rules if isinstance(r, dict)]
+    unless = _without(unless, target)
+    for rule in (r for r in rules if isinstance(r, dict) and r.get("unless")):
+        rule["unless"] = _without(_words_of(rule["unless"]), target)
+    after = [len(unless)] + [len(_words_of(r.get("unless") or [])) for r in rules if isinstance(r, dict)]
+    if before == after:
+        known = unless + [u for r in rules if isinstance(r, dict) for u in _words_of(r.get("unless") or [])]
+        problems.append(f"{at}: criteria.{j}.remove_unless: '{word}' is not an unless word of criterion "
+                        f"'{criterion.get('id')}'" + did_you_mean(word, known))
+    return unless
+
+
 def _all_terms(criterion: dict) -> list[str]:
     words: list[str] = []
     for rule in criterion.get("rules") or []:
         if isinstance(rule, dict):
-            words += [t for t in _words_of(rule.get("terms")) if isinstance(t, str)]
-            for kind in ("all_of", "near"):
+            for kind in LIST_KINDS:
+                words += [t for t in _words_of(rule.get(kind)) if isinstance(t, str)]
+            for kind in GROUP_KINDS:
                 for group in rule.get(kind) or []:
                     words += [t for t in _words_of(group) if isinstance(t, str)]
     return words

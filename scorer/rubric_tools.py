@@ -4,12 +4,13 @@ examples, and write its reference page."""
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .document import document_from_text
 from .matcher import match_document
-from .rubric import LANGUAGE_KEYS, Rubric
-from .rules import AllOfRule, MetadataRule, NearRule, PartRule, Rule, TermsRule
+from .rubric import LANGUAGE_KEYS, Criterion, Rubric
+from .rules import DOCUMENT_KINDS, RULES, years_range
 
 
 @dataclass(frozen=True)
@@ -36,40 +37,6 @@ def run_examples(rubric: Rubric) -> list[ExampleOutcome]:
     return out
 
 
-def _years(years: tuple[int | None, int | None]) -> str:
-    first, last = years
-    return f"{first or ''}-{last or ''}" if first != last else str(first)
-
-
-def _rule_text(rule: Rule) -> str:
-    if isinstance(rule, TermsRule):
-        text = "terms: " + "、".join(rule.terms)
-        if rule.patterns:
-            text += "; patterns: " + ", ".join(f"`{p}`" for p in rule.patterns)
-    elif isinstance(rule, AllOfRule):
-        text = "all_of: " + " + ".join("(" + "|".join(g) + ")" for g in rule.groups)
-    elif isinstance(rule, NearRule):
-        text = f"near (≤{rule.within} 字): " + " ~ ".join("(" + "|".join(g) + ")" for g in rule.groups)
-    elif isinstance(rule, PartRule):
-        text = f"part: {rule.role}" + (f", min_share {rule.min_share:g}" if rule.min_share else "")
-    elif isinstance(rule, MetadataRule):
-        text = f"metadata: {rule.field} = {rule.equals!r}"
-    else:  # pragma: no cover - the set of kinds is closed
-        text = rule.kind
-    extras = []
-    if rule.unless:
-        extras.append("unless " + "、".join(rule.unless))
-    if rule.min_level:
-        extras.append(f"min_level {rule.min_level}")
-    if rule.max_level < 3:
-        extras.append(f"max_level {rule.max_level}")
-    if not rule.in_titles:
-        extras.append("not in titles 《》")
-    if rule.years != (None, None):
-        extras.append(f"years {_years(rule.years)}")
-    return text + (f" ({'; '.join(extras)})" if extras else "")
-
-
 def rubric_markdown(rubric: Rubric) -> str:
     """The rubric's reference page (docs/rubric.md is generated from the default rubric)."""
     lines = [
@@ -82,54 +49,72 @@ def rubric_markdown(rubric: Rubric) -> str:
     if rubric.description:
         lines += [rubric.description, ""]
     lines += ["## Sources", ""] + [f"- {s}" for s in rubric.sources] + [""]
-    lines += ["## Levels", "", "| level | name | share of points |", "|---|---|---|"]
-    lines += [f"| {lv.level} | {lv.name} | {lv.share:.3f} |" for lv in rubric.levels]
-    lines += ["", "Structure criteria (`part`, `metadata` rules) use 0–2: level 2 earns the full points.", ""]
-    lines += ["## Areas", "", "| area | title | points | criteria |", "|---|---|---|---|"]
+    lines += [*_scale(rubric), *_areas(rubric), *_criteria(rubric), *_reference(rubric)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _scale(rubric: Rubric) -> Iterator[str]:
+    yield from ["## Levels", "", "| level | name | share of points |", "|---|---|---|"]
+    for lv in rubric.levels:
+        yield f"| {lv.level} | {lv.name} | {lv.share:.3f} |"
+    kinds = ", ".join(f"`{k}`" for k in DOCUMENT_KINDS)
+    yield from ["", f"Structure criteria ({kinds} rules) use 0–2: level 2 earns the full points.", ""]
+
+
+def _areas(rubric: Rubric) -> Iterator[str]:
+    yield from ["## Areas", "", "| area | title | points | criteria |", "|---|---|---|---|"]
     for area in rubric.areas:
         n = sum(1 for c in rubric.criteria if c.area == area.id)
-        lines.append(f"| `{area.id}` | {area.title} | {area.points:g} | {n} |")
-    lines += [f"| | **total** | **{rubric.total:g}** | {len(rubric.criteria)} |", ""]
+        yield f"| `{area.id}` | {area.title} | {area.points:g} | {n} |"
+    yield from [f"| | **total** | **{rubric.total:g}** | {len(rubric.criteria)} |", ""]
     if rubric.wholes:
-        lines += ["## Wholes named as one", ""]
+        yield from ["## Wholes named as one", ""]
         for whole in rubric.wholes:
-            lines.append(f"- **{whole.name}** ({'、'.join(whole.terms)}): members "
-                         + ", ".join(f"`{m}`" for m in whole.members))
-        lines.append("")
-    lines += ["## Criteria", ""]
+            yield (f"- **{whole.name}** ({'、'.join(whole.terms)}): members "
+                   + ", ".join(f"`{m}`" for m in whole.members))
+        yield ""
+
+
+def _criteria(rubric: Rubric) -> Iterator[str]:
+    yield from ["## Criteria", ""]
     for area in rubric.areas:
-        lines += [f"### {area.title} ({area.points:g})", ""]
+        yield from [f"### {area.title} ({area.points:g})", ""]
         for c in (c for c in rubric.criteria if c.area == area.id):
-            lines += [f"#### `{c.id}` {c.title} — {c.points:g} points", ""]
-            if c.message:
-                lines += [c.message, ""]
-            if c.source:
-                lines += [f"Source: {c.source}", ""]
-            lines.append(f"Scope: {', '.join(c.scope)}")
-            if c.years != (None, None):
-                lines += ["", f"Applies to reports covering {_years(c.years)} only; for other years it "
-                          "earns nothing and leaves the report's maximum."]
-            lines.append("")
-            lines += [f"- {_rule_text(r)}" for r in c.rules]
-            if c.unless:
-                lines.append(f"- unless (whole criterion): {'、'.join(c.unless)}")
-            lines += ["", "| example | level |", "|---|---|"]
-            for ex in c.examples:
-                text = ex.text.replace("\n", " ⏎ ").replace("|", "\\|")
-                lines.append(f"| {text} | {ex.level} |")
-            lines.append("")
+            yield from _criterion(c)
+
+
+def _criterion(c: Criterion) -> Iterator[str]:
+    yield from [f"#### `{c.id}` {c.title} — {c.points:g} points", ""]
+    if c.message:
+        yield from [c.message, ""]
+    if c.source:
+        yield from [f"Source: {c.source}", ""]
+    yield f"Scope: {', '.join(c.scope)}"
+    if c.years != (None, None):
+        yield from ["", f"Applies to reports covering {years_range(c.years)} only; for other years it "
+                    "earns nothing and leaves the report's maximum."]
+    yield ""
+    yield from (f"- {r.describe()}" for r in c.rules)
+    if c.unless:
+        yield f"- unless (whole criterion): {'、'.join(c.unless)}"
+    yield from ["", "| example | level |", "|---|---|"]
+    for ex in c.examples:
+        text = ex.text.replace("\n", " ⏎ ").replace("|", "\\|")
+        yield f"| {text} | {ex.level} |"
+    yield ""
+
+
+def _reference(rubric: Rubric) -> Iterator[str]:
+    """How levels are decided, the level words, and the rule kinds: from the docstrings."""
     from . import headings as headings_module
     from . import levels as levels_module
-
-    lines += ["## How a hit's level is decided", "", inspect.cleandoc(levels_module.__doc__ or ""), ""]
-    lines += [inspect.cleandoc(headings_module.__doc__ or ""), ""]
-    lines += ["## Level words", "", "Words that decide a hit's level (override them under `language:`).", ""]
-    for key in LANGUAGE_KEYS:
-        lines.append(f"- **{key}**: {'、'.join(getattr(rubric.language, key))}")
-    lines += ["", "## Rule kinds", ""]
     from . import rules as rules_module
 
-    lines += [inspect.cleandoc(rules_module.__doc__ or ""), ""]
-    for cls in (TermsRule, AllOfRule, NearRule, PartRule, MetadataRule):
-        lines += [inspect.cleandoc(cls.__doc__ or ""), ""]
-    return "\n".join(lines).rstrip() + "\n"
+    yield from ["## How a hit's level is decided", "", inspect.cleandoc(levels_module.__doc__ or ""), ""]
+    yield from [inspect.cleandoc(headings_module.__doc__ or ""), ""]
+    yield from ["## Level words", "", "Words that decide a hit's level (override them under `language:`).", ""]
+    for key in LANGUAGE_KEYS:
+        yield f"- **{key}**: {'、'.join(getattr(rubric.language, key))}"
+    yield from ["", "## Rule kinds", "", inspect.cleandoc(rules_module.__doc__ or ""), ""]
+    for cls in RULES.values():
+        yield from [inspect.cleandoc(cls.__doc__ or ""), ""]

@@ -1,7 +1,8 @@
 """Evidence → levels → points: a criterion's points are its weight times its level's share.
 
-Achievement criteria use the full scale (top level 3); structure criteria
-(`part`, `metadata` rules) use 0–2, so their level 2 earns the full points.
+A criterion's top level comes from its rules (`Rule.top_level`): achievement
+criteria use the full scale (top level 3); structure criteria (`part`,
+`metadata` rules) use 0–2, so their level 2 earns the full points.
 A criterion bound to years the report does not cover (`years:`) does not apply:
 it earns nothing and its points leave the report's maximum, so a report on 2020
 loses nothing for a law of 2024.
@@ -42,7 +43,7 @@ class Score:
 
 
 def criterion_points(rubric: Rubric, criterion: Criterion, level: int) -> float:
-    top = 2 if criterion.is_structure else 3
+    top = criterion.top_level
     share = rubric.level(min(level, top)).share / rubric.level(top).share
     return round(criterion.points * share, 2)
 
@@ -51,7 +52,7 @@ def score_document(doc: Document, rubric: Rubric) -> Score:
     """Match every criterion on a document and add up the points."""
     matches = match_document(doc, rubric)
     criteria = tuple(
-        CriterionScore(c, matches[c.id], matches[c.id].level, 2 if c.is_structure else 3,
+        CriterionScore(c, matches[c.id], matches[c.id].level, c.top_level,
                        criterion_points(rubric, c, matches[c.id].level),
                        c.points if matches[c.id].applies else 0.0)
         for c in rubric.criteria
