@@ -1,17 +1,35 @@
-"""The `scorer` command: a thin layer over the Python API."""
+"""The `scorer` command: a thin layer over the Python API.
+
+Commands hold no error handling: a UserError raised anywhere below a command is
+printed as one line by the group that holds them all (`scorer` and `python -m
+scorer` enter through it), with the error's exit code and never a traceback.
+"""
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from .errors import UserError, did_you_mean
 
+
+class OneLineErrors(TyperGroup):
+    """The command group: a UserError becomes `error: …` on stderr and its exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     help="Score 法治政府建设年度报告 against an evaluator's rubric, with evidence for every point.",
     no_args_is_help=True,
     add_completion=False,
@@ -35,12 +53,6 @@ def _root(
     """scorer: reads 法治政府建设年度报告 the way an evaluator does and scores them against a rubric."""
 
 
-def fail(error: UserError) -> None:
-    """Print a user error as one line and exit with its code (never a traceback)."""
-    typer.echo(f"error: {error}", err=True)
-    raise typer.Exit(error.exit_code)
-
-
 @app.command()
 def inspect(
     reports: Annotated[list[Path], typer.Argument(help="Report files (.txt .docx .pdf .html)")],
@@ -51,10 +63,7 @@ def inspect(
     from .outline import document_summary, outline_lines
 
     for path in reports:
-        try:
-            doc = load_document(path)
-        except UserError as exc:
-            fail(exc)
+        doc = load_document(path)
         if as_json:
             typer.echo(json.dumps(document_summary(doc), ensure_ascii=False, sort_keys=True))
         else:
@@ -68,10 +77,7 @@ RubricOption = Annotated[
 def _rubric(path: Path | None):
     from .rubric import load_rubric
 
-    try:
-        return load_rubric(path)
-    except UserError as exc:
-        fail(exc)
+    return load_rubric(path)
 
 
 FORMATS = ("json", "html", "pdf")
@@ -81,9 +87,17 @@ def _formats(fmt: str) -> set[str]:
     formats = {f.strip().lower() for f in fmt.split(",") if f.strip()}
     unknown = formats - set(FORMATS)
     if unknown or not formats:
-        fail(UserError(f"--format: unknown format {', '.join(sorted(unknown)) or '(none)'}; "
-                       f"allowed: {', '.join(FORMATS)} (comma-separated)"))
+        raise UserError(f"--format: unknown format {', '.join(sorted(unknown)) or '(none)'}; "
+                        f"allowed: {', '.join(FORMATS)} (comma-separated)")
     return formats
+
+
+def _group_by(value: str) -> str:
+    from .ranking import GROUP_BY
+
+    if value not in GROUP_BY:
+        raise UserError(f"--group-by: unknown value '{value}'; allowed: {', '.join(GROUP_BY)}")
+    return value
 
 
 def _scored_on(dated: bool) -> str | None:
@@ -96,18 +110,6 @@ def _scored_on(dated: bool) -> str | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
     return day.isoformat()
-
-
-def _write_result(result: dict, folder: Path, formats: set[str], template_dir: Path | None,
-                  scored_on: str | None) -> None:
-    """result.json, scorecard.html and scorecard.pdf for one report, each written atomically."""
-    from .render import write_scorecard
-    from .result import dumps, write_atomic
-
-    if "json" in formats:
-        write_atomic(folder / "result.json", dumps(result))
-    if formats & {"html", "pdf"}:
-        write_scorecard(result, folder, formats, template_dir=template_dir, scored_on=scored_on)
 
 
 TemplateDirOption = Annotated[
@@ -131,60 +133,20 @@ def score(
     Exit 0 when every report was scored, 1 when some failed (each listed with its
     reason), 2 for a usage, rubric or template error. Unchanged reports are reused.
     """
-    from .batch import default_jobs, run_batch
-    from .errors import TemplateError
-    from .exports import write_outputs
-    from .ranking import GROUP_BY
-    from .render import template_dirs
+    from .batch import BatchRequest, default_jobs, run_batch
+    from .progress import print_outcome, reporter
 
-    formats = _formats(fmt)
-    if group_by not in GROUP_BY:
-        fail(UserError(f"--group-by: unknown value '{group_by}'; allowed: {', '.join(GROUP_BY)}"))
-    rub = _rubric(rubric)
-    try:
-        template_dirs(template_dir)
-    except TemplateError as exc:
-        fail(exc)
-    from .progress import reporter
-
+    formats, group_by = frozenset(_formats(fmt)), _group_by(group_by)
+    request = BatchRequest(tuple(reports), out, _rubric(rubric), formats, jobs or default_jobs(), template_dir,
+                           group_by, _scored_on(dated))
     with reporter() as progress:
-        try:
-            outcome, ranking = run_batch(reports, out, rub, formats=formats, jobs=jobs or default_jobs(),
-                                         template_dir=template_dir, group_by=group_by,
-                                         scored_on=_scored_on(dated), progress=progress)
-        except UserError as exc:
-            fail(exc)
-    if not outcome.summaries and not outcome.failures:
-        fail(UserError("no report files found (.txt .docx .pdf .html .htm)"))
+        outcome = run_batch(request, progress)
     if outcome.interrupted:
         typer.echo(f"interrupted: {outcome.scored} scored before the stop; run the same command again to resume",
                    err=True)
         raise typer.Exit(128 + outcome.interrupted)  # the shell's convention: 130 for Ctrl-C, 143 for SIGTERM
-    try:
-        write_outputs(ranking, rub, outcome.summaries, out, template_dir=template_dir,
-                      pdf="pdf" in formats and not outcome.ranking_pdf)
-    except UserError as exc:
-        fail(exc)
-    _print_ranking(ranking)
-    for failure in ranking["failures"]:
-        typer.echo(f"error: {failure['error'] if failure['error'].startswith(failure['file']) else failure['file'] + ': ' + failure['error']}", err=True)
-    if ranking["never_matched"]:
-        titles = {c["id"]: c["title"] for c in ranking["criteria"]}
-        typer.echo(f"note: no report met {'、'.join(titles.get(m, m) for m in ranking['never_matched'])} "
-                   "(a rubric mistake?)")
-    typer.echo(f"{outcome.scored + outcome.reused} scored ({outcome.reused} reused), {len(outcome.failures)} failed; "
-               f"scorecards: {outcome.rendered} rendered, {outcome.renders_reused} reused → {out}/index.html")
+    print_outcome(outcome, out)
     raise typer.Exit(1 if outcome.failures else 0)
-
-
-def _print_ranking(ranking: dict, limit: int = 30) -> None:
-    for group in ranking["groups"]:
-        if len(ranking["groups"]) > 1:
-            typer.echo(f"— {group['key']} —")
-        for e in group["entries"][:limit]:
-            typer.echo(f"{e['rank']:>4}  {e['region'] or '?':<10}\t{e['year'] or '?'}\t{e['total']:>6.1f}\t{e['file']}")
-        if group["n"] > limit:
-            typer.echo(f"      … {group['n'] - limit} more in ranking.csv")
 
 
 @app.command()
@@ -196,22 +158,15 @@ def render(
     dated: DatedOption = False,
 ) -> None:
     """Re-render scorecards from saved results, without scoring again."""
-    from .errors import TemplateError
-    from .result import SCHEMA
+    from .render import write_scorecard
+    from .result import load_result
 
     formats = _formats(fmt) - {"json"}
     for path in results:
-        try:
-            result = json.loads(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            fail(UserError(f"cannot read a result: {exc}", path=str(path)))
-        if not isinstance(result, dict) or result.get("schema") != SCHEMA:
-            fail(UserError(f"not a scorer result ({SCHEMA}); score the report first", path=str(path)))
+        result = load_result(path)
         folder = out / path.parent.name if out else path.parent
-        try:
-            _write_result(result, folder, formats, template_dir, _scored_on(dated))
-        except TemplateError as exc:
-            fail(exc)
+        if formats:
+            write_scorecard(result, folder, formats, template_dir=template_dir, scored_on=_scored_on(dated))
         typer.echo(f"{path} → {folder}")
 
 
@@ -229,12 +184,9 @@ def explain(
     rub = _rubric(rubric)
     ids = [c.id for c in rub.criteria]
     if criterion and criterion not in ids:
-        fail(UserError(f"--criterion: no criterion '{criterion}' in {rub.id}" + did_you_mean(criterion, ids)
-                       + f"; the criteria are: {', '.join(ids)}"))
-    try:
-        doc = load_document(report)
-    except UserError as exc:
-        fail(exc)
+        raise UserError(f"--criterion: no criterion '{criterion}' in {rub.id}" + did_you_mean(criterion, ids)
+                        + f"; the criteria are: {', '.join(ids)}")
+    doc = load_document(report)
     print_explanation(doc, rub, score_document(doc, rub), criterion)
 
 
@@ -249,11 +201,7 @@ def eval_(
     from .evaluate import evaluate, summary
     from .explain import print_agreement
 
-    rub = _rubric(rubric)
-    try:
-        result = summary(evaluate(gold, reports, rub))
-    except UserError as exc:
-        fail(exc)
+    result = summary(evaluate(gold, reports, _rubric(rubric)))
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, sort_keys=True))
     else:
@@ -305,7 +253,7 @@ def rubric_docs(
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of printing")] = None,
 ) -> None:
     """Write the rubric's reference page (Markdown)."""
-    from .result import write_atomic
+    from .files import write_atomic
     from .rubric_tools import rubric_markdown
 
     text = rubric_markdown(_rubric(file))
@@ -325,25 +273,11 @@ def rubric_diff(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
 ) -> None:
     """How an edit moves the batch: criteria whose levels change, totals and ranks that move, group changes."""
-    from .ranking import GROUP_BY
     from .rubric_diff import diff_json, diff_rubrics, print_diff
 
-    if group_by not in GROUP_BY:
-        fail(UserError(f"--group-by: unknown value '{group_by}'; allowed: {', '.join(GROUP_BY)}"))
-    before, after = _rubric(old), _rubric(new)
-    try:
-        diff = diff_rubrics(before, after, reports, group_by=group_by)
-    except UserError as exc:
-        fail(exc)
+    group_by = _group_by(group_by)
+    diff = diff_rubrics(_rubric(old), _rubric(new), reports, group_by=group_by)
     if as_json:
         typer.echo(json.dumps(diff_json(diff), ensure_ascii=False, sort_keys=True))
     else:
         print_diff(diff)
-
-
-def main() -> None:  # pragma: no cover - entry point for `python -m scorer`
-    try:
-        app()
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 SHINGLE = 12
@@ -70,29 +71,29 @@ def shared_passages(doc_a, doc_b) -> tuple[list[str], float]:
     return quotes, covered / max(len(a), 1)
 
 
-def find_copies(summaries: list[dict[str, Any]], load) -> None:
-    """Add `copied` (the other reports, shares and passages) to the summaries of flagged reports.
+def find_copies(reports: list[dict[str, Any]], load: Callable[[str], Any]) -> dict[str, list[dict[str, Any]]]:
+    """The reports each report shares passages with: folder name → copies, most shared first.
 
-    `load(summary)` returns the summary's Document (only flagged pairs are loaded).
+    Each report is a mapping with its folder `name`, `file`, `region` and `fingerprint`;
+    `load(name)` returns its Document (only reports of flagged pairs are loaded).
     """
-    by_name = {s["name"]: s for s in summaries}
-    pairs = similar_pairs({s["name"]: s.get("fingerprint") or [] for s in summaries})
+    by_name = {r["name"]: r for r in reports}
+    pairs = similar_pairs({r["name"]: r["fingerprint"] or [] for r in reports})
     docs: dict[str, Any] = {}
+    copies: dict[str, list[dict[str, Any]]] = {}
     for (a, b), _share in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:200]:
         for name in (a, b):
             if name not in docs:
-                docs[name] = load(by_name[name])
+                docs[name] = load(name)
         for this, other in ((a, b), (b, a)):
             passages, share = shared_passages(docs[this], docs[other])
             if not passages:
                 continue
             o = by_name[other]
-            by_name[this].setdefault("copied", []).append({
-                "name": other, "file": o["file"], "region": o["metadata"]["region"],
+            copies.setdefault(this, []).append({
+                "name": other, "file": o["file"], "region": o["region"],
                 "share": round(share, 3), "passages": passages,
             })
-    for s in summaries:
-        if s.get("copied"):
-            s["copied"].sort(key=lambda c: (-c["share"], c["name"]))
-            if "copied_text" not in s["flags"]:
-                s["flags"] = [*s["flags"], "copied_text"]
+    for found in copies.values():
+        found.sort(key=lambda c: (-c["share"], c["name"]))
+    return copies

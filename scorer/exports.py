@@ -1,29 +1,52 @@
-"""A batch's ranking as files: ranking.csv, ranking.xlsx, ranking.json, index.html,
-ranking.pdf and errors.json. Each lists the failures with file and reason."""
+"""A batch's ranking as files: ranking.json, errors.json, ranking.csv, ranking.xlsx,
+index.html and ranking.pdf. Each lists the failures with file and reason.
+
+Every export is made from the same `Ranked` batch (the ranking, the rubric and the
+reports' summaries) and is listed once in `EXPORTS`; ranking.pdf, slow for a big
+batch, is rendered beside the scorecards instead (`ranking_pdf`).
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .render import FLAG_WORDS, html_to_pdf, render_template
-from .result import write_atomic
+from .files import to_json, write_atomic
+from .labels import FLAGS, ON_TIME, flag_word
+from .render import html_to_pdf, render_template
 from .rubric import Rubric
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A ranked batch: what every export is made from."""
+    ranking: dict[str, Any]
+    rubric: Rubric
+    summaries: tuple[dict[str, Any], ...]
+    template_dir: Path | None = None
+
+
+def _titles(ranking: dict[str, Any]) -> dict[str, str]:
+    return {c["id"]: c["title"] for c in ranking["criteria"]}
+
+
 def _row_values(entry: dict[str, Any], group: str, ranking: dict[str, Any], rubric: Rubric) -> list[Any]:
-    titles = {c["id"]: c["title"] for c in ranking["criteria"]}
+    titles = _titles(ranking)
     return [
         group, entry["rank"], entry["region"] or "", entry["city"] or "", entry["year"] or "",
         entry["total"], entry["max"],
         *[entry["areas"].get(a.id, 0) for a in rubric.areas],
-        "、".join([FLAG_WORDS.get(f, f) for f in entry["flags"]]
-                 + [f"与{c['name']}雷同{c['share']:.0%}" for c in entry.get("copied", [])]),
+        "、".join([flag_word(f) for f in entry["flags"]]
+                 + [f"与{c['name']}雷同{c['share']:.0%}" for c in entry["copied"]]),
         "、".join(titles.get(m, m) for m in entry["missing_parts"]),
-        entry["published"] or "", {True: "按时", False: "逾期", None: "未注明"}[entry["on_time"]],
+        entry["published"] or "", ON_TIME[entry["on_time"]],
         entry["file"], entry["scorecard"], "ok", "",
     ]
 
@@ -33,8 +56,17 @@ def _header(rubric: Rubric) -> list[str]:
             "内容问题", "缺少部分", "发布日期", "按时公开", "文件", "评分表", "状态", "错误"]
 
 
-def write_csv(ranking: dict[str, Any], rubric: Rubric, path: Path) -> None:
+def ranking_json(batch: Ranked) -> str:
+    return to_json(batch.ranking)
+
+
+def errors_json(batch: Ranked) -> str:
+    return to_json(batch.ranking["failures"], sort_keys=False)
+
+
+def ranking_csv(batch: Ranked) -> str:
     """UTF-8 with BOM, so that Excel and WPS open the Chinese correctly."""
+    ranking, rubric = batch.ranking, batch.rubric
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_header(rubric))
@@ -47,51 +79,22 @@ def write_csv(ranking: dict[str, Any], rubric: Rubric, path: Path) -> None:
                          failure["error"]])
     writer.writerow([])
     writer.writerow([f"排名规则:{ranking['tie_rule']}"])
-    write_atomic(path, "\ufeff" + buffer.getvalue())
+    return "\ufeff" + buffer.getvalue()
 
 
-def write_xlsx(ranking: dict[str, Any], rubric: Rubric, summaries: list[dict[str, Any]], path: Path) -> None:
+# Inside ranking.xlsx: openpyxl stamps the clock into its properties and zip entries.
+_FIXED_TIME = dt.datetime(1980, 1, 1)
+
+
+def ranking_xlsx(batch: Ranked) -> bytes:
+    """A sheet per group, the evidence, the failures and notes; the same bytes for the same batch."""
     from openpyxl import Workbook
-    from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     wb.remove(wb.active)
-    criteria = ranking["criteria"]
-    header = _header(rubric)[:-4] + [c["title"] for c in criteria] + ["文件", "评分表"]
-    bold = Font(bold=True)
-    for group in ranking["groups"]:
-        title = (group["key"] if ranking["group_by"] != "none" else "排名")[:31]
-        ws = wb.create_sheet(title)
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for entry in group["entries"]:
-            values = _row_values(entry, group["key"], ranking, rubric)[:-4]
-            values += [entry["levels"].get(c["id"], 0) for c in criteria] + [entry["file"], entry["scorecard"]]
-            ws.append(values)
-            link = ws.cell(row=ws.max_row, column=len(values))
-            link.hyperlink = entry["scorecard"]
-        ws.freeze_panes = "C2"
-        total_col = get_column_letter(header.index("总分") + 1)
-        if ws.max_row > 1:
-            ws.conditional_formatting.add(
-                f"{total_col}2:{total_col}{ws.max_row}",
-                ColorScaleRule(start_type="min", start_color="F8F8F8", end_type="max", end_color="7F7F7F"))
-        for i, name in enumerate(header, 1):
-            ws.column_dimensions[get_column_letter(i)].width = max(6, min(24, len(str(name)) * 2 + 2))
-    ev = wb.create_sheet("依据")
-    ev.append(["文件", "地区", "指标", "评定", "引文(照录原文)", "位置"])
-    for cell in ev[1]:
-        cell.font = bold
-    ev.freeze_panes = "A2"
-    for s in sorted(summaries, key=lambda s: s["name"]):
-        for c in criteria:
-            quote, where = s["evidence"].get(c["id"], ("", ""))
-            ev.append([s["file"], s["metadata"]["region"] or "", c["title"], s["levels"].get(c["id"], 0), quote, where])
-    ev.column_dimensions["E"].width = 80
+    _group_sheets(wb, batch)
+    _evidence_sheet(wb, batch)
+    ranking = batch.ranking
     failed = wb.create_sheet("失败")
     failed.append(["文件", "原因"])
     for f in ranking["failures"]:
@@ -100,44 +103,112 @@ def write_xlsx(ranking: dict[str, Any], rubric: Rubric, summaries: list[dict[str
     notes.append(["排名规则", ranking["tie_rule"]])
     notes.append(["分组", ranking["group_by"]])
     notes.append(["评估指标", f"{ranking['rubric']['title']} {ranking['rubric']['version']}"])
-    titles = {c["id"]: c["title"] for c in ranking["criteria"]}
+    titles = _titles(ranking)
     notes.append(["无一份报告达标的指标", "、".join(titles.get(m, m) for m in ranking["never_matched"]) or "无"])
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
     buffer = io.BytesIO()
     wb.save(buffer)
-    write_atomic(path, buffer.getvalue())
+    return _without_clock(buffer.getvalue())
 
 
-def write_outputs(ranking: dict[str, Any], rubric: Rubric, summaries: list[dict[str, Any]], out: Path, *,
-                  template_dir: Path | None = None, pdf: bool = True) -> list[Path]:
-    """Every ranking output in `out`; returns their paths."""
-    written = []
-    write_atomic(out / "ranking.json", json.dumps(ranking, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
-    write_atomic(out / "errors.json", json.dumps(ranking["failures"], ensure_ascii=False, indent=1) + "\n")
-    write_csv(ranking, rubric, out / "ranking.csv")
-    write_xlsx(ranking, rubric, summaries, out / "ranking.xlsx")
-    page = render_template("index.html.j2", _index_context(ranking), template_dir=template_dir)
-    write_atomic(out / "index.html", page)
-    written += [out / n for n in ("ranking.json", "errors.json", "ranking.csv", "ranking.xlsx", "index.html")]
-    if pdf:
-        written.append(write_ranking_pdf(ranking, out, template_dir=template_dir))
-    return written
+def _group_sheets(wb, batch: Ranked) -> None:
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ranking, rubric = batch.ranking, batch.rubric
+    criteria = ranking["criteria"]
+    header = _header(rubric)[:-4] + [c["title"] for c in criteria] + ["文件", "评分表"]
+    for group in ranking["groups"]:
+        ws = wb.create_sheet((group["key"] if ranking["group_by"] != "none" else "排名")[:31])
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for entry in group["entries"]:
+            values = _row_values(entry, group["key"], ranking, rubric)[:-4]
+            values += [entry["levels"].get(c["id"], 0) for c in criteria] + [entry["file"], entry["scorecard"]]
+            ws.append(values)
+            ws.cell(row=ws.max_row, column=len(values)).hyperlink = entry["scorecard"]
+        ws.freeze_panes = "C2"
+        total_col = get_column_letter(header.index("总分") + 1)
+        if ws.max_row > 1:
+            ws.conditional_formatting.add(
+                f"{total_col}2:{total_col}{ws.max_row}",
+                ColorScaleRule(start_type="min", start_color="F8F8F8", end_type="max", end_color="7F7F7F"))
+        for i, name in enumerate(header, 1):
+            ws.column_dimensions[get_column_letter(i)].width = max(6, min(24, len(str(name)) * 2 + 2))
+
+
+def _evidence_sheet(wb, batch: Ranked) -> None:
+    from openpyxl.styles import Font
+
+    ev = wb.create_sheet("依据")
+    ev.append(["文件", "地区", "指标", "评定", "引文(照录原文)", "位置"])
+    for cell in ev[1]:
+        cell.font = Font(bold=True)
+    ev.freeze_panes = "A2"
+    for s in sorted(batch.summaries, key=lambda s: s["name"]):
+        for c in batch.ranking["criteria"]:
+            quote, where = s["evidence"].get(c["id"], ("", ""))
+            ev.append([s["file"], s["metadata"]["region"] or "", c["title"], s["levels"].get(c["id"], 0), quote, where])
+    ev.column_dimensions["E"].width = 80
+
+
+def _without_clock(data: bytes) -> bytes:
+    """The same zip with every entry dated _FIXED_TIME, so that equal content gives equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def index_html(batch: Ranked) -> str:
+    ranking = batch.ranking
+    context = {"ranking": ranking, "flag_words": FLAGS, "data_json": json.dumps(ranking, ensure_ascii=False),
+               "criteria_titles": _titles(ranking)}
+    return render_template("index.html.j2", context, template_dir=batch.template_dir)
+
+
+# Every file written from a ranked batch, in the order written. A new export: a function
+# from `Ranked` to the file's text or bytes, and a line here.
+EXPORTS: tuple[tuple[str, Callable[[Ranked], str | bytes]], ...] = (
+    ("ranking.json", ranking_json),
+    ("errors.json", errors_json),
+    ("ranking.csv", ranking_csv),
+    ("ranking.xlsx", ranking_xlsx),
+    ("index.html", index_html),
+)
+
+
+def write_exports(batch: Ranked, out: Path) -> list[Path]:
+    """Every export in `EXPORTS`, written atomically into `out`; returns their paths."""
+    for name, make in EXPORTS:
+        write_atomic(out / name, make(batch))
+    return [out / name for name, _ in EXPORTS]
 
 
 def write_ranking_pdf(ranking: dict[str, Any], out: Path, *, template_dir: str | Path | None = None) -> Path:
     """ranking.pdf: the distribution of totals, the ranking, the criteria most often missed."""
-    summary_html = render_template("ranking.html.j2", _summary_context(ranking), template_dir=template_dir)
+    summary_html = render_template("ranking.html.j2", summary_context(ranking), template_dir=template_dir)
     write_atomic(out / "ranking.pdf", html_to_pdf(summary_html, template_dir=template_dir))
     return out / "ranking.pdf"
 
 
-def _index_context(ranking: dict[str, Any]) -> dict[str, Any]:
-    return {"ranking": ranking, "flag_words": FLAG_WORDS, "data_json": json.dumps(ranking, ensure_ascii=False),
-            "criteria_titles": {c["id"]: c["title"] for c in ranking["criteria"]}}
+BINS = 10
 
 
-def _summary_context(ranking: dict[str, Any]) -> dict[str, Any]:
-    bins = [0] * 10
-    for total in ranking["totals"]:
-        bins[min(int(total // 10), 9)] += 1
-    return {"ranking": ranking, "flag_words": FLAG_WORDS, "bins": bins, "peak": max(bins) if bins else 0,
-            "criteria_titles": {c["id"]: c["title"] for c in ranking["criteria"]}}
+def summary_context(ranking: dict[str, Any]) -> dict[str, Any]:
+    """ranking.pdf's context: reports binned by their share of their own maximum (tenths),
+    which holds for any rubric total and for reports whose maximum is below it."""
+    bins = [0] * BINS
+    for group in ranking["groups"]:
+        for e in group["entries"]:
+            share = e["total"] / e["max"] if e["max"] else 0.0
+            bins[min(int(round(share * BINS, 6)), BINS - 1)] += 1
+    return {"ranking": ranking, "flag_words": FLAGS, "bins": bins, "peak": max(bins),
+            "bin_labels": [f"{100 * i // BINS}–{100 * (i + 1) // BINS}%" for i in range(BINS)],
+            "criteria_titles": _titles(ranking)}

@@ -1,12 +1,17 @@
-"""Progress of a batch: a rich bar on a terminal (done, failed, rate, time left), plain lines otherwise."""
+"""A batch on the console: while it runs, a rich bar on a terminal (done, failed, rate,
+time left) and plain lines otherwise; when it ends, the ranking, the failures and the counts."""
 
 from __future__ import annotations
 
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
-PHASES = {"score": "评分", "render": "评分表"}
+import typer
+
+from .labels import PHASES
 
 
 @contextmanager
@@ -58,3 +63,29 @@ def _plain(stream):
             print(f"{PHASES.get(phase, phase)} {done}/{total}, 失败 {failed}", file=stream, flush=True)
             last.update(time=now, done=done, key=(phase, done))
     yield update
+
+
+def print_outcome(outcome: Any, out: Path) -> None:
+    """The ranking on stdout, each failure on stderr, the criteria no report met and the counts."""
+    ranking = outcome.ranking
+    _print_ranking(ranking)
+    for failure in ranking["failures"]:
+        error = failure["error"]
+        typer.echo(f"error: {error if error.startswith(failure['file']) else failure['file'] + ': ' + error}",
+                   err=True)
+    if ranking["never_matched"]:
+        titles = {c["id"]: c["title"] for c in ranking["criteria"]}
+        typer.echo(f"note: no report met {'、'.join(titles.get(m, m) for m in ranking['never_matched'])} "
+                   "(a rubric mistake?)")
+    typer.echo(f"{outcome.scored + outcome.reused} scored ({outcome.reused} reused), {len(outcome.failures)} failed; "
+               f"scorecards: {outcome.rendered} rendered, {outcome.renders_reused} reused → {out}/index.html")
+
+
+def _print_ranking(ranking: dict[str, Any], limit: int = 30) -> None:
+    for group in ranking["groups"]:
+        if len(ranking["groups"]) > 1:
+            typer.echo(f"— {group['key']} —")
+        for e in group["entries"][:limit]:
+            typer.echo(f"{e['rank']:>4}  {e['region'] or '?':<10}\t{e['year'] or '?'}\t{e['total']:>6.1f}\t{e['file']}")
+        if group["n"] > limit:
+            typer.echo(f"      … {group['n'] - limit} more in ranking.csv")

@@ -12,12 +12,13 @@ import statistics
 from collections import Counter
 from typing import Any
 
+from .labels import GOVERNMENT_GROUPS
+from .result import copies_of
 from .rubric import Rubric
 
 SCHEMA = "scorer.ranking/1"
 TIE_RULE = "同分同名次(1, 2, 2, 4):总分相同(精确到0.01分)的报告名次相同,其后名次顺延;同分者按文件名排列。"
 GROUP_BY = ("auto", "none", "year", "level")
-LEVEL_WORDS = {"province": "省级", "city": "市级", "county": "县区级", "department": "部门", None: "未识别"}
 
 
 def competition_ranks(values: list[float]) -> list[int]:
@@ -31,12 +32,36 @@ def competition_ranks(values: list[float]) -> list[int]:
     return ranks
 
 
+def summarize(result: dict[str, Any]) -> dict[str, Any]:
+    """What ranking needs of a result: small enough to keep thousands in memory."""
+    return {
+        "file": result["input"]["file"],
+        "path": result["input"]["path"],
+        "sha256": result["input"]["sha256"],
+        "metadata": result["metadata"],
+        "total": result["total"],
+        "max": result["max"],
+        "areas": {a["id"]: a["points"] for a in result["areas"]},
+        "area_max": {a["id"]: a["max_points"] for a in result["areas"]},
+        "area_titles": {a["id"]: a["title"] for a in result["areas"]},
+        "levels": {c["id"]: c["level"] for c in result["criteria"]},
+        "not_applicable": [c["id"] for c in result["criteria"] if not c.get("applies", True)],
+        "criteria_titles": {c["id"]: c["title"] for c in result["criteria"]},
+        "evidence": {c["id"]: (c["evidence"][0]["quote"], c["evidence"][0]["part_path"])
+                     for c in result["criteria"] if c["evidence"]},
+        "flags": [f["name"] for f in result["flags"]],
+        "copied": copies_of(result),
+        "missing_parts": result["missing_parts"],
+        "rubric_sha256": result["rubric"]["sha256"],
+    }
+
+
 def _group_key(summary: dict[str, Any], group_by: str) -> str:
     m = summary["metadata"]
     if group_by == "year":
         return f"{m['year']}年度" if m["year"] else "年度未识别"
     if group_by == "level":
-        return LEVEL_WORDS.get(m.get("level"), "未识别")
+        return GOVERNMENT_GROUPS.get(m.get("level"), GOVERNMENT_GROUPS[None])
     return "全部"
 
 
@@ -50,57 +75,67 @@ def build_ranking(summaries: list[dict[str, Any]], failures: list[dict[str, str]
     groups: dict[str, list[dict[str, Any]]] = {}
     for s in sorted(summaries, key=lambda s: (s["name"])):
         groups.setdefault(_group_key(s, effective), []).append(s)
-    out_groups = []
-    for key in sorted(groups, key=_group_order):
-        members = sorted(groups[key], key=lambda s: (-s["total"], s["file"], s["name"]))
-        ranks = competition_ranks([s["total"] for s in members])
-        area_ranks: dict[str, dict[str, int]] = {}
-        for area in rubric.areas:
-            ordered = sorted(members, key=lambda s: (-s["areas"].get(area.id, 0), s["file"], s["name"]))
-            for s, r in zip(ordered, competition_ranks([s["areas"].get(area.id, 0) for s in ordered]), strict=True):
-                area_ranks.setdefault(s["name"], {})[area.id] = r
-        totals = [s["total"] for s in members]
-        entries = []
-        for s, rank in zip(members, ranks, strict=True):
-            entries.append({
-                "rank": rank, "name": s["name"], "file": s["file"], "path": s["path"],
-                "region": s["metadata"]["region"], "city": s["metadata"].get("city"),
-                "level": s["metadata"].get("level"), "year": s["metadata"]["year"],
-                "published": s["metadata"]["published"], "on_time": s["metadata"]["on_time"],
-                "total": s["total"], "max": s["max"],
-                "areas": s["areas"], "area_ranks": area_ranks[s["name"]],
-                "levels": s["levels"], "flags": s["flags"], "missing_parts": s["missing_parts"],
-                "copied": s.get("copied", []),
-                "scorecard": f"{s['name']}/scorecard.pdf", "scorecard_html": f"{s['name']}/scorecard.html",
-            })
-        out_groups.append({
-            "key": key, "n": len(members), "entries": entries,
-            "median_total": round(statistics.median(totals), 2) if totals else None,
-            "area_medians": {a.id: round(statistics.median([s["areas"].get(a.id, 0) for s in members]), 2)
-                             for a in rubric.areas} if members else {},
-        })
-    met = Counter(cid for s in summaries for cid, level in s["levels"].items() if level > 0)
-    # A criterion outside a report's years (not applicable) is neither met nor missed there.
-    missed = Counter(cid for s in summaries for cid, level in s["levels"].items()
-                     if level == 0 and cid not in s.get("not_applicable", ()))
-    applied = Counter(cid for s in summaries for cid in s["levels"] if cid not in s.get("not_applicable", ()))
-    n = len(summaries)
     return {
         "schema": SCHEMA,
         "rubric": {"id": rubric.id, "title": rubric.title, "version": rubric.version, "sha256": rubric.sha256},
         "group_by": effective,
         "tie_rule": TIE_RULE,
-        "n_scored": n,
+        "n_scored": len(summaries),
         "n_failed": len(failures),
         "areas": [{"id": a.id, "title": a.title, "points": a.points} for a in rubric.areas],
         "criteria": [{"id": c.id, "title": c.title, "area": c.area} for c in rubric.criteria],
-        "groups": out_groups,
+        "groups": [_ranked_group(key, groups[key], rubric) for key in sorted(groups, key=_group_order)],
         "failures": sorted(failures, key=lambda f: f["file"]),
+        **_criteria_missed(summaries, rubric),
+        "totals": sorted((s["total"] for s in summaries), reverse=True),
+    }
+
+
+def _ranked_group(key: str, summaries: list[dict[str, Any]], rubric: Rubric) -> dict[str, Any]:
+    """One group: its entries by rank, with per-area ranks and the group's medians."""
+    members = sorted(summaries, key=lambda s: (-s["total"], s["file"], s["name"]))
+    ranks = competition_ranks([s["total"] for s in members])
+    area_ranks: dict[str, dict[str, int]] = {}
+    for area in rubric.areas:
+        ordered = sorted(members, key=lambda s: (-s["areas"].get(area.id, 0), s["file"], s["name"]))
+        for s, r in zip(ordered, competition_ranks([s["areas"].get(area.id, 0) for s in ordered]), strict=True):
+            area_ranks.setdefault(s["name"], {})[area.id] = r
+    totals = [s["total"] for s in members]
+    return {
+        "key": key, "n": len(members),
+        "entries": [_entry(s, rank, area_ranks[s["name"]]) for s, rank in zip(members, ranks, strict=True)],
+        "median_total": round(statistics.median(totals), 2) if totals else None,
+        "area_medians": {a.id: round(statistics.median([s["areas"].get(a.id, 0) for s in members]), 2)
+                         for a in rubric.areas} if members else {},
+    }
+
+
+def _entry(s: dict[str, Any], rank: int, area_ranks: dict[str, int]) -> dict[str, Any]:
+    m = s["metadata"]
+    return {
+        "rank": rank, "name": s["name"], "file": s["file"], "path": s["path"],
+        "region": m["region"], "city": m.get("city"), "level": m.get("level"), "year": m["year"],
+        "published": m["published"], "on_time": m["on_time"],
+        "total": s["total"], "max": s["max"],
+        "areas": s["areas"], "area_ranks": area_ranks,
+        "levels": s["levels"], "flags": s["flags"], "missing_parts": s["missing_parts"],
+        "copied": s["copied"],
+        "scorecard": f"{s['name']}/scorecard.pdf", "scorecard_html": f"{s['name']}/scorecard.html",
+    }
+
+
+def _criteria_missed(summaries: list[dict[str, Any]], rubric: Rubric) -> dict[str, Any]:
+    """The criteria no report met (a rubric mistake?) and the ten most often missed."""
+    met = Counter(cid for s in summaries for cid, level in s["levels"].items() if level > 0)
+    # A criterion outside a report's years (not applicable) is neither met nor missed there.
+    missed = Counter(cid for s in summaries for cid, level in s["levels"].items()
+                     if level == 0 and cid not in s.get("not_applicable", ()))
+    applied = Counter(cid for s in summaries for cid in s["levels"] if cid not in s.get("not_applicable", ()))
+    return {
         "never_matched": [c.id for c in rubric.criteria if applied[c.id] and met[c.id] == 0],
         "most_missed": [{"id": c.id, "title": c.title, "missed": missed[c.id],
                          "share": round(missed[c.id] / applied[c.id], 3)}
-                        for c in sorted(rubric.criteria, key=lambda c: (-missed[c.id], c.id)) if n and missed[c.id]][:10],
-        "totals": sorted((s["total"] for s in summaries), reverse=True),
+                        for c in sorted(rubric.criteria, key=lambda c: (-missed[c.id], c.id)) if missed[c.id]][:10],
     }
 
 
@@ -114,6 +149,5 @@ def scorecard_context(ranking: dict[str, Any], name: str) -> dict[str, Any]:
         for entry in group["entries"]:
             if entry["name"] == name:
                 return {"rank": entry["rank"], "n": group["n"], "group": group["key"],
-                        "median_total": group["median_total"], "area_medians": group["area_medians"],
-                        "copied": entry["copied"]}
+                        "median_total": group["median_total"], "area_medians": group["area_medians"]}
     raise KeyError(name)

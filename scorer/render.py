@@ -20,13 +20,11 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import TemplateError
+from .files import write_atomic
+from .labels import FLAGS, NOT_APPLICABLE, ON_TIME, STRUCTURE_LEVELS
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCORECARD = "scorecard.html.j2"
-STRUCTURE_WORDS = {0: "缺失", 1: "未单列", 2: "单列成章"}
-ON_TIME_WORDS = {True: "按时", False: "逾期", None: "未注明"}
-FLAG_WORDS = {"traditional_script": "繁体字文本", "web_boilerplate": "网页残留内容",
-              "injected_text": "外来插入文字", "hidden_characters": "隐藏或形近字符", "keyword_stuffing": "关键词堆砌", "copied_text": "与他人报告雷同"}
 
 
 def template_dirs(template_dir: str | Path | None) -> list[Path]:
@@ -49,9 +47,9 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
 
 def _level_word(c: dict[str, Any]) -> str:
     if not c.get("applies", True):
-        return "不适用"
+        return NOT_APPLICABLE
     if c.get("top_level") == 2:
-        return STRUCTURE_WORDS.get(c["level"], str(c["level"]))
+        return STRUCTURE_LEVELS.get(c["level"], str(c["level"]))
     return c.get("level_name") or str(c["level"])
 
 
@@ -64,13 +62,13 @@ def _marks(c: dict[str, Any]) -> str:
 
 def render_html(result: dict[str, Any], *, template_dir: str | Path | None = None,
                 batch: dict[str, Any] | None = None, scored_on: str | None = None) -> str:
-    """The scorecard as HTML. `batch` adds the rank and the batch medians."""
+    """The scorecard as HTML. `batch` adds the rank and the group's size and medians."""
     return render_template(SCORECARD, {
         "r": result,
         "batch": batch,
         "scored_on": scored_on,
-        "on_time_word": ON_TIME_WORDS[result["metadata"]["on_time"]],
-        "flag_words": FLAG_WORDS,
+        "on_time_word": ON_TIME[result["metadata"]["on_time"]],
+        "flag_words": FLAGS,
         "criteria_by_id": {c["id"]: c for c in result["criteria"]},
         "level_word": _level_word,
         "marks": _marks,
@@ -183,8 +181,6 @@ def write_scorecard(result: dict[str, Any], folder: Path, formats: set[str] | tu
                     template_dir: str | Path | None = None, batch: dict[str, Any] | None = None,
                     scored_on: str | None = None) -> None:
     """scorecard.html and/or scorecard.pdf for one result, each written atomically."""
-    from .result import write_atomic
-
     html = render_html(result, template_dir=template_dir, batch=batch, scored_on=scored_on)
     if "html" in formats:
         write_atomic(folder / "scorecard.html", html)

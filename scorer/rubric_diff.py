@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .batch import discover, output_names, summarize
+from .batch import discover, output_names
 from .document import Document, load_document
 from .errors import UserError
-from .ranking import build_ranking
+from .ranking import build_ranking, summarize
 from .result import build_result
 from .rubric import Criterion, Rubric
 from .scoring import score_document

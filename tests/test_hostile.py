@@ -196,17 +196,17 @@ def test_interrupted_batch_leaves_no_partial_file_and_resumes(tmp_path, sig):
 
 
 def test_outputs_are_replaced_atomically(tmp_path, monkeypatch):
-    from scorer import result as result_module
+    from scorer import files as files_module
 
     target = tmp_path / "x.json"
-    result_module.write_atomic(target, "old")
+    files_module.write_atomic(target, "old")
 
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(result_module.os, "replace", broken_replace)
+    monkeypatch.setattr(files_module.os, "replace", broken_replace)
     with pytest.raises(OSError):
-        result_module.write_atomic(target, "new")
+        files_module.write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
 

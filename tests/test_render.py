@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from scorer.batch import score_file
 from scorer.errors import TemplateError
 from scorer.ranking import scorecard_context
 from scorer.render import html_to_pdf, render_html
-from scorer.result import score_file
 from scorer.rubric import load_rubric
 from tests.conftest import SEEDS, cli
 
@@ -282,8 +282,9 @@ def test_every_flag_has_words_on_the_scorecard():
     from pathlib import Path
 
     from scorer import hygiene
-    from scorer.render import FLAG_WORDS
+    from scorer.labels import FLAGS
+    from scorer.result import COPIED
 
     names = set(re.findall(r'Flag\(\s*"(\w+)"', Path(hygiene.__file__).read_text("utf-8")))
     assert {"traditional_script", "hidden_characters", "keyword_stuffing"} <= names
-    assert names | {"copied_text"} <= set(FLAG_WORDS)
+    assert names | {COPIED} <= set(FLAGS)

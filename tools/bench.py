@@ -40,8 +40,8 @@ def bench_scorecard(repeat: int) -> dict:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from scorer.batch import score_file
     from scorer.render import html_to_pdf, render_html
-    from scorer.result import score_file
     from scorer.rubric import load_rubric
     from tools.bench_parts import VARIANTS, text_length
 

@@ -1,0 +1,264 @@
+"""A batch from files to outputs, in named phases, each a function from what the one
+before made to what the next needs:
+
+    discover  paths              → jobs (file, output folder, sha256) and failures
+    score     jobs               → reports: OUT/<name>/result.json, reused when input,
+                                   rubric and scorer version are unchanged
+    compare   reports            → the same, with copied passages recorded in result.json
+    rank      reports, failures  → the ranking (ranking.py)
+    render    reports, ranking   → scorecards and ranking.pdf, reused when the result,
+                                   templates and batch context are unchanged
+    export    ranking            → ranking.json, errors.json, ranking.csv/.xlsx, index.html
+
+result.json is the boundary: every per-report fact (batch-level ones included) is in
+it, and everything after scoring reads it through result.load_result. A signal stops
+the batch after the running phase; the same command resumes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import UserError
+from ..exports import Ranked, write_exports
+from ..files import write_atomic
+from ..ranking import build_ranking, scorecard_context, summarize
+from ..render import template_dirs
+from ..result import digest, dumps, load_result, with_copies
+from ..rubric import Rubric
+from .discover import Discovered, Job, discover_jobs
+from .pool import Task, run_tasks
+from .workers import (
+    FINGERPRINT,
+    RENDER_KEY,
+    RESULT,
+    init_worker,
+    render_ranking_pdf,
+    render_scorecard,
+    score_report,
+    warm_up_rendering,
+    warm_up_scoring,
+)
+
+Progress = Callable[[str, int, int, int, str | None], None]  # phase, done, total, failed, message
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    paths: tuple[Path, ...]
+    out: Path
+    rubric: Rubric
+    formats: frozenset[str]  # json, html, pdf
+    jobs: int
+    template_dir: Path | None = None
+    group_by: str = "auto"
+    scored_on: str | None = None  # a date for the scorecards, only when asked for
+
+
+@dataclass(frozen=True)
+class Report:
+    """A scored report as the batch holds it between phases."""
+    job: Job
+    summary: dict[str, Any]  # ranking's view of its result.json, with the folder name
+    fingerprint: tuple[int, ...]
+    result_sha256: str  # of its result.json: the scorecards' reuse key
+
+
+@dataclass(frozen=True)
+class Scored:
+    reports: tuple[Report, ...]
+    failures: tuple[dict[str, str], ...]
+    scored: int
+    reused: int
+    interrupted: int  # the signal that stopped the phase, 0 when none
+
+
+@dataclass(frozen=True)
+class Rendered:
+    rendered: int
+    reused: int
+    interrupted: int
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    ranking: dict[str, Any] | None  # None when the batch stopped while scoring
+    failures: tuple[dict[str, str], ...]
+    scored: int
+    reused: int
+    rendered: int = 0
+    renders_reused: int = 0
+    interrupted: int = 0  # SIGINT or SIGTERM when a signal stopped the batch
+
+
+def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchOutcome:
+    """Every phase in turn; a signal stops the batch after the running phase."""
+    progress = progress or (lambda *args: None)
+    template_dirs(request.template_dir)  # a missing template folder is an error before any work
+    found = discover_jobs(request.paths)
+    if not found.jobs and not found.failures:
+        raise UserError("no report files found (.txt .docx .pdf .html .htm)")
+    scored = score(found, request, progress)
+    outcome = BatchOutcome(None, scored.failures, scored.scored, scored.reused, interrupted=scored.interrupted)
+    if scored.interrupted:
+        return outcome
+    reports = compare(scored.reports, request.out)
+    ranking = rank(reports, scored.failures, request)
+    rendered = render(reports, ranking, request, progress)
+    if not rendered.interrupted:
+        export(Ranked(ranking, request.rubric, tuple(r.summary for r in reports), request.template_dir), request.out)
+    return replace(outcome, ranking=ranking, rendered=rendered.rendered, renders_reused=rendered.reused,
+                   interrupted=rendered.interrupted)
+
+
+# ── score ─────────────────────────────────────────────────────────────────
+def score(found: Discovered, request: BatchRequest, progress: Progress) -> Scored:
+    """result.json for every job whose result cannot be reused, in worker processes."""
+    reports: list[Report] = []
+    todo: list[Job] = []
+    for job in found.jobs:
+        report = _reusable(job, request)
+        if report is None:
+            todo.append(job)
+        else:
+            reports.append(report)
+    reused = len(reports)
+    failures = list(found.failures)
+    total, failed_before = found.n_files, len(failures)
+    progress("score", reused, total, len(failures), None)
+    if not todo:
+        return Scored(tuple(reports), tuple(failures), 0, reused, 0)
+    warm_up_scoring(request.rubric)
+    owner = {Task(str(job.path), score_report, (str(job.path), str(request.out / job.name))): job for job in todo}
+
+    def done(task: Task, value: dict[str, Any]) -> str:
+        job = owner[task]
+        if "error" in value:
+            failures.append({"file": str(job.path), "error": value["error"]})
+            return f"✘ {value['error']}"
+        reports.append(Report(job, _named(value["summary"], job), tuple(value["fingerprint"]),
+                              value["result_sha256"]))
+        return f"✔ {job.path.name} {value['summary']['total']:.1f}"
+
+    interrupted = run_tasks(
+        list(owner), jobs=request.jobs, done=done, initializer=init_worker, initargs=(request.rubric,),
+        progress=lambda message: progress("score", len(reports) + len(failures) - failed_before, total,
+                                          len(failures), message))
+    return Scored(tuple(reports), tuple(failures), len(reports) - reused, reused, interrupted)
+
+
+def _named(summary: dict[str, Any], job: Job) -> dict[str, Any]:
+    return summary | {"name": job.name, "path": str(job.path)}
+
+
+def _reusable(job: Job, request: BatchRequest) -> Report | None:
+    folder = request.out / job.name
+    try:
+        result = load_result(folder / RESULT)
+        fingerprint = json.loads((folder / FINGERPRINT).read_text("utf-8"))
+    except (UserError, OSError, ValueError):
+        return None  # none yet, damaged, or scored by an older run without a fingerprint
+    if (result["input"].get("sha256") != job.sha256 or result["rubric"].get("sha256") != request.rubric.sha256
+            or result.get("scorer_version") != __version__):  # a new scorer may judge differently
+        return None
+    return Report(job, _named(summarize(result), job), tuple(fingerprint), digest(result))
+
+
+# ── compare ───────────────────────────────────────────────────────────────
+def compare(reports: tuple[Report, ...], out: Path) -> tuple[Report, ...]:
+    """Reports sharing long passages: each one's copies recorded in its result.json
+    (and an earlier batch's finding that no longer holds removed)."""
+    from ..copying import find_copies
+    from ..document import load_document
+
+    by_name = {r.job.name: r for r in reports}
+    copies = find_copies(
+        [{"name": r.job.name, "file": r.summary["file"], "region": r.summary["metadata"]["region"],
+          "fingerprint": list(r.fingerprint)} for r in reports],
+        lambda name: load_document(by_name[name].job.path))
+    return tuple(_record_copies(r, copies.get(r.job.name, []), out) for r in reports)
+
+
+def _record_copies(report: Report, copies: list[dict[str, Any]], out: Path) -> Report:
+    if copies == report.summary["copied"]:
+        return report
+    path = out / report.job.name / RESULT
+    result = with_copies(load_result(path), copies)
+    write_atomic(path, dumps(result))
+    return replace(report, summary=_named(summarize(result), report.job), result_sha256=digest(result))
+
+
+# ── rank ──────────────────────────────────────────────────────────────────
+def rank(reports: tuple[Report, ...], failures: tuple[dict[str, str], ...], request: BatchRequest) -> dict[str, Any]:
+    return build_ranking([r.summary for r in reports], list(failures), request.rubric, group_by=request.group_by)
+
+
+# ── render ────────────────────────────────────────────────────────────────
+def render(reports: tuple[Report, ...], ranking: dict[str, Any], request: BatchRequest,
+           progress: Progress) -> Rendered:
+    """Scorecards whose result, templates or place in the batch changed, and ranking.pdf
+    (slow for a big batch: it renders beside the scorecards, not after them)."""
+    formats = tuple(sorted(request.formats & {"html", "pdf"}))
+    if not formats:
+        return Rendered(0, 0, 0)
+    tdir = str(request.template_dir) if request.template_dir else None
+    tasks = [Task("ranking.pdf", render_ranking_pdf, (ranking, str(request.out), tdir))] if "pdf" in formats else []
+    templates = templates_sha256(request.template_dir)
+    for r in reports:
+        context = scorecard_context(ranking, r.job.name) | {"scored_on": request.scored_on}
+        key = hashlib.sha256(json.dumps([r.result_sha256, templates, formats, context], sort_keys=True,
+                                        ensure_ascii=False).encode()).hexdigest()
+        if not _rendered_before(request.out / r.job.name, formats, key):
+            tasks.append(Task(r.job.name, render_scorecard, (str(request.out / r.job.name), formats, tdir,
+                                                             context, key)))
+    reused = len(reports) - sum(task.run is render_scorecard for task in tasks)
+    progress("render", reused, len(reports), 0, None)
+    if not tasks:
+        return Rendered(0, reused, 0)
+    if "pdf" in formats:
+        warm_up_rendering(request.template_dir)
+    rendered, errors = [], []
+
+    def done(task: Task, value: dict[str, Any]) -> str:
+        if "error" in value:
+            errors.append(value["error"])
+            return f"✘ {value['error']}"
+        if task.run is render_scorecard:
+            rendered.append(task)
+        return f"✔ {task.label}"
+
+    interrupted = run_tasks(
+        tasks, jobs=request.jobs, done=done, initializer=init_worker,
+        progress=lambda message: progress("render", reused + len(rendered), len(reports), len(errors), message))
+    if errors:
+        raise UserError(errors[0])  # a template error is the evaluator's to fix, not the report's: stop
+    return Rendered(len(rendered), reused, interrupted)
+
+
+def _rendered_before(folder: Path, formats: tuple[str, ...], key: str) -> bool:
+    try:
+        return (all((folder / f"scorecard.{ext}").exists() for ext in formats)
+                and (folder / RENDER_KEY).read_text("utf-8") == key)
+    except OSError:
+        return False
+
+
+def templates_sha256(template_dir: Path | None) -> str:
+    h = hashlib.sha256()
+    for folder in template_dirs(template_dir):
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                h.update(str(f.relative_to(folder)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+# ── export ────────────────────────────────────────────────────────────────
+def export(batch: Ranked, out: Path) -> list[Path]:
+    return write_exports(batch, out)
