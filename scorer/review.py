@@ -9,7 +9,8 @@ points, area subtotals and total follow the reviewed level exactly as scoring co
 them. An entry whose report changed or whose criterion is gone is stale: never applied,
 listed with what to do.
 
-Agreement between two evaluators' records and the Excel route live in review_tools.py.
+Using the record on a batch's results (applying it, stale entries, the reuse key, two
+evaluators' agreement, the Excel route) is in review_tools.py.
 """
 
 from __future__ import annotations
@@ -181,7 +182,10 @@ def _shown(value: Any) -> str:
 
 
 def _order(e: Entry) -> tuple:
-    return (e.file, e.criterion, _when(e.at), e.reviewer, e.sha256)
+    """File, criterion, time, reviewer; then everything else, so that no two entries tie."""
+    quote = (e.quote.start, e.quote.end, e.quote.text) if e.quote else ()
+    return (e.file, e.criterion, _when(e.at), e.reviewer, e.sha256, e.at, -1 if e.confirm else e.level,
+            e.reason, quote)
 
 
 def add_entry(record: Record, entry: Entry) -> Record:

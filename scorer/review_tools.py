@@ -178,16 +178,18 @@ def _pair(a: dict[Item, int], b: dict[Item, int]) -> Pair:
 
 def review_agreement(a: Record, b: Record, machine_levels: dict[Item, int] | None = None) -> ReviewAgreement:
     """Agreement of two evaluators' records over the same batch (exact share and QWK over the
-    items both reviewed), each with the machine when its levels are given, and where they differ."""
+    items both reviewed), each with the machine when its levels are given (`machine_levels(results)`),
+    and where they differ. An item is a file name and a criterion; each record's latest entry
+    on it counts."""
     la, lb = _levels(a, machine_levels), _levels(b, machine_levels)
     levels_a = {k: v[0] for k, v in la.items()}
     levels_b = {k: v[0] for k, v in lb.items()}
     differences = tuple(Difference(f, c, la[(f, c)][0], lb[(f, c)][0], la[(f, c)][1], lb[(f, c)][1])
                         for f, c in sorted(set(la) & set(lb)) if la[(f, c)][0] != lb[(f, c)][0])
-    machine = machine_levels
+    with_machine = machine_levels is not None
     return ReviewAgreement(_pair(levels_a, levels_b),
-                           _pair(levels_a, machine) if machine is not None else None,
-                           _pair(levels_b, machine) if machine is not None else None,
+                           _pair(levels_a, machine_levels) if with_machine else None,
+                           _pair(levels_b, machine_levels) if with_machine else None,
                            differences)
 
 
@@ -213,7 +215,7 @@ def import_review_xlsx(path: str | Path, record: Record, results: list[dict[str,
                        at: str | None = None) -> tuple[Record, list[str]]:
     """Merge the filled rows of every 复核 sheet of a workbook into the record. A row without
     复核等级, 理由 and 复核人 is skipped; a bad row is reported by sheet and row and not
-    imported; every other row is. `at` (default now) is the time the entries are given."""
+    imported; every other row is. `at` (default: now) is the time given to the imported entries."""
     import openpyxl
 
     try:
@@ -221,26 +223,28 @@ def import_review_xlsx(path: str | Path, record: Record, results: list[dict[str,
     except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a bad file
         raise UserError(f"cannot read the workbook ({type(exc).__name__}); save it as .xlsx", path=str(path)) from None
     problems: list[str] = []
-    sheets = [ws for ws in wb.worksheets if _columns(ws) is not None]
-    if not sheets:
-        raise UserError(f"no sheet with the columns {', '.join(REVIEW_COLUMNS)}; "
-                        f"fill the {REVIEW_SHEET} sheet of ranking.xlsx", path=str(path))
-    when = at or now_iso()
-    for ws in sheets:
-        columns = _columns(ws)
-        for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
-            row = {name: values[i] if i < len(values) else None for name, i in columns.items()}
-            entry, problem = _row_entry(row, results, when)
-            if problem:
-                problems.append(f"{Path(path).name}: {ws.title}!第{number}行: {problem}")
-            elif entry is not None:
-                record = add_entry(record, entry)
-    wb.close()
+    try:
+        sheets = [(ws, _columns(ws)) for ws in wb.worksheets]
+        if not any(columns for _, columns in sheets):
+            raise UserError(f"no sheet with the columns {', '.join(REVIEW_COLUMNS)} in its first row; "
+                            f"fill the {REVIEW_SHEET} sheet of ranking.xlsx", path=str(path))
+        for ws, columns in sheets:
+            for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True) if columns else (), 2):
+                row = {name: values[i] if i < len(values) else None for name, i in columns.items()}
+                entry, problem = _row_entry(row, results, at or now_iso())
+                if problem:
+                    problems.append(f"{Path(path).name}: {ws.title}!第{number}行: {problem}")
+                elif entry is not None:
+                    record = add_entry(record, entry)
+    finally:
+        wb.close()
     return record, problems
 
 
 def _columns(ws) -> dict[str, int] | None:
     """Column name → index from the header row, or None when it is not a 复核 sheet."""
+    if not hasattr(ws, "iter_rows"):  # a chart sheet
+        return None
     header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
     names = {str(v).strip(): i for i, v in enumerate(header) if v is not None}
     needed = ("文件", "指标", "复核等级", "理由", "复核人")
@@ -256,7 +260,7 @@ def _text(value: Any) -> str:
 def _row_entry(row: dict[str, Any], results: list[dict[str, Any]], at: str) -> tuple[Entry | None, str]:
     """One filled row as an entry, or what is wrong with it (in words the evaluator reads)."""
     level_text, reason, reviewer = _text(row["复核等级"]), _text(row["理由"]), _text(row["复核人"])
-    if not (level_text or reason or reviewer):
+    if not (level_text or reason):  # not reviewed (a name filled down the 复核人 column is not a review)
         return None, ""
     file, criterion = _text(row["文件"]), _text(row["指标"])
     confirm = level_text.lower() in CONFIRM_WORDS

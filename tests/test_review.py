@@ -96,6 +96,13 @@ def test_a_lowered_level_lowers_its_points_area_and_total_by_the_computed_amount
     assert "review" not in _criterion(result, c["id"]) and "machine_total" not in result  # not mutated
 
 
+def test_without_entries_every_points_area_and_total_is_the_machines(results, rubric):
+    for result in results.values():
+        same = apply_review(result, [], rubric)
+        assert {k: v for k, v in same.items() if k not in ("machine_total", "reviewed")} == result
+        assert same["machine_total"] == result["total"] and same["reviewed"] == {"count": 0, "reviewers": []}
+
+
 def test_a_raised_structure_level_tops_at_its_scale_and_an_entry_above_it_is_stale(results, rubric):
     result = next(iter(results.values()))
     c = _reached(result, 0, structure=True)
@@ -371,8 +378,8 @@ def test_the_excel_round_trip_imports_good_rows_and_reports_bad_ones_by_row(tmp_
     high = _reached(result, 3)["id"]
     structure = _reached(result, 0, structure=True)["id"]
     confirm = _reached(result, 2)["id"]
-    too_high, no_reason = [c["id"] for c in result["criteria"]
-                           if c["applies"] and c["id"] not in {high, structure, confirm}][:2]
+    too_high, no_reason, name_only = [c["id"] for c in result["criteria"]
+                                      if c["applies"] and c["id"] not in {high, structure, confirm}][:3]
     rows.append(("999_unknown.txt", "", "", "duties.study", "", 0, "", 0, "", 1, "没有这份报告", "张三"))
     bad_report = len(rows) + 1
     filled = {
@@ -381,6 +388,7 @@ def test_the_excel_round_trip_imports_good_rows_and_reports_bad_ones_by_row(tmp_
         row_of[(name, structure)]: {"复核等级": 3, "理由": "高于上限", "复核人": "张三"},
         row_of[(name, too_high)]: {"复核等级": 7, "理由": "超出", "复核人": "张三"},
         row_of[(name, no_reason)]: {"复核等级": 1, "复核人": "张三"},
+        row_of[(name, name_only)]: {"复核人": "张三"},  # a name filled down: not a review
     }
     path = tmp_path / "ranking.xlsx"
     _fill(path, rows, filled)
