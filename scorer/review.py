@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,29 +102,20 @@ def now_iso() -> str:
 def make_entry(doc: Document, criterion: str, *, reason: str, reviewer: str, level: int | None = None,
                confirm: bool = False, quote: str | None = None, at: str | None = None) -> Entry:
     """An entry for a report read as `doc`; the quote must stand in the report (its offsets are kept)."""
-    raw = {"file": Path(doc.path).name, "sha256": doc.sha256, "criterion": criterion,
-           "reason": reason, "reviewer": reviewer, "at": at or now_iso()}
-    raw |= {"confirm": True} if confirm else {"level": level}
-    problems = _entry_problems(raw, check_quote=False)
-    if problems:
-        raise UserError("; ".join(f"{key}: {message}" for key, message in problems))
-    found = None
-    if quote is not None:
-        spans = QuoteFinder.of(doc).spans(quote) if quote.strip() else []
-        if not spans:
-            raise UserError(f"quote: {quote[:40]!r} does not occur in {raw['file']}; "
-                            "copy the words from the report as written")
-        found = Quote(quote.strip(), *spans[0])
-    return _entry(raw, found)
+    if confirm == (level is not None):
+        raise UserError(f"level: {_shown(level)}; give {_LEVELS} or confirm, not both")
+    entry = Entry(file=Path(doc.path).name, sha256=doc.sha256, criterion=criterion, reason=reason,
+                  reviewer=reviewer, at=at or now_iso(), level=level)
+    if quote is None:
+        return entry
+    spans = QuoteFinder.of(doc).spans(quote) if quote.strip() else []
+    if not spans:
+        raise UserError(f"quote: {quote[:40]!r} does not occur in {entry.file}; "
+                        "copy the words from the report as written")
+    return replace(entry, quote=Quote(quote.strip(), *spans[0]))
 
 
-def _entry(raw: dict[str, Any], quote: Quote | None) -> Entry:
-    return Entry(file=raw["file"], sha256=raw["sha256"], criterion=raw["criterion"], reason=raw["reason"],
-                 reviewer=raw["reviewer"], at=raw["at"], level=None if raw.get("confirm") else raw["level"],
-                 quote=quote)
-
-
-def _entry_problems(raw: dict[str, Any], *, check_quote: bool = True) -> list[tuple[str, str]]:
+def _entry_problems(raw: dict[str, Any]) -> list[tuple[str, str]]:
     """(key, what is wrong and what to write) for each bad value of one entry."""
     out = [(k, f"unknown key; allowed: {', '.join(ENTRY_KEYS)}" + did_you_mean(k, ENTRY_KEYS))
            for k in raw if k not in ENTRY_KEYS]
@@ -144,7 +135,7 @@ def _entry_problems(raw: dict[str, Any], *, check_quote: bool = True) -> list[tu
         out.append(("level", f"{_shown(level)}; write either a level or confirm: true, not both"))
     elif not confirm and (not isinstance(level, int) or isinstance(level, bool) or not 0 <= level < K):
         out.append(("level", f"{_shown(level)}; write {_LEVELS}, or confirm: true"))
-    if check_quote and raw.get("quote") is not None and _quote(raw["quote"]) is None:
+    if raw.get("quote") is not None and _quote(raw["quote"]) is None:
         out.append(("quote", f"{_shown(raw['quote'])}; write {{text: ..., start: N, end: M}} "
                              "with the offsets in the report (start < end)"))
     return out
@@ -282,7 +273,9 @@ def _entries(raws: list[Any], located: Located, prefix: tuple) -> tuple[list[Ent
         problems += [f"{located.where((*at, key))}: entries.{i}.{key}: {message}" for key, message in bad]
         if bad:
             continue
-        entry = _entry(raw, _quote(raw["quote"]) if raw.get("quote") is not None else None)
+        entry = Entry(file=raw["file"], sha256=raw["sha256"], criterion=raw["criterion"], reason=raw["reason"],
+                      reviewer=raw["reviewer"], at=raw["at"], level=None if raw.get("confirm") else raw["level"],
+                      quote=_quote(raw["quote"]) if raw.get("quote") is not None else None)
         key = (entry.file, entry.sha256, entry.criterion, entry.reviewer)
         if key in seen:  # two copies merged by hand: the evaluator must say which stands
             problems.append(f"{located.where(at)}: entries.{i}: {entry.reviewer} reviewed "

@@ -14,8 +14,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .document import Document
 from .errors import UserError
 from .evaluate import K, qwk
+from .quotes import QuoteFinder
 from .review import Entry, Record, add_entry, entry_dict, latest_entries, now_iso
 from .rubric import Rubric
 from .scoring import criterion_points
@@ -33,7 +35,7 @@ class Stale:
     """An entry that is not applied, and why, in a line the evaluator can act on."""
 
     entry: Entry
-    kind: str  # changed | missing_report | unknown_criterion | not_applicable | level
+    kind: str  # changed | missing_report | unknown_criterion | not_applicable | level | quote
     message: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -62,6 +64,14 @@ def check_entry(entry: Entry, result: dict[str, Any] | None) -> Stale | None:
         return Stale(entry, "level", f"复核等级 {entry.level} 超出该指标的等级范围(0–{top}):"
                                      f"请改为 0–{top} 之间的等级")
     return None
+
+
+def quote_problem(entry: Entry, doc: Document) -> Stale | None:
+    """A quote written by hand that is not where its offsets say in the report read as `doc`
+    (the page and the import check quotes as they are given; a hand edit is checked here)."""
+    if entry.quote is None or (entry.quote.start, entry.quote.end) in QuoteFinder.of(doc).spans(entry.quote.text):
+        return None
+    return Stale(entry, "quote", "引文不在报告中(或位置不符):请从报告中原样复制引文,或删去 quote")
 
 
 def result_for(entry: Entry, results: list[dict[str, Any]]) -> dict[str, Any] | None:

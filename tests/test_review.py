@@ -12,6 +12,7 @@ from scorer.errors import UserError
 from scorer.result import build_result
 from scorer.review import (
     Entry,
+    Quote,
     Record,
     ReviewError,
     add_entry,
@@ -26,6 +27,7 @@ from scorer.review_tools import (
     apply_review,
     import_review_xlsx,
     machine_levels,
+    quote_problem,
     review_agreement,
     review_key,
     review_rows,
@@ -158,8 +160,22 @@ def test_a_quote_is_kept_with_its_offsets_and_one_not_in_the_report_is_refused(d
         make_entry(doc, c["id"], level=2, reason="理由", reviewer="张三", quote="本区全年举办量子法治论坛九百场")
 
 
-def test_an_entry_needs_a_reason_a_reviewer_and_either_a_level_or_a_confirmation(results):
+def test_a_quote_edited_by_hand_is_checked_against_the_report(docs, results):
+    name, doc = next(iter(docs.items()))
+    entry = make_entry(doc, "duties.study", level=2, reason="理由", reviewer="张三", quote=doc.original[300:320], at=AT)
+    assert quote_problem(entry, doc) is None
+    moved = replace(entry, quote=Quote(entry.quote.text, entry.quote.start + 1, entry.quote.end + 1))
+    assert quote_problem(moved, doc).kind == "quote"
+    invented = replace(entry, quote=Quote("本区全年举办量子法治论坛九百场", 10, 25))
+    assert "原样复制" in quote_problem(invented, doc).message
+
+
+def test_an_entry_needs_a_reason_a_reviewer_and_either_a_level_or_a_confirmation(results, docs):
     result = next(iter(results.values()))
+    doc = docs[result["input"]["file"]]
+    for both_or_neither in ({}, {"level": 1, "confirm": True}):
+        with pytest.raises(UserError, match="not both"):
+            make_entry(doc, "duties.study", reason="理由", reviewer="张三", **both_or_neither)
     for bad in ({"reason": "  "}, {"reviewer": ""}, {"level": 4}, {"at": "yesterday"}, {"sha256": "abc"}):
         with pytest.raises(UserError, match=next(iter(bad))):
             replace(_entry(result, "duties.study", 1), **bad)
@@ -238,6 +254,14 @@ def test_a_large_batchs_record_loads(tmp_path):
                                 reason="理由", reviewer="张三", at=AT) for i in range(100) for j in range(31)))
     save_review(tmp_path / "review.yaml", record)
     assert load_review(tmp_path / "review.yaml") == record
+
+
+def test_a_hand_written_list_with_plain_times_loads(tmp_path):
+    path = tmp_path / "review.yaml"
+    path.write_text(f"- file: a.txt\n  sha256: {'D' * 64}\n  criterion: duties.study\n  confirm: true\n"
+                    "  reason: 属实\n  reviewer: 张三\n  at: 2026-03-02 10:00:00+08:00\n", encoding="utf-8")
+    [entry] = load_review(path).entries
+    assert (entry.at, entry.sha256, entry.confirm) == ("2026-03-02T10:00:00+08:00", "d" * 64, True)
 
 
 def test_a_missing_record_is_empty_and_an_empty_one_too(tmp_path):
