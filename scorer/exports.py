@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,7 +106,6 @@ def ranking_xlsx(batch: Ranked) -> bytes:
     notes.append(["评估指标", f"{ranking['rubric']['title']} {ranking['rubric']['version']}"])
     titles = _titles(ranking)
     notes.append(["无一份报告达标的指标", "、".join(titles.get(m, m) for m in ranking["never_matched"]) or "无"])
-    wb.properties.created = wb.properties.modified = _FIXED_TIME
     buffer = io.BytesIO()
     wb.save(buffer)
     return _without_clock(buffer.getvalue())
@@ -156,13 +156,18 @@ def _evidence_sheet(wb, batch: Ranked) -> None:
 
 
 def _without_clock(data: bytes) -> bytes:
-    """The same zip with every entry dated _FIXED_TIME, so that equal content gives equal bytes."""
+    """The same workbook with _FIXED_TIME for every zip entry's date and for the document's
+    modification time (which openpyxl sets to now on saving), so equal content gives equal bytes."""
+    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, body)
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            dst.writestr(fixed, body)
     return out.getvalue()
 
 
