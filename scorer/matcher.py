@@ -10,11 +10,8 @@ evidence is the passage most about the criterion, quoted as written.
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .document import Document
 from .headings import heading_at, headings, inherit_from_headings
@@ -25,9 +22,9 @@ from .levels import (
     clause_span,
     level_words,
 )
+from .occurrences import Occurrences, rubric_words
 from .rubric import Criterion, Rubric
 from .rules import applies
-from .tokens import Tokenizer, tokenizer_for, use_tokenizer
 
 QUOTE_MAX = 120
 
@@ -70,99 +67,9 @@ class CriterionMatch:
     applies: bool = True  # False when the report's covered year lies outside the criterion's years
 
 
-class _Context:
-    """Occurrences of a rubric's words in one document, by sentence."""
-
-    def __init__(self, doc: Document, words: _Words) -> None:
-        self.doc = doc
-        self.tokenizer = words.tokenizer
-        use_tokenizer(words.tokenizer)  # the level judgments cut sentences as this rubric does
-        self.starts = [s.start for s in doc.sentences]
-        self.by_word: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-        self.by_sentence: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
-        self._bounds: dict[int, frozenset[int]] = {}
-        text = doc.match_text
-        for end_index, word in words.automaton.iter(text):
-            start, end = end_index - len(word) + 1, end_index + 1
-            k = bisect.bisect_right(self.starts, start) - 1
-            if k < 0 or end > doc.sentences[k].end:
-                continue
-            self.by_word[word].append((start, end, k))
-            self.by_sentence[(word, k)].append((start, end))
-
-    def whole_word(self, start: int, end: int, k: int) -> bool:
-        """False when the match cuts into words at both ends (上述法规 holds no 述法).
-
-        A match that begins or ends on a word boundary is kept: jieba may glue a
-        term to its neighbour (行政执法|公示 for 执法公示) without changing its meaning.
-        """
-        bounds = self._bounds.get(k)
-        if bounds is None:
-            s = self.doc.sentences[k]
-            bounds = self._bounds[k] = self.tokenizer.bounds(self.doc.match_text[s.start:s.end])
-        base = self.doc.sentences[k].start
-        return (start - base) in bounds or (end - base) in bounds
-
-    def occurrences(self, word: str) -> list[tuple[int, int, int]]:
-        return [o for o in self.by_word.get(word, []) if self.whole_word(*o)]
-
-    def in_sentence(self, word: str, k: int) -> bool:
-        return any(self.whole_word(a, b, k) for a, b in self.by_sentence.get((word, k), []))
-
-    def nearest(self, word: str, k: int, start: int, end: int, limit: int = 10**9):
-        """The occurrence of `word` in sentence k nearest to [start, end), within `limit` characters."""
-        spans = self.by_sentence.get((word, k), [])  # in text order
-        i = bisect.bisect_left(spans, (start, 0))
-        best = None
-        for rng in (range(i - 1, -1, -1), range(i, len(spans))):
-            for j in rng:
-                a, b = spans[j]
-                gap = max(a - end, start - b, 0)
-                if gap > limit or (best is not None and gap > best[0]):
-                    break
-                if self.whole_word(a, b, k) and (best is None or gap < best[0]):
-                    best = (gap, a, b)
-        return best
-
-    def regex(self, pattern: str):
-        compiled = _compiled(pattern)
-        text = self.doc.match_text
-        for k, s in enumerate(self.doc.sentences):
-            for m in compiled.finditer(text, s.start, s.end):
-                yield m.start(), m.end(), k, m.group()
-
-
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
-
-
-@dataclass(frozen=True)
-class _Words:
-    """A rubric's words: the automaton that finds them, the tokenizer that keeps them whole."""
-
-    automaton: object
-    tokenizer: Tokenizer
-
-
-@lru_cache(maxsize=16)
-def _automaton(rubric: Rubric) -> _Words:
-    import ahocorasick
-
-    words = {w for c in rubric.criteria for r in c.rules for w in r.words()}
-    words |= {w for c in rubric.criteria for w in c.unless}
-    words |= {w for c in rubric.criteria for r in c.rules for w in r.unless}
-    words |= {w for whole in rubric.wholes for w in whole.terms}
-    automaton = ahocorasick.Automaton()
-    for word in sorted(words):
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return _Words(automaton, tokenizer_for(words))
-
-
 def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
     """Judge every criterion of the rubric on a document."""
-    ctx = _Context(doc, _automaton(rubric))
+    ctx = Occurrences(doc, rubric_words(rubric))
     lang = level_words(rubric)
     parts_by_path = {p.path: p for top in doc.parts for p in top.walk()}
     judged: dict[str, list[Judged]] = {}
@@ -219,7 +126,7 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
 
 
 def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: LevelWords,
-            ctx: _Context, topics: dict[int, set[str]]) -> CriterionMatch:
+            ctx: Occurrences, topics: dict[int, set[str]]) -> CriterionMatch:
     searched = tuple(dict.fromkeys(w for r in criterion.rules for w in r.words()))
     heads = headings(doc)
 

@@ -31,13 +31,10 @@ def _cases(section: str) -> list:
 
 def _rubric(tmp_path: Path, rules: list):
     """A rubric of one criterion `c` holding `rules`, written out and loaded as an evaluator's
-    would be. A second criterion looks for a word: a rubric without any word to look for
-    cannot be matched."""
+    would be (a rubric of part or metadata rules only looks for no word at all)."""
     doc = {"id": "kinds", "title": "rule kinds", "version": "1", "total": 10,
            "areas": [{"id": "a", "title": "a", "points": 10}],
-           "criteria": [{"id": "c", "title": "c", "area": "a", "points": 10, "rules": rules, "examples": EXAMPLES},
-                        {"id": "words", "title": "words", "area": "a", "points": 0,
-                         "rules": [{"terms": ["无关"]}], "examples": EXAMPLES}]}
+           "criteria": [{"id": "c", "title": "c", "area": "a", "points": 10, "rules": rules, "examples": EXAMPLES}]}
     path = tmp_path / "kinds.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
     return load_rubric(path)
