@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import Normalized
+from .spans import span_index
 
 Span = tuple[int, int]
 
@@ -154,9 +155,10 @@ def stuffing_spans(text: str, skip: tuple[Span, ...] = ()) -> tuple[Span, ...]:
     """
     spans: list[Span] = []
     copies: dict[str, list[Span]] = {}  # long sentences and where each stands
+    skipped = span_index(skip)
     for m in _SENTENCE.finditer(text):
         sentence = m.group().strip()
-        if any(a <= m.start() < b for a, b in skip) or not sentence:
+        if not sentence or skipped.holds(m.start()):
             continue
         items = [it for it in _ITEM_SPLIT.split(sentence.rstrip("。!?;")) if it]
         short = sum(len(it) for it in items if len(it) <= LIST_SHORT_ITEM)
@@ -217,7 +219,8 @@ def injected_spans(text: str, boiler: tuple[Span, ...] = ()) -> tuple[Span, ...]
             hits.append((m.start(), m.end()))
     # Spam counts wherever it sits, even where it replaced 首页 in a breadcrumb; a
     # foreign URL inside page furniture is the page's own link, not an insert.
-    hits = [h for h in hits if _GAMBLING_RE.match(text, h[0]) or not any(b0 <= h[0] < b1 for b0, b1 in boiler)]
+    furniture = span_index(boiler)
+    hits = [h for h in hits if _GAMBLING_RE.match(text, h[0]) or not furniture.holds(h[0])]
     if not hits:
         return ()
     hits.sort()

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import places
+from .spans import span_index
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,12 @@ def _blank(m: re.Match) -> str:
 def _head_and_opening(all_lines, excluded) -> tuple[list[str], str]:
     """The lines above the first paragraph of prose (title, issuer), and that paragraph."""
     head: list[str] = []
+    flagged = span_index(excluded)
     for i, (start, line) in enumerate(all_lines[:40]):
         if is_prose(line):
             following = [s for _, s in all_lines[i:i + 2] if not ADDRESSEE.match(s)]
             return head, "".join(following)[:250]
-        if any(a <= start < b for a, b in excluded) or ADDRESSEE.match(line) or DELIVERED.search(line):
+        if flagged.holds(start) or ADDRESSEE.match(line) or DELIVERED.search(line):
             continue
         if FIELD_LINE.match(line) and not re.match(r"[\s•·*]*标\s*题", line):
             continue

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .issuer import DELIVERED, is_prose, issuing_place, title_place
+from .spans import span_index
 from .structure import Part, PartRole, RoleSource
 
 
@@ -71,10 +72,11 @@ def extract_metadata(text: str, parts: tuple[Part, ...], excluded: list[tuple[in
 def _lines(text: str, excluded: list[tuple[int, int]]) -> list[tuple[int, str]]:
     out = []
     pos = 0
+    flagged = span_index(excluded)
     for raw in text.split("\n"):
         start = pos
         pos += len(raw) + 1
-        if raw.strip() and not any(a <= start < b for a, b in excluded):
+        if raw.strip() and not flagged.holds(start):
             out.append((start, raw.strip()))
     return out
 

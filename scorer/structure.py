@@ -9,9 +9,12 @@ gets its role from its opening words. Works on the normalised text.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from .spans import span_index
 
 
 class PartRole(StrEnum):
@@ -155,11 +158,12 @@ def parse_structure(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[P
 def _body_lines(text: str, excluded: list[tuple[int, int]]) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
+    flagged = span_index(excluded)
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
         stripped = raw.strip()
-        if not stripped or any(a <= start and end <= b for a, b in excluded):
+        if not stripped or flagged.covers(start, end):
             continue
         lead = len(raw) - len(raw.lstrip())
         out.append(_Line(start + lead, start + lead + len(stripped), stripped))
@@ -332,26 +336,37 @@ def _sentences(text: str, lines: list[_Line], parts: list[Part]) -> tuple[Senten
             pos = m.end()
         if pos < ln.end:
             spans.append((pos, ln.end, p_index))
-    sentences: list[Sentence] = []
-    flat = [(top, p) for top in parts for p in top.walk()]
+    kept = []
     for start, end, p_index in spans:
         while start < end and text[start] in " \t,":
             start += 1
-        if start >= end:
-            continue
-        top, inner = _innermost(flat, start)
-        sentences.append(Sentence(start, end, p_index, inner.path if inner else "",
-                                  inner.role if inner else PartRole.OTHER,
-                                  top.role if top else PartRole.OTHER))
-    return tuple(sentences)
+        if start < end:
+            kept.append((start, end, p_index))
+    flat = [(top, p) for top in parts for p in top.walk()]
+    holders = _innermost(flat, [start for start, _, _ in kept])
+    return tuple(Sentence(start, end, p_index, inner.path if inner else "",
+                          inner.role if inner else PartRole.OTHER, top.role if top else PartRole.OTHER)
+                 for (start, end, p_index), (top, inner) in zip(kept, holders, strict=True))
 
 
-def _innermost(flat: list[tuple[Part, Part]], pos: int) -> tuple[Part | None, Part | None]:
-    best: tuple[Part | None, Part | None] = (None, None)
-    best_len = None
-    for top, part in flat:
-        if part.start <= pos < part.end or (part.start <= pos and pos == part.end):
-            length = part.end - part.start
-            if best_len is None or length < best_len or (length == best_len and part.level > (best[1].level if best[1] else -1)):
-                best, best_len = (top, part), length
-    return best
+def _innermost(flat: list[tuple[Part, Part]], positions: list[int]) -> list[tuple[Part | None, Part | None]]:
+    """For each position, the shortest part that holds it (its end included), the deeper
+    one of two as long, the first one of two as deep; with its top-level part.
+
+    One sweep over positions in order: parts enter a heap, shortest first, once they
+    start at or before the position, and leave it once they end before it."""
+    order = sorted(range(len(flat)), key=lambda k: flat[k][1].start)
+    heap: list[tuple[int, int, int]] = []
+    out: list[tuple[Part | None, Part | None]] = [(None, None)] * len(positions)
+    k = 0
+    for q in sorted(range(len(positions)), key=positions.__getitem__):
+        pos = positions[q]
+        while k < len(order) and flat[order[k]][1].start <= pos:
+            part = flat[order[k]][1]
+            heapq.heappush(heap, (part.end - part.start, -part.level, order[k]))
+            k += 1
+        while heap and flat[heap[0][2]][1].end < pos:
+            heapq.heappop(heap)  # ended before this position, so before every later one
+        if heap:
+            out[q] = flat[heap[0][2]]
+    return out

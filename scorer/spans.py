@@ -1,0 +1,43 @@
+"""Questions about many spans asked many times, each answered in O(log n).
+
+Lines, sentences and hits are checked against the flagged spans of a report;
+comparing each with every span made the cost grow with the square of the
+report. Here the spans are sorted once, with the furthest end reached by any
+span that starts at or before each one, and every question is a binary search.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SpanIndex:
+    """Spans [a, b), in any order, overlapping or not."""
+
+    starts: tuple[int, ...]  # span starts, sorted
+    reach: tuple[int, ...]  # reach[k]: the furthest end among the spans sorted up to k
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether one span holds all of [start, end]: a <= start and end <= b."""
+        k = bisect_right(self.starts, start)
+        return k > 0 and self.reach[k - 1] >= end
+
+    def holds(self, pos: int) -> bool:
+        """Whether a span holds the position: a <= pos < b."""
+        k = bisect_right(self.starts, pos)
+        return k > 0 and self.reach[k - 1] > pos
+
+
+def span_index(spans) -> SpanIndex:
+    """Index spans for `covers` and `holds`.
+
+    A span that starts at or before a position and reaches past it holds it; the
+    furthest reach among all spans starting at or before the position says
+    whether any does, so one search answers for all of them."""
+    ordered = sorted(spans)
+    return SpanIndex(tuple(a for a, _ in ordered), tuple(accumulate((b for _, b in ordered), max)))
