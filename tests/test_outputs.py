@@ -35,6 +35,15 @@ def test_copied_passages_are_in_result_json_of_both_reports_only(batch):
     assert COPIED not in [f["name"] for f in plain["flags"]] and copies_of(plain) == []
 
 
+def test_scorer_render_shows_copies_from_result_json_alone(batch, tmp_path):
+    ranking = json.loads((batch["out"] / "ranking.json").read_text("utf-8"))
+    entry = next(e for g in ranking["groups"] for e in g["entries"] if e["file"] == "001_copy.txt")
+    run = cli("render", batch["out"] / entry["name"] / "result.json", "--out", tmp_path, "--format", "html")
+    assert run.returncode == 0, run.stderr
+    html = (tmp_path / entry["name"] / "scorecard.html").read_text("utf-8")
+    assert "与他人报告雷同" in html and entry["copied"][0]["passages"][0][:20] in html
+
+
 def test_a_copy_gone_from_the_batch_leaves_result_and_scorecard(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
