@@ -1,0 +1,74 @@
+"""Reading a report costs work in proportion to its length.
+
+Work is counted, not timed: the lines of scorer's code that run while a document
+is built. A report four times as long must cost about four times as many (n log n
+steps run in C: sorting, binary search); a step that compares each line or
+sentence with every flagged span or every part costs sixteen times as many.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from scorer.document import document_from_text
+
+SCORER = str(Path(__file__).resolve().parent.parent / "scorer")
+# Linear code costs 4× for a report 4× as long; quadratic code 16×. The bound leaves
+# room for fixed costs and n log n, and fails a quadratic step by a wide margin.
+GROWTH_BOUND = 6
+
+
+def _report(blocks: int) -> str:
+    """Many short lines, headings, items and flagged spans (page furniture, spam)."""
+    lines = ["某县人民政府关于2023年度法治政府建设情况的报告"]
+    for i in range(blocks):
+        lines += [f"{'一二三四五六七八九'[i % 9]}、第{i}项工作",
+                  f"当前位置:首页>{i}",
+                  f"开展执法检查{i}次,申博体育在线{i}。",
+                  f"({'一二三'[i % 3]})会前学法{i}次",
+                  f"一是培训{i}人;二是调解{i}件。"]
+    return "\n".join(lines)
+
+
+class _Budget(Exception):
+    pass
+
+
+def _lines_run(text: str, budget: int) -> int:
+    """Lines of scorer's code run to build the document; stops once over `budget`."""
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+            if count > budget:
+                raise _Budget
+        return local
+
+    def trace(frame, event, arg):
+        return local if frame.f_code.co_filename.startswith(SCORER) else None
+
+    sys.settrace(trace)
+    try:
+        document_from_text(text)
+    except _Budget:
+        pass
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def test_the_synthetic_report_has_many_flagged_spans_parts_and_sentences():
+    doc = document_from_text(_report(100))
+    flagged = sum(len(f.spans) for f in doc.flags if f.excluded)
+    parts = sum(1 for top in doc.parts for _ in top.walk())
+    assert flagged >= 200 and parts >= 300 and len(doc.sentences) >= 400
+
+
+def test_reading_cost_grows_linearly_with_the_report():
+    document_from_text(_report(5))  # loads the gazetteer and compiles patterns once
+    small = _lines_run(_report(150), 10**9)
+    large = _lines_run(_report(600), GROWTH_BOUND * small)
+    assert large <= GROWTH_BOUND * small, f"4× the report cost over {large / small:.1f}× the work"
