@@ -69,6 +69,7 @@ def render_html(result: dict[str, Any], *, template_dir: str | Path | None = Non
         "scored_on": scored_on,
         "on_time_word": ON_TIME[result["metadata"]["on_time"]],
         "flag_words": FLAGS,
+        "structure_words": STRUCTURE_LEVELS,
         "criteria_by_id": {c["id"]: c for c in result["criteria"]},
         "level_word": _level_word,
         "marks": _marks,

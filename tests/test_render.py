@@ -288,3 +288,12 @@ def test_every_flag_has_words_on_the_scorecard():
     names = set(re.findall(r'Flag\(\s*"(\w+)"', Path(hygiene.__file__).read_text("utf-8")))
     assert {"traditional_script", "hidden_characters", "keyword_stuffing"} <= names
     assert names | {COPIED} <= set(FLAGS)
+
+
+def test_the_legend_names_the_rubrics_own_levels(scored):
+    result = json.loads((scored / next(SEEDS.glob("000_*.txt")).stem / "result.json").read_text("utf-8"))
+    assert [lv["name"] for lv in result["rubric"]["levels"]] == ["未体现", "泛泛提及", "具体举措", "量化成效"]
+    renamed = [lv | {"name": name} for lv, name in zip(result["rubric"]["levels"], "甲乙丙丁", strict=True)]
+    html = render_html(result | {"rubric": result["rubric"] | {"levels": renamed}})
+    legend = html[html.index("评定："):html.index("结构项")]
+    assert "甲" in legend and "丁" in legend and "量化成效" not in legend
