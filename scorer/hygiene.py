@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import Normalized
-from .spans import span_index
+from .spans import blank, span_index
 
 Span = tuple[int, int]
 
@@ -269,11 +269,4 @@ def _traditional_samples(norm: Normalized, limit: int = 3) -> tuple[Span, ...]:
 
 def mask(text: str, spans: tuple[Span, ...] | list[Span]) -> str:
     """Blank out spans (same length) so that nothing in them can match."""
-    if not spans:
-        return text
-    chars = list(text)
-    for start, end in spans:
-        for i in range(start, min(end, len(chars))):
-            if chars[i] != "\n":
-                chars[i] = "\u2063"  # invisible separator: matches no term
-    return "".join(chars)
+    return blank(text, spans, "\u2063") if spans else text  # invisible separator: matches no term

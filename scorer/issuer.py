@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import places
-from .spans import span_index
+from .spans import blank, span_index
 
 
 @dataclass(frozen=True)
@@ -203,14 +203,7 @@ def _most_named(body: str, named: set[str]) -> Issuer | None:
 
 
 def masked(text: str, excluded) -> str:
-    if not excluded:
-        return text
-    chars = list(text)
-    for a, b in excluded:
-        for i in range(a, min(b, len(chars))):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    return blank(text, excluded, " ") if excluded else text
 
 
 _TITLE_PLACE = re.compile(r"^(?:关于)?([\u4e00-\u9fff]{1,10}?(?:省|自治区|市|县|区|旗|自治州|州|盟))(?:人民政府|政府|关于|\d)")

@@ -15,6 +15,8 @@ import os
 import re
 import tempfile
 import unicodedata
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -36,8 +38,8 @@ class Normalized:
     """The matching text and, for each of its characters, the original span it came from."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: array  # machine integers, not a tuple of Python ints: ~8 bytes a character, not ~70
+    ends: array
     traditional_share: float  # share of Han characters changed by script conversion
     invisible_removed: int  # how many invisible characters were dropped
     hidden_at: tuple[int, ...] = ()  # normalised offsets where an invisible character sat inside a word
@@ -70,15 +72,26 @@ def normalize(original: str) -> Normalized:
     """Normalise a report's text for matching, keeping the map back to the original."""
     text1, s1, e1, removed, hidden1, lookalike1 = _fold(original)
     text2, s2, e2, share = _simplify(text1)
-    starts = tuple(s1[i] for i in s2)
-    ends = tuple(e1[j - 1] for j in e2)
-    # Conversion keeps positions on the same line; map fold offsets through it.
-    back = {}
-    for k, i in enumerate(s2):
-        back.setdefault(i, k)
-    hidden = tuple(sorted({back.get(i, len(text2)) for i in hidden1}))
-    lookalike = tuple(sorted({back[i] for i in lookalike1 if i in back}))
+    if s2 is None:  # script conversion changed nothing: the fold's map is the map
+        return Normalized(text1, s1, e1, share, removed, tuple(hidden1), tuple(lookalike1))
+    starts = _offsets(len(original), (s1[i] for i in s2))
+    ends = _offsets(len(original), (e1[j - 1] for j in e2))
+    # Conversion keeps positions on the same line and its map never goes back
+    # (s2 is sorted): a fold offset's first character after conversion is found by search.
+    hidden = tuple(sorted({_first(s2, i, len(text2)) for i in hidden1}))
+    lookalike = tuple(sorted({k for k in (_first(s2, i, -1) for i in lookalike1) if k >= 0}))
     return Normalized(text2, starts, ends, share, removed, hidden, lookalike)
+
+
+def _first(sorted_map: array, value: int, missing: int) -> int:
+    """The first index holding `value` in a sorted map, or `missing`."""
+    k = bisect_left(sorted_map, value)
+    return k if k < len(sorted_map) and sorted_map[k] == value else missing
+
+
+def _offsets(limit: int, values=()) -> array:
+    """An array of offsets into a text of `limit` characters: 4 bytes each while they fit."""
+    return array("i" if limit < 2**31 else "q", values)
 
 
 # Runs of characters that NFKC leaves alone and that need no other care (Han, ASCII,
@@ -87,12 +100,11 @@ def normalize(original: str) -> Normalized:
 _PLAIN_RUN = re.compile("[\u4e00-\u9fff\t\n\x20-\x7e、。〈〉《》「」『』【】〔〕“”‘’—·]+")
 
 
-def _fold(original: str) -> tuple[str, list[int], list[int], int, list[int], list[int]]:
+def _fold(original: str) -> tuple[str, array, array, int, list[int], list[int]]:
     """NFKC by character cluster (a base and its combining marks), minus invisibles,
     look-alike letters inside Latin words mapped to Latin."""
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts, ends = _offsets(len(original) + 1), _offsets(len(original) + 1)
     removed = 0
     hidden: list[int] = []
     lookalike: list[int] = []
@@ -115,35 +127,39 @@ def _fold(original: str) -> tuple[str, list[int], list[int], int, list[int], lis
         j = i + 1
         while j < n and unicodedata.combining(original[j]):
             j += 1
-        cluster = original[i:j]
-        if cluster == "\r":
-            # \r\n and a lone \r both become one line end.
-            if j < n and original[j] == "\n":
-                i = j
-                continue
-            folded = "\n"
-        elif cluster in INVISIBLE or (len(cluster) == 1 and unicodedata.category(cluster) == "Cf"):
+        folded = _fold_cluster(original, i, j, bool(pos) and _wordy(out[-1][-1]), pos, hidden, lookalike)
+        if folded is None:
             removed += 1
-            if pos and _wordy(out[-1][-1]) and j < n and _wordy(original[j]):
-                hidden.append(pos)  # inside a word: meant to hide it
-            i = j
-            continue
-        elif cluster in LOOKALIKES and (_latin(original, i - 1) or _latin(original, j)):
-            lookalike.append(pos)
-            folded = LOOKALIKES[cluster]
-        elif cluster.isascii() or unicodedata.is_normalized("NFKC", cluster):
-            folded = cluster
-        else:
-            folded = unicodedata.normalize("NFKC", "".join(c for c in cluster if c not in INVISIBLE))
-            if folded == "\u3000" or folded == " " * len(folded):
-                folded = " "
-        if folded:
+        elif folded:
             out.append(folded)
             starts.extend([i] * len(folded))
             ends.extend([j] * len(folded))
             pos += len(folded)
         i = j
     return "".join(out), starts, ends, removed, hidden, lookalike
+
+
+def _fold_cluster(original: str, i: int, j: int, after_word: bool, pos: int,
+                  hidden: list[int], lookalike: list[int]) -> str | None:
+    """The folded form of the cluster original[i:j]: "" when it leaves nothing (the \r of
+    \r\n), None when it is an invisible character, removed. Notes where an invisible
+    character sat inside a word and where a look-alike letter was mapped (at `pos`)."""
+    cluster = original[i:j]
+    n = len(original)
+    if cluster == "\r":
+        # \r\n and a lone \r both become one line end.
+        return "" if j < n and original[j] == "\n" else "\n"
+    if cluster in INVISIBLE or (len(cluster) == 1 and unicodedata.category(cluster) == "Cf"):
+        if after_word and j < n and _wordy(original[j]):
+            hidden.append(pos)  # inside a word: meant to hide it
+        return None
+    if cluster in LOOKALIKES and (_latin(original, i - 1) or _latin(original, j)):
+        lookalike.append(pos)
+        return LOOKALIKES[cluster]
+    if cluster.isascii() or unicodedata.is_normalized("NFKC", cluster):
+        return cluster
+    folded = unicodedata.normalize("NFKC", "".join(c for c in cluster if c not in INVISIBLE))
+    return " " if folded == "\u3000" or folded == " " * len(folded) else folded
 
 
 def _wordy(ch: str) -> bool:
@@ -154,11 +170,12 @@ def _latin(text: str, i: int) -> bool:
     return 0 <= i < len(text) and text[i].isascii() and text[i].isalpha()
 
 
-def _simplify(text: str) -> tuple[str, list[int], list[int], float]:
+def _simplify(text: str) -> tuple[str, array | None, array | None, float]:
     """Convert to Simplified script; mainland phrasing when the text is Traditional.
 
     Returns the new text and, for each new character, the span [start, end) of
-    characters in `text` it came from, with the share of Han characters changed.
+    characters in `text` it came from (None for both when nothing changed: the
+    identity), with the share of Han characters changed.
     """
     han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     converted = _converter("t2s").convert(text)
@@ -167,11 +184,10 @@ def _simplify(text: str) -> tuple[str, list[int], list[int], float]:
     if changed >= TRADITIONAL_MIN_CHARS and share >= TRADITIONAL_SHARE:
         converter = _converter("tw2mainland")
     elif changed == 0:
-        return text, list(range(len(text))), list(range(1, len(text) + 1)), 0.0
+        return text, None, None, 0.0
     else:
         converter = _converter("t2s")
-    starts: list[int] = []
-    ends: list[int] = []
+    starts, ends = _offsets(len(text) + 1), _offsets(len(text) + 1)
     out: list[str] = []
     pos = 0
     for line in text.split("\n"):
@@ -190,7 +206,7 @@ def _simplify(text: str) -> tuple[str, list[int], list[int], float]:
     return "\n".join(out), starts, ends, share
 
 
-def _align(old: str, new: str, base: int, starts: list[int], ends: list[int]) -> None:
+def _align(old: str, new: str, base: int, starts: array, ends: array) -> None:
     """Map each character of `new` to the characters of `old` it replaced."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
