@@ -4,7 +4,7 @@ Headings are recognised at every level (一、 / (一) / 1. and 1、 / (1), and
 第X部分); inline enumerations (一是…二是…) become items inside their part.
 Each top-level part gets a role from its heading; a part without a heading
 (a trailing paragraph that opens with "同时也存在一些薄弱环节" or "下步工作中将")
-gets its role from its opening words. Works on the normalised text.
+gets its role from its opening words (roles.py). Works on the normalised text.
 """
 
 from __future__ import annotations
@@ -12,35 +12,11 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from .roles import ROLE_LABELS, PartRole, RoleSource, heading_role, nested_role, opening_role
 from .spans import span_index
 
-
-class PartRole(StrEnum):
-    ACHIEVEMENTS = "achievements"
-    PROBLEMS = "problems"
-    DUTIES = "duties"
-    PLANS = "plans"
-    OTHER = "other"
-
-
-ROLE_LABELS = {
-    PartRole.ACHIEVEMENTS: "主要举措和成效",
-    PartRole.PROBLEMS: "存在的不足",
-    PartRole.DUTIES: "第一责任人职责",
-    PartRole.PLANS: "下一年度安排",
-    PartRole.OTHER: "其他",
-}
-
-
-class RoleSource(StrEnum):
-    HEADING = "heading"  # the part's own heading names its role
-    OPENING = "opening"  # an unheaded part: its opening words give the role
-    INFERRED = "inferred"  # a thematic heading that names no role: taken as achievements
-    NESTED = "nested"  # a sub-heading or item inside another part names the role
-    INHERITED = "inherited"  # a sub-part takes its parent's role
-    DEFAULT = "default"  # preamble and signature
+__all__ = ["ROLE_LABELS", "Part", "PartRole", "RoleSource", "Sentence", "parse_structure"]
 
 
 @dataclass(frozen=True)
@@ -87,26 +63,6 @@ _ITEM = re.compile(rf"(?:^|(?<=[。;:,!?\s]))((?:第)?[{_CN_NUM}]{{1,3}}是)")
 _SENTENCE_END = re.compile(r"[。!?;]+[”’\"')\]]*")
 _HEADING_MAX = 60
 
-# Role signals in a top-level heading, checked in this order.
-_HEADING_ROLES = (
-    (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人.{0,12}(履行|履职|职责)|党政主要负责人")),
-    (PartRole.OTHER, re.compile(r"其他|其它")),
-    (PartRole.PROBLEMS, re.compile(r"问题|不足|短板|差距|薄弱|困难|教训")),
-    (PartRole.PLANS, re.compile(r"安排|计划|打算|思路|下一步|下步|下一年|明年|新的一年|今后|展望|工作重点|工作目标|"
-                                r"努力方向|工作方向")),
-    (PartRole.ACHIEVEMENTS, re.compile(r"举措|成效|成绩|做法|进展|情况|主要工作|工作开展|回顾|总结|亮点")),
-)
-_WE = "(我们|我区|我县|我市|我省|我旗|区政府|县政府|市政府|省政府|旗政府)"  # who will act, in a plan
-# Role signals in the opening words of an unheaded trailing paragraph.
-_OPENING_ROLES = (
-    (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人(认真|切实|严格|带头)?(履行|落实)")),
-    (PartRole.PROBLEMS, re.compile(
-        r"(存在|还有|仍有|面临|看到)(着)?(一些|不少|一定的?|的|较多)?(问题|不足|薄弱环节|短板|差距|困难)"
-        r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处")),
-    (PartRole.PLANS, re.compile(
-        rf"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?{_WE}?将|(今后|未来)(一个时期|工作中)?(,)?{_WE}?(将|要)")),
-)
-_OPENING_CHARS = 120
 _SIGNATURE_LINE = re.compile(
     r"^(\d{4}年\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|[〇○零一二三四五六七八九十]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日"
     r"|.{2,40}(人民政府|政府|委员会|委|局|办公室|办|厅|司法局|管委会))$"
@@ -133,20 +89,12 @@ def parse_structure(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[P
     body, tail = lines[:signature], lines[signature:]
     for ln in body:
         _classify_heading(ln)
+    # Levels count from the report's own top level (a report whose parts are (一) has no 一、).
     top_level = min((ln.level for ln in body if ln.level), default=0)
-    if top_level:
-        for ln in body:
-            if ln.level:
-                ln.level = ln.level - top_level + 1
-    # A stray heading above the top level (rare) is treated as body text.
     for ln in body:
-        if ln.level < 0:
-            ln.level = 0
-
-    tops = _top_blocks(body)
-    parts: list[Part] = []
-    for kind, marker, heading, block in tops:
-        parts.extend(_build_top(kind, marker, heading, block))
+        if ln.level:
+            ln.level = ln.level - top_level + 1
+    parts = [p for kind, marker, heading, block in _top_blocks(body) for p in _build_top(kind, marker, heading, block)]
     if tail:
         parts.append(Part("signature", "", "", 0, PartRole.OTHER, RoleSource.DEFAULT,
                           tail[0].start, tail[-1].end, "〔落款〕"))
@@ -194,21 +142,6 @@ def _classify_heading(ln: _Line) -> None:
             return
 
 
-def _heading_role(heading: str) -> PartRole | None:
-    for role, pattern in _HEADING_ROLES:
-        if pattern.search(heading):
-            return role
-    return None
-
-
-def _opening_role(text: str) -> PartRole | None:
-    head = text[:_OPENING_CHARS]
-    for role, pattern in _OPENING_ROLES:
-        if pattern.search(head):
-            return role
-    return None
-
-
 def _top_blocks(body: list[_Line]):
     """Split body lines into top-level blocks: preamble, headed parts and unheaded parts.
 
@@ -232,7 +165,7 @@ def _top_blocks(body: list[_Line]):
             continue
         following = next_heading_after[i + 1] if i + 1 <= n else n
         trailing = ln.level == 0 and (following == n or body[following].level == 1)
-        role = _opening_role(ln.text) if trailing and i > 0 else None
+        role = opening_role(ln.text) if trailing and i > 0 else None
         if role is not None and role != _block_role(kind, heading):
             if current or kind != "preamble":
                 blocks.append((kind, marker, heading, current))
@@ -249,7 +182,7 @@ def _block_role(kind: str, heading: str) -> PartRole | None:
     if kind == "unheaded":
         return PartRole(heading)
     if kind == "heading":
-        return _heading_role(heading) or PartRole.ACHIEVEMENTS
+        return heading_role(heading) or PartRole.ACHIEVEMENTS
     return None
 
 
@@ -264,7 +197,7 @@ def _build_top(kind: str, marker: str, heading: str, block: list[_Line]) -> list
         path = f"〔{ROLE_LABELS[role]}〕"
         children = _items(block, 2, path, role)
         return [Part("unheaded", "", "", 1, role, RoleSource.OPENING, start, end, path, children)]
-    role = _heading_role(heading)
+    role = heading_role(heading)
     source = RoleSource.HEADING if role else RoleSource.INFERRED
     role = role or PartRole.ACHIEVEMENTS
     children = _sub_parts(block[1:], marker, role, 2)
@@ -288,7 +221,7 @@ def _sub_parts(lines: list[_Line], path: str, parent_role: PartRole, level: int)
             j += 1
         block = lines[i:j]
         sub_path = path + head.marker
-        nested = _nested_role(head.heading)
+        nested = nested_role(head.heading)
         role = nested or parent_role
         source = RoleSource.NESTED if nested else RoleSource.INHERITED
         children = _items([head], head.level + 1, sub_path, role, skip_heading=True) + _sub_parts(
@@ -297,13 +230,6 @@ def _sub_parts(lines: list[_Line], path: str, parent_role: PartRole, level: int)
                           head.start, block[-1].end, sub_path, children))
         i = j
     return tuple(parts)
-
-
-def _nested_role(heading: str) -> PartRole | None:
-    """Inside another part only the duties role is recognised from a sub-heading:
-    reports often fold the 第一责任人 account into part 一."""
-    role = _heading_role(heading)
-    return role if role == PartRole.DUTIES else None
 
 
 def _items(lines: list[_Line], level: int, path: str, role: PartRole, skip_heading: bool = False) -> tuple[Part, ...]:
@@ -319,7 +245,7 @@ def _items(lines: list[_Line], level: int, path: str, role: PartRole, skip_headi
             body = text[m.end(1): (marks[k + 1].start(1) if k + 1 < len(marks) else len(text))]
             end = _SENTENCE_END.search(body)
             heading = body[: end.start()] if end and end.start() <= _HEADING_MAX else body[:_HEADING_MAX]
-            nested = _nested_role(heading)
+            nested = nested_role(heading)
             items.append(Part("item", m.group(1), heading, level, nested or role,
                               RoleSource.NESTED if nested else RoleSource.INHERITED, a, b,
                               f"{path} {m.group(1)}".strip()))

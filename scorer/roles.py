@@ -1,0 +1,84 @@
+"""The role of a part of a report, from its heading or its opening words.
+
+Each top-level part gets a role from its heading; a part without a heading (a
+trailing paragraph that opens with "同时也存在一些薄弱环节" or "下步工作中将") gets
+its role from its opening words. Inside another part only the duties role is
+recognised. structure.py applies these to the parts it finds.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class PartRole(StrEnum):
+    ACHIEVEMENTS = "achievements"
+    PROBLEMS = "problems"
+    DUTIES = "duties"
+    PLANS = "plans"
+    OTHER = "other"
+
+
+ROLE_LABELS = {
+    PartRole.ACHIEVEMENTS: "主要举措和成效",
+    PartRole.PROBLEMS: "存在的不足",
+    PartRole.DUTIES: "第一责任人职责",
+    PartRole.PLANS: "下一年度安排",
+    PartRole.OTHER: "其他",
+}
+
+
+class RoleSource(StrEnum):
+    HEADING = "heading"  # the part's own heading names its role
+    OPENING = "opening"  # an unheaded part: its opening words give the role
+    INFERRED = "inferred"  # a thematic heading that names no role: taken as achievements
+    NESTED = "nested"  # a sub-heading or item inside another part names the role
+    INHERITED = "inherited"  # a sub-part takes its parent's role
+    DEFAULT = "default"  # preamble and signature
+
+
+# Role signals in a top-level heading, checked in this order.
+_HEADING_ROLES = (
+    (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人.{0,12}(履行|履职|职责)|党政主要负责人")),
+    (PartRole.OTHER, re.compile(r"其他|其它")),
+    (PartRole.PROBLEMS, re.compile(r"问题|不足|短板|差距|薄弱|困难|教训")),
+    (PartRole.PLANS, re.compile(r"安排|计划|打算|思路|下一步|下步|下一年|明年|新的一年|今后|展望|工作重点|工作目标|"
+                                r"努力方向|工作方向")),
+    (PartRole.ACHIEVEMENTS, re.compile(r"举措|成效|成绩|做法|进展|情况|主要工作|工作开展|回顾|总结|亮点")),
+)
+_WE = "(我们|我区|我县|我市|我省|我旗|区政府|县政府|市政府|省政府|旗政府)"  # who will act, in a plan
+# Role signals in the opening words of an unheaded trailing paragraph.
+_OPENING_ROLES = (
+    (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人(认真|切实|严格|带头)?(履行|落实)")),
+    (PartRole.PROBLEMS, re.compile(
+        r"(存在|还有|仍有|面临|看到)(着)?(一些|不少|一定的?|的|较多)?(问题|不足|薄弱环节|短板|差距|困难)"
+        r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处")),
+    (PartRole.PLANS, re.compile(
+        rf"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?{_WE}?将|(今后|未来)(一个时期|工作中)?(,)?{_WE}?(将|要)")),
+)
+_OPENING_CHARS = 120
+
+
+def heading_role(heading: str) -> PartRole | None:
+    """The role a top-level heading names, if any."""
+    for role, pattern in _HEADING_ROLES:
+        if pattern.search(heading):
+            return role
+    return None
+
+
+def opening_role(text: str) -> PartRole | None:
+    """The role the opening words of an unheaded paragraph name, if any."""
+    head = text[:_OPENING_CHARS]
+    for role, pattern in _OPENING_ROLES:
+        if pattern.search(head):
+            return role
+    return None
+
+
+def nested_role(heading: str) -> PartRole | None:
+    """Inside another part only the duties role is recognised from a sub-heading:
+    reports often fold the 第一责任人 account into part 一."""
+    role = heading_role(heading)
+    return role if role == PartRole.DUTIES else None
