@@ -94,6 +94,8 @@ def _offsets(limit: int, values=()) -> array:
     return array("i" if limit < 2**31 else "q", values)
 
 
+
+_HAN = re.compile("[\u4e00-\u9fff]")
 # Runs of characters that NFKC leaves alone and that need no other care (Han, ASCII,
 # the common Chinese punctuation): copied through in one step, which makes folding
 # a typical report several times faster than looking at each character.
@@ -177,9 +179,9 @@ def _simplify(text: str) -> tuple[str, array | None, array | None, float]:
     characters in `text` it came from (None for both when nothing changed: the
     identity), with the share of Han characters changed.
     """
-    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    han = _HAN.subn("", text)[1]  # counted without a Python object per character
     converted = _converter("t2s").convert(text)
-    changed = sum(1 for a, b in zip(text, converted, strict=False) if a != b)
+    changed = 0 if converted == text else sum(1 for a, b in zip(text, converted, strict=False) if a != b)
     share = changed / han if han else 0.0
     if changed >= TRADITIONAL_MIN_CHARS and share >= TRADITIONAL_SHARE:
         converter = _converter("tw2mainland")
