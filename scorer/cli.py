@@ -127,18 +127,23 @@ def score(
     group_by: Annotated[str, typer.Option("--group-by", help="Rank within: auto (years when several), none, year, level")] = "auto",
     template_dir: TemplateDirOption = None,
     dated: DatedOption = False,
+    review: Annotated[Path | None, typer.Option("--review", help="Review record (default: OUT/review.yaml)")] = None,
 ) -> None:
     """Score reports and rank them: OUT/<name>/result.json and scorecards, and OUT/ranking.*, index.html, errors.json.
 
-    Exit 0 when every report was scored, 1 when some failed (each listed with its
-    reason), 2 for a usage, rubric or template error. Unchanged reports are reused.
+    The review record's levels count where evaluators set them; entries that cannot be
+    applied are listed. Exit 0 when every report was scored, 1 when some failed (each
+    listed with its reason), 2 for a usage, rubric, record or template error. Unchanged
+    reports are reused.
     """
     from .batch import BatchRequest, default_jobs, run_batch
+    from .batch.reviewing import REVIEW_FILE
     from .progress import print_outcome, reporter
+    from .review import load_review
 
     formats, group_by = frozenset(_formats(fmt)), _group_by(group_by)
     request = BatchRequest(tuple(reports), out, _rubric(rubric), formats, jobs or default_jobs(), template_dir,
-                           group_by, _scored_on(dated))
+                           group_by, _scored_on(dated), load_review(review or out / REVIEW_FILE))
     with reporter() as progress:
         outcome = run_batch(request, progress)
     if outcome.interrupted:

@@ -22,6 +22,7 @@ from typing import Any
 from .files import to_json, write_atomic
 from .labels import FLAGS, ON_TIME, flag_word
 from .render import html_to_pdf, render_template
+from .review_tools import REVIEW_COLUMNS, REVIEW_SHEET, review_rows
 from .rubric import Rubric
 
 
@@ -38,11 +39,30 @@ def _titles(ranking: dict[str, Any]) -> dict[str, str]:
     return {c["id"]: c["title"] for c in ranking["criteria"]}
 
 
+def has_review(ranking: dict[str, Any]) -> bool:
+    """Whether any report of the batch was reviewed: only then do the tables show the review
+    columns (a batch without a record gives the files it gave before)."""
+    return any(e.get("reviewed") for g in ranking["groups"] for e in g["entries"])
+
+
+def _review_values(entry: dict[str, Any]) -> list[Any]:
+    return [entry["machine_total"], entry["reviewed"], "、".join(entry["reviewers"])]
+
+
+REVIEW_HEADER = ["机器总分", "复核项数", "复核人"]
+
+
+def stale_line(stale: dict[str, Any]) -> str:
+    """A review entry not applied, as the evaluator reads it: which entry, why, what to do."""
+    return (f"复核未应用:{stale['file']} · {stale['criterion']} · {stale['reviewer']} {stale['at']}:"
+            f"{stale['message']}")
+
+
 def _row_values(entry: dict[str, Any], group: str, ranking: dict[str, Any], rubric: Rubric) -> list[Any]:
     titles = _titles(ranking)
     return [
         group, entry["rank"], entry["region"] or "", entry["city"] or "", entry["year"] or "",
-        entry["total"], entry["max"],
+        entry["total"], entry["max"], *(_review_values(entry) if has_review(ranking) else []),
         *[entry["areas"].get(a.id, 0) for a in rubric.areas],
         "、".join([flag_word(f) for f in entry["flags"]]
                  + [f"与{c['name']}雷同{c['share']:.0%}" for c in entry["copied"]]),
@@ -52,8 +72,9 @@ def _row_values(entry: dict[str, Any], group: str, ranking: dict[str, Any], rubr
     ]
 
 
-def _header(rubric: Rubric) -> list[str]:
-    return ["分组", "名次", "地区", "上级", "年度", "总分", "满分", *[a.title for a in rubric.areas],
+def _header(rubric: Rubric, ranking: dict[str, Any]) -> list[str]:
+    return ["分组", "名次", "地区", "上级", "年度", "总分", "满分", *(REVIEW_HEADER if has_review(ranking) else []),
+            *[a.title for a in rubric.areas],
             "内容问题", "缺少部分", "发布日期", "按时公开", "文件", "评分表", "状态", "错误"]
 
 
@@ -62,7 +83,9 @@ def ranking_json(batch: Ranked) -> str:
 
 
 def errors_json(batch: Ranked) -> str:
-    return to_json(batch.ranking["failures"], sort_keys=False)
+    """The failures, then the review entries not applied (`review`: the entry and its problem)."""
+    stale = [{"file": s["file"], "error": stale_line(s), "review": s} for s in batch.ranking.get("review_stale", [])]
+    return to_json(batch.ranking["failures"] + stale, sort_keys=False)
 
 
 def ranking_csv(batch: Ranked) -> str:
@@ -70,14 +93,17 @@ def ranking_csv(batch: Ranked) -> str:
     ranking, rubric = batch.ranking, batch.rubric
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(_header(rubric))
+    header = _header(rubric, ranking)
+    writer.writerow(header)
     for group in ranking["groups"]:
         for entry in group["entries"]:
             writer.writerow(_row_values(entry, group["key"], ranking, rubric))
-    blanks = len(_header(rubric)) - 4
+    blanks = len(header) - 4
     for failure in ranking["failures"]:
         writer.writerow(["", "", "", "", *[""] * (blanks - 2), Path(failure["file"]).name, "", "failed",
                          failure["error"]])
+    for stale in ranking.get("review_stale", []):
+        writer.writerow(["", "", "", "", *[""] * (blanks - 2), stale["file"], "", "review_stale", stale_line(stale)])
     writer.writerow([])
     writer.writerow([f"排名规则:{ranking['tie_rule']}"])
     return "\ufeff" + buffer.getvalue()
@@ -106,6 +132,9 @@ def ranking_xlsx(batch: Ranked) -> bytes:
     notes.append(["评估指标", f"{ranking['rubric']['title']} {ranking['rubric']['version']}"])
     titles = _titles(ranking)
     notes.append(["无一份报告达标的指标", "、".join(titles.get(m, m) for m in ranking["never_matched"]) or "无"])
+    for stale in ranking.get("review_stale", []):
+        notes.append(["复核未应用", stale_line(stale)])
+    review_sheet(wb, batch.summaries)
     buffer = io.BytesIO()
     wb.save(buffer)
     return _without_clock(buffer.getvalue())
@@ -118,7 +147,7 @@ def _group_sheets(wb, batch: Ranked) -> None:
 
     ranking, rubric = batch.ranking, batch.rubric
     criteria = ranking["criteria"]
-    header = _header(rubric)[:-4] + [c["title"] for c in criteria] + ["文件", "评分表"]
+    header = _header(rubric, ranking)[:-4] + [c["title"] for c in criteria] + ["文件", "评分表"]
     for group in ranking["groups"]:
         ws = wb.create_sheet((group["key"] if ranking["group_by"] != "none" else "排名")[:31])
         ws.append(header)
@@ -127,7 +156,8 @@ def _group_sheets(wb, batch: Ranked) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for entry in group["entries"]:
             values = _row_values(entry, group["key"], ranking, rubric)[:-4]
-            values += [entry["levels"].get(c["id"], 0) for c in criteria] + [entry["file"], entry["scorecard"]]
+            levels = entry["levels"] | entry.get("reviewed_levels", {})  # the levels that count
+            values += [levels.get(c["id"], 0) for c in criteria] + [entry["file"], entry["scorecard"]]
             ws.append(values)
             ws.cell(row=ws.max_row, column=len(values)).hyperlink = entry["scorecard"]
         ws.freeze_panes = "C2"
@@ -155,6 +185,36 @@ def _evidence_sheet(wb, batch: Ranked) -> None:
     ev.column_dimensions["E"].width = 80
 
 
+def review_sheet(wb, summaries: tuple[dict[str, Any], ...]) -> None:
+    """The 复核 sheet: a row per report and criterion with the machine's level, points and quote,
+    and empty 复核等级, 理由, 复核人 for the evaluator (`scorer review import` reads it back)."""
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(REVIEW_SHEET)
+    ws.append(list(REVIEW_COLUMNS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    reviews = {(s["file"], s["sha256"], cid): r for s in summaries for cid, r in s.get("reviews", {}).items()}
+    for row in review_rows([_as_result(s) for s in summaries]):
+        review = reviews.get(row[:2] + row[3:4])  # the standing review, to read and to change in place
+        filled = ("确认" if review["confirmed"] else review["level"], review["reason"], review["reviewer"]) \
+            if review else ()
+        ws.append(list(row[:len(row) - len(filled)]) + list(filled))
+    for column, width in (("B", 10), ("E", 24), ("I", 60), ("K", 40)):
+        ws.column_dimensions[column].width = width
+
+
+def _as_result(s: dict[str, Any]) -> dict[str, Any]:
+    """What review_rows reads of a result, from its summary."""
+    na = set(s["not_applicable"])
+    return {"input": {"file": s["file"], "sha256": s["sha256"]}, "metadata": s["metadata"],
+            "criteria": [{"id": cid, "title": s["criteria_titles"][cid], "level": level, "applies": cid not in na,
+                          "level_name": s["level_names"].get(cid, ""), "points": s["points"].get(cid, 0),
+                          "evidence": [{"quote": s["evidence"][cid][0]}] if cid in s["evidence"] else []}
+                         for cid, level in s["levels"].items()]}
+
+
 def _without_clock(data: bytes) -> bytes:
     """The same workbook with _FIXED_TIME for every zip entry's date and for the document's
     modification time (which openpyxl sets to now on saving), so equal content gives equal bytes."""
@@ -174,7 +234,7 @@ def _without_clock(data: bytes) -> bytes:
 def index_html(batch: Ranked) -> str:
     ranking = batch.ranking
     context = {"ranking": ranking, "flag_words": FLAGS, "data_json": json.dumps(ranking, ensure_ascii=False),
-               "criteria_titles": _titles(ranking)}
+               "criteria_titles": _titles(ranking), "reviewed": has_review(ranking)}
     return render_template("index.html.j2", context, template_dir=batch.template_dir)
 
 
@@ -216,4 +276,4 @@ def summary_context(ranking: dict[str, Any]) -> dict[str, Any]:
             bins[min(int(round(share * BINS, 6)), BINS - 1)] += 1
     return {"ranking": ranking, "flag_words": FLAGS, "bins": bins, "peak": max(bins),
             "bin_labels": [f"{100 * i // BINS}–{100 * (i + 1) // BINS}%" for i in range(BINS)],
-            "criteria_titles": _titles(ranking)}
+            "criteria_titles": _titles(ranking), "reviewed": has_review(ranking)}

@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from .exports import stale_line
 from .labels import PHASES
 
 
@@ -73,12 +74,18 @@ def print_outcome(outcome: Any, out: Path) -> None:
         error = failure["error"]
         typer.echo(f"error: {error if error.startswith(failure['file']) else failure['file'] + ': ' + error}",
                    err=True)
+    for stale in ranking.get("review_stale", []):
+        typer.echo(f"warning: {stale_line(stale)}", err=True)
     if ranking["never_matched"]:
         titles = {c["id"]: c["title"] for c in ranking["criteria"]}
         typer.echo(f"note: no report met {'、'.join(titles.get(m, m) for m in ranking['never_matched'])} "
                    "(a rubric mistake?)")
     typer.echo(f"{outcome.scored + outcome.reused} scored ({outcome.reused} reused), {len(outcome.failures)} failed; "
                f"scorecards: {outcome.rendered} rendered, {outcome.renders_reused} reused → {out}/index.html")
+    reviewed = [e for g in ranking["groups"] for e in g["entries"] if e.get("reviewed")]
+    if reviewed or ranking.get("review_stale"):
+        typer.echo(f"review: {sum(e['reviewed'] for e in reviewed)} criteria of {len(reviewed)} reports reviewed, "
+                   f"{len(ranking.get('review_stale', []))} entries not applied (listed above and in errors.json)")
 
 
 def _print_ranking(ranking: dict[str, Any], limit: int = 30) -> None:

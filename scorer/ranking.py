@@ -53,6 +53,14 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
         "copied": copies_of(result),
         "missing_parts": result["missing_parts"],
         "rubric_sha256": result["rubric"]["sha256"],
+        # the review: the machine's total, the levels evaluators set, and entries not applied
+        "machine_total": result.get("machine_total", result["total"]),
+        "reviewed": (result.get("reviewed") or {}).get("count", 0),
+        "reviewers": (result.get("reviewed") or {}).get("reviewers", []),
+        "reviews": {c["id"]: c["review"] for c in result["criteria"] if "review" in c},
+        "review_stale": (result.get("reviewed") or {}).get("stale", []),
+        "points": {c["id"]: c["points"] for c in result["criteria"]},  # for the 复核 sheet
+        "level_names": {c["id"]: c.get("level_name", "") for c in result["criteria"]},
     }
 
 
@@ -66,8 +74,9 @@ def _group_key(summary: dict[str, Any], group_by: str) -> str:
 
 
 def build_ranking(summaries: list[dict[str, Any]], failures: list[dict[str, str]], rubric: Rubric,
-                  group_by: str = "auto") -> dict[str, Any]:
-    """The ranking of a batch, as one JSON-ready mapping (also the source of every export)."""
+                  group_by: str = "auto", stale: list[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The ranking of a batch, as one JSON-ready mapping (also the source of every export).
+    `stale`: the review entries that were not applied, each with what to do."""
     if group_by not in GROUP_BY:
         raise ValueError(group_by)
     years = {s["metadata"]["year"] for s in summaries}
@@ -86,6 +95,7 @@ def build_ranking(summaries: list[dict[str, Any]], failures: list[dict[str, str]
         "criteria": [{"id": c.id, "title": c.title, "area": c.area} for c in rubric.criteria],
         "groups": [_ranked_group(key, groups[key], rubric) for key in sorted(groups, key=_group_order)],
         "failures": sorted(failures, key=lambda f: f["file"]),
+        "review_stale": list(stale),
         **_criteria_missed(summaries, rubric),
         "totals": sorted((s["total"] for s in summaries), reverse=True),
     }
@@ -120,6 +130,8 @@ def _entry(s: dict[str, Any], rank: int, area_ranks: dict[str, int]) -> dict[str
         "areas": s["areas"], "area_ranks": area_ranks,
         "levels": s["levels"], "flags": s["flags"], "missing_parts": s["missing_parts"],
         "copied": s["copied"],
+        "machine_total": s.get("machine_total", s["total"]), "reviewed": s.get("reviewed", 0),
+        "reviewers": s.get("reviewers", []), "reviewed_levels": {cid: r["level"] for cid, r in s.get("reviews", {}).items()},
         "scorecard": f"{s['name']}/scorecard.pdf", "scorecard_html": f"{s['name']}/scorecard.html",
     }
 

@@ -45,19 +45,21 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     return env
 
 
-def _level_word(c: dict[str, Any]) -> str:
+def _level_word(c: dict[str, Any], machine: bool = False) -> str:
+    """The level that counts in words: the evaluator's when reviewed, else (or with `machine`) the machine's."""
     if not c.get("applies", True):
         return NOT_APPLICABLE
+    shown = c if machine or "review" not in c else c["review"]
     if c.get("top_level") == 2:
-        return STRUCTURE_LEVELS.get(c["level"], str(c["level"]))
-    return c.get("level_name") or str(c["level"])
+        return STRUCTURE_LEVELS.get(shown["level"], str(shown["level"]))
+    return shown.get("level_name") or str(shown["level"])
 
 
 def _marks(c: dict[str, Any]) -> str:
     if not c.get("applies", True):
         return ""
-    top = c.get("top_level", 3)
-    return "■" * c["level"] + "□" * (top - c["level"])
+    level = c["review"]["level"] if "review" in c else c["level"]
+    return "■" * level + "□" * (c.get("top_level", 3) - level)
 
 
 def render_html(result: dict[str, Any], *, template_dir: str | Path | None = None,

@@ -2,8 +2,9 @@
 before made to what the next needs:
 
     discover  paths              → jobs (file, output folder, sha256) and failures
-    score     jobs               → reports: OUT/<name>/result.json, reused when input,
-                                   rubric and scorer version are unchanged
+    score     jobs               → reports: OUT/<name>/result.json with the review record's
+                                   entries applied, reused when input, rubric, scorer
+                                   version and the report's entries are unchanged
     compare   reports            → the same, with copied passages recorded in result.json
     rank      reports, failures  → the ranking (ranking.py)
     render    reports, ranking   → scorecards and ranking.pdf, reused when the result,
@@ -31,9 +32,11 @@ from ..files import write_atomic
 from ..ranking import build_ranking, scorecard_context, summarize
 from ..render import template_dirs
 from ..result import digest, dumps, load_result, with_copies
+from ..review import Record
 from ..rubric import Rubric
 from .discover import Discovered, Job, discover_jobs
 from .pool import Task, run_tasks
+from .reviewing import batch_stale, entries_for_job, expected_key, stored_key, unmatched_stale
 from .workers import (
     FINGERPRINT,
     RENDER_KEY,
@@ -59,6 +62,7 @@ class BatchRequest:
     template_dir: Path | None = None
     group_by: str = "auto"
     scored_on: str | None = None  # a date for the scorecards, only when asked for
+    review: Record = Record()  # the evaluators' record (review.yaml), applied while scoring
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,8 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
     if not todo:
         return Scored(tuple(reports), tuple(failures), 0, reused, 0)
     warm_up_scoring(request.rubric)
-    owner = {Task(str(job.path), score_report, (str(job.path), str(request.out / job.name))): job for job in todo}
+    owner = {Task(str(job.path), score_report, (str(job.path), str(request.out / job.name), _entries(job, request))):
+             job for job in todo}
 
     def done(task: Task, value: dict[str, Any]) -> str:
         job = owner[task]
@@ -157,6 +162,10 @@ def _named(summary: dict[str, Any], job: Job) -> dict[str, Any]:
     return summary | {"name": job.name, "path": str(job.path)}
 
 
+def _entries(job: Job, request: BatchRequest):
+    return entries_for_job(request.review, job.path.name, job.sha256)
+
+
 def _reusable(job: Job, request: BatchRequest) -> Report | None:
     folder = request.out / job.name
     try:
@@ -165,7 +174,8 @@ def _reusable(job: Job, request: BatchRequest) -> Report | None:
     except (UserError, OSError, ValueError):
         return None  # none yet, damaged, or scored by an older run without a fingerprint
     if (result["input"].get("sha256") != job.sha256 or result["rubric"].get("sha256") != request.rubric.sha256
-            or result.get("scorer_version") != __version__):  # a new scorer may judge differently
+            or result.get("scorer_version") != __version__  # a new scorer may judge differently
+            or stored_key(result) != expected_key(_entries(job, request))):  # the record changed for it
         return None
     return Report(job, _named(summarize(result), job), tuple(fingerprint), digest(result))
 
@@ -196,7 +206,13 @@ def _record_copies(report: Report, copies: list[dict[str, Any]], out: Path) -> R
 
 # ── rank ──────────────────────────────────────────────────────────────────
 def rank(reports: tuple[Report, ...], failures: tuple[dict[str, str], ...], request: BatchRequest) -> dict[str, Any]:
-    return build_ranking([r.summary for r in reports], list(failures), request.rubric, group_by=request.group_by)
+    """The ranking, with every review entry that was not applied (from each result, and the
+    entries naming no scored report)."""
+    summaries = [r.summary for r in reports]
+    unmatched = unmatched_stale(request.review, [(s["file"], s["sha256"]) for s in summaries],
+                                [f["file"] for f in failures])
+    stale = batch_stale([s["review_stale"] for s in summaries], unmatched)
+    return build_ranking(summaries, list(failures), request.rubric, group_by=request.group_by, stale=stale)
 
 
 # ── render ────────────────────────────────────────────────────────────────

@@ -13,7 +13,9 @@ from ..errors import UserError
 from ..files import write_atomic
 from ..ranking import summarize
 from ..result import digest, dumps, load_result
+from ..review import Entry
 from ..rubric import Rubric
+from .reviewing import reviewed_result
 
 RESULT = "result.json"
 FINGERPRINT = ".fingerprint.json"  # beside result.json: for copied-text detection in later runs
@@ -41,13 +43,14 @@ def _score(path: str | Path, rubric: Rubric):
     return doc, build_result(doc, rubric, score_document(doc, rubric))
 
 
-def score_report(path: str, folder: str) -> dict[str, Any]:
-    """result.json and the fingerprint for one report; returns its summary, fingerprint and
-    the sha256 of the result as written."""
+def score_report(path: str, folder: str, entries: tuple[Entry, ...] = ()) -> dict[str, Any]:
+    """result.json and the fingerprint for one report, with its review entries applied;
+    returns its summary, fingerprint and the sha256 of the result as written."""
     from ..copying import fingerprint
 
     try:
         doc, result = _score(path, _STATE["rubric"])
+        result = reviewed_result(result, doc, entries, _STATE["rubric"])  # quotes checked with doc at hand
         fp = fingerprint(doc.match_text)
     except UserError as exc:
         return {"error": str(exc)}
