@@ -213,6 +213,10 @@ def eval_(
         print_agreement(result)
 
 
+from .cli_review import review_app  # noqa: E402  (the review group lives in its own module)
+
+app.add_typer(review_app, name="review")
+
 rubric_app = typer.Typer(help="Check, test, document and compare rubrics.", no_args_is_help=True)
 app.add_typer(rubric_app, name="rubric")
 

@@ -103,3 +103,30 @@ def machine_results(folder: Path, rubric: Rubric) -> list[dict[str, Any]]:
         except UserError:
             continue
     return results
+
+
+def import_rows(workbook: Path, into: Path, out: Path) -> tuple[int, list[str]]:
+    """Merge a workbook's filled 复核 rows into the record at `into` (written atomically when it
+    changes), checked against the batch in `out`: how many entries were added or changed, and
+    each row not imported, by sheet and row."""
+    from ..review import load_review, save_review
+    from ..review_tools import import_review_xlsx
+
+    before = load_review(into)
+    after, problems = import_review_xlsx(workbook, before, results_in(out))
+    after = keep_standing(before, after)
+    if after != before:
+        save_review(into, after)
+    return len(set(after.entries) - set(before.entries)), problems
+
+
+def keep_standing(before: Record, after: Record) -> Record:
+    """An imported entry that says what the same reviewer's standing entry says (a row of the
+    复核 sheet shown filled from the record and left as it was) keeps the standing entry, with
+    its time and quote: importing the same sheet twice changes nothing."""
+    standing = {_said(e): e for e in before.entries}
+    return Record(tuple(standing.get(_said(e), e) for e in after.entries))
+
+
+def _said(e: Entry) -> tuple:
+    return (e.file, e.sha256, e.criterion, e.reviewer, e.level, e.reason)
