@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from .offsets import Column, OffsetMap, RunsBuilder
+
 # Invisible characters that carry no meaning in a report (and can hide text inside terms).
 INVISIBLE = frozenset(
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
@@ -38,8 +40,7 @@ class Normalized:
     """The matching text and, for each of its characters, the original span it came from."""
 
     text: str
-    starts: array  # machine integers, not a tuple of Python ints: ~8 bytes a character, not ~70
-    ends: array
+    offsets: OffsetMap  # runs, not an entry per character (offsets.py)
     traditional_share: float  # share of Han characters changed by script conversion
     invisible_removed: int  # how many invisible characters were dropped
     hidden_at: tuple[int, ...] = ()  # normalised offsets where an invisible character sat inside a word
@@ -52,9 +53,19 @@ class Normalized:
         start = min(max(start, 0), len(self.text))
         end = min(max(end, start), len(self.text))
         if start == end:
-            pos = self.starts[start] if start < len(self.text) else self.ends[-1]
+            pos = self.offsets.start(start) if start < len(self.text) else self.offsets.end(len(self.text) - 1)
             return pos, pos
-        return self.starts[start], self.ends[end - 1]
+        return self.offsets.start(start), self.offsets.end(end - 1)
+
+    @property
+    def starts(self) -> Column:
+        """The original start of each character."""
+        return Column(self.offsets, ends=False)
+
+    @property
+    def ends(self) -> Column:
+        """The original end of each character."""
+        return Column(self.offsets, ends=True)
 
     @property
     def traditional(self) -> bool:
@@ -70,17 +81,20 @@ LOOKALIKES = dict(zip(
 
 def normalize(original: str) -> Normalized:
     """Normalise a report's text for matching, keeping the map back to the original."""
-    text1, s1, e1, removed, hidden1, lookalike1 = _fold(original)
+    text1, folded, removed, hidden1, lookalike1 = _fold(original)
     text2, s2, e2, share = _simplify(text1)
     if s2 is None:  # script conversion changed nothing: the fold's map is the map
-        return Normalized(text1, s1, e1, share, removed, tuple(hidden1), tuple(lookalike1))
-    starts = _offsets(len(original), (s1[i] for i in s2))
-    ends = _offsets(len(original), (e1[j - 1] for j in e2))
+        return Normalized(text1, folded, share, removed, tuple(hidden1), tuple(lookalike1))
+    s1 = _offsets(len(original), folded.values(folded.first_start))
+    e1 = _offsets(len(original), folded.values(folded.first_end))
+    runs = RunsBuilder(len(original) + 1)
+    for i, j in zip(s2, e2, strict=True):
+        runs.add(s1[i], e1[j - 1], 1, 1)
     # Conversion keeps positions on the same line and its map never goes back
     # (s2 is sorted): a fold offset's first character after conversion is found by search.
     hidden = tuple(sorted({_first(s2, i, len(text2)) for i in hidden1}))
     lookalike = tuple(sorted({k for k in (_first(s2, i, -1) for i in lookalike1) if k >= 0}))
-    return Normalized(text2, starts, ends, share, removed, hidden, lookalike)
+    return Normalized(text2, runs.done(), share, removed, hidden, lookalike)
 
 
 def _first(sorted_map: array, value: int, missing: int) -> int:
@@ -94,7 +108,6 @@ def _offsets(limit: int, values=()) -> array:
     return array("i" if limit < 2**31 else "q", values)
 
 
-
 _HAN = re.compile("[\u4e00-\u9fff]")
 # Runs of characters that NFKC leaves alone and that need no other care (Han, ASCII,
 # the common Chinese punctuation): copied through in one step, which makes folding
@@ -102,11 +115,11 @@ _HAN = re.compile("[\u4e00-\u9fff]")
 _PLAIN_RUN = re.compile("[\u4e00-\u9fff\t\n\x20-\x7e、。〈〉《》「」『』【】〔〕“”‘’—·]+")
 
 
-def _fold(original: str) -> tuple[str, array, array, int, list[int], list[int]]:
+def _fold(original: str) -> tuple[str, OffsetMap, int, list[int], list[int]]:
     """NFKC by character cluster (a base and its combining marks), minus invisibles,
     look-alike letters inside Latin words mapped to Latin."""
     out: list[str] = []
-    starts, ends = _offsets(len(original) + 1), _offsets(len(original) + 1)
+    runs = RunsBuilder(len(original) + 1)
     removed = 0
     hidden: list[int] = []
     lookalike: list[int] = []
@@ -121,8 +134,7 @@ def _fold(original: str) -> tuple[str, array, array, int, list[int], list[int]]:
                 j -= 1  # the run's last character is the base of a cluster
             if j > i:
                 out.append(original[i:j])
-                starts.extend(range(i, j))
-                ends.extend(range(i + 1, j + 1))
+                runs.add(i, i + 1, j - i, 1)
                 pos += j - i
                 i = j
                 continue
@@ -134,11 +146,10 @@ def _fold(original: str) -> tuple[str, array, array, int, list[int], list[int]]:
             removed += 1
         elif folded:
             out.append(folded)
-            starts.extend([i] * len(folded))
-            ends.extend([j] * len(folded))
+            runs.add(i, j, len(folded), 0)
             pos += len(folded)
         i = j
-    return "".join(out), starts, ends, removed, hidden, lookalike
+    return "".join(out), runs.done(), removed, hidden, lookalike
 
 
 def _fold_cluster(original: str, i: int, j: int, after_word: bool, pos: int,

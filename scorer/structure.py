@@ -19,7 +19,7 @@ from .spans import span_index
 __all__ = ["ROLE_LABELS", "Part", "PartRole", "RoleSource", "Sentence", "parse_structure"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long report has tens of thousands
 class Part:
     """A part of the report: a heading and what follows it, or an unheaded block."""
 
@@ -40,7 +40,7 @@ class Part:
             yield from child.walk()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence: text between 。！？； or a line end, in normalised offsets."""
 

@@ -81,3 +81,20 @@ def test_a_combining_mark_after_a_plain_run_joins_its_base():
     norm = normalize("法治e\u0301建设")
     assert norm.text == "法治é建设"
     assert norm.to_original(2, 3) == (2, 4)
+
+
+def test_the_offset_map_is_runs_not_an_entry_per_character():
+    text = seed("001").read_text("utf-8")
+    n = normalize(text)
+    # Each \r\n folded to \n starts a run; plain text between line ends costs nothing more.
+    assert len(n.offsets.at) <= text.count("\n") + 1
+    assert len(normalize("法治政府建设" * 10000).offsets.at) == 1
+
+
+def test_the_offset_columns_read_the_same_in_order_and_by_index():
+    n = normalize("（一）執\u200b法公示１２３项,е\u0301\r\nАPP\r資訊公開。" * 3)
+    for column in (n.starts, n.ends):
+        assert list(column) == [column[i] for i in range(len(column))]
+        assert column[-1] == column[len(column) - 1]
+    with pytest.raises(IndexError):
+        n.starts[len(n.text)]
