@@ -68,6 +68,7 @@ def make_app(out_dir: Path, review_path: Path | None = None) -> Flask:
     app.add_url_rule("/review.css", "css", lambda: send_file(SHIPPED_TEMPLATES / "review.css", mimetype="text/css"))
     app.add_url_rule("/review.js", "js", lambda: Response(render_template("review_script.js.j2"),
                                                           mimetype="text/javascript"))
+    app.add_url_rule("/favicon.ico", "favicon", lambda: ("", 204))  # none, and no 404 for it
     return app
 
 

@@ -244,7 +244,8 @@ def test_in_chromium_a_level_set_changes_the_total_is_recorded_and_kept_on_reloa
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     out = tmp_path / "out"
     assert cli("score", SEEDS, "--out", out, "--format", "json").returncode == 0
@@ -257,10 +258,12 @@ def test_in_chromium_a_level_set_changes_the_total_is_recorded_and_kept_on_reloa
                 "--window-size=1400,900", f"--user-data-dir={tmp_path / 'profile'}"):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(5)  # elements of a page still loading after a post
     try:
         driver.get(f"http://127.0.0.1:{server.server_port}/")
         driver.find_element(By.LINK_TEXT, "昌平区 2022 年度").click()
-        before = float(driver.find_element(By.ID, "total").text)
+        total = driver.find_element(By.ID, "total")
+        before = float(total.text)
         c = _criterion(_result(out), 3)
         card = driver.find_element(By.ID, f"c-{c['id']}")
         quote = c["evidence"][0]["quote"][:8]
@@ -275,6 +278,7 @@ def test_in_chromium_a_level_set_changes_the_total_is_recorded_and_kept_on_reloa
         card.find_element(By.NAME, "reason").send_keys("只有原则性表述,未见具体举措")
         card.find_element(By.NAME, "reviewer").send_keys("张三")
         card.find_element(By.CLASS_NAME, "save").click()
+        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(total))  # the page after the post
         after = float(driver.find_element(By.ID, "total").text)
         assert after < before and "已保存" in driver.find_element(By.CLASS_NAME, "ok").text
         [entry] = load_review(out / "review.yaml").entries
@@ -290,3 +294,25 @@ def test_in_chromium_a_level_set_changes_the_total_is_recorded_and_kept_on_reloa
         driver.quit()
         server.shutdown()
         server.server_close()
+
+
+def test_serve_prints_its_address_and_opens_the_browser_only_when_asked(out, tmp_path, monkeypatch, capsys):
+    import scorer.review_page as page
+
+    opened, served = [], []
+
+    def stop(self):  # Ctrl-C at once
+        served.append(self.server_port)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("werkzeug.serving.BaseWSGIServer.serve_forever", stop)
+    monkeypatch.setattr(page.webbrowser, "open", opened.append)
+    for open_browser in (False, True):
+        page.serve(out, review_path=tmp_path / "r.yaml", open_browser=open_browser)
+        url = f"http://127.0.0.1:{served[-1]}/"
+        assert url in capsys.readouterr().out
+    for _ in range(50):
+        if opened:
+            break
+        threading.Event().wait(0.02)  # the browser is opened from a thread
+    assert opened == [url]
