@@ -1,7 +1,8 @@
 """Benchmarks (`make bench`): speed and memory targets live here, not in timed tests.
 
 Writes the measured numbers, with the command that produced them, to docs/benchmarks.md.
-Sections: scorecard rendering (warm and cold) and, when --batch is given, the batch.
+Sections: scorecard rendering (warm and cold), cost against a report's size
+(tools/bench_size.py) and, when --batch is given, the batch.
 """
 
 from __future__ import annotations
@@ -82,9 +83,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--batch", type=int, default=0, help="also run the batch benchmark with N reports")
+    parser.add_argument("--size-rounds", type=int, default=3, help="rounds of the report-size benchmark (0: skip it)")
     parser.add_argument("--write", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     results = {"scorecard": bench_scorecard(args.repeat)}
+    if args.size_rounds:
+        from scorer.read import MAX_BYTES
+        from tools.bench_size import bench_size
+
+        results["size"] = bench_size(args.size_rounds, MAX_BYTES // (1024 * 1024))
     if args.batch:
         from tools.bench_batch import bench_batch
 
@@ -118,6 +125,10 @@ def write_markdown(results: dict, args) -> None:
         "",
         *_parts_markdown(s),
     ]
+    if "size" in results:
+        from tools.bench_size import size_markdown
+
+        lines += size_markdown(results["size"])
     if "batch" in results:
         from tools.bench_batch import batch_markdown
 
