@@ -142,6 +142,8 @@ def score(
     from .review import load_review
 
     formats, group_by = frozenset(_formats(fmt)), _group_by(group_by)
+    if review is not None and not review.is_file():  # a mistyped name must not silently apply nothing
+        raise UserError("--review: no such review record; leave --review out to use OUT/review.yaml", path=str(review))
     request = BatchRequest(tuple(reports), out, _rubric(rubric), formats, jobs or default_jobs(), template_dir,
                            group_by, _scored_on(dated), load_review(review or out / REVIEW_FILE))
     with reporter() as progress:

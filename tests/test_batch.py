@@ -71,6 +71,9 @@ def test_xlsx_reads_back(batch):
     wb = load_workbook(batch["out"] / "ranking.xlsx")
     assert wb.sheetnames[:4] == ["2020年度", "2022年度", "2023年度", "2024年度"]
     assert {"依据", "失败", "说明"} <= set(wb.sheetnames)
+    review = list(wb["复核"].iter_rows(values_only=True))  # where evaluators record corrections
+    assert review[0][-3:] == ("复核等级", "理由", "复核人") and len(review) > 1
+    assert all(row[-3:] == (None, None, None) for row in review[1:])  # nothing reviewed yet
     ws = wb["2022年度"]
     assert ws.freeze_panes == "C2"
     header = [c.value for c in ws[1]]

@@ -216,3 +216,18 @@ def test_review_agreement_of_a_constructed_pair(batch, tmp_path):
     text = cli("review", "agreement", tmp_path / "a.yaml", tmp_path / "b.yaml").stdout
     assert "a.yaml – b.yaml: 4 项, 一致 75.0%, QWK 0.917" in text and "机器" not in text
     assert f"{applying[2]['id']}: a.yaml 2(A2) / b.yaml 3(B2)" in text
+
+
+def test_a_mistyped_record_is_an_error_not_an_empty_review(batch, tmp_path):
+    inputs, out = batch
+    run = _score(inputs, out, "--review", tmp_path / "reveiw.yaml")
+    assert run.returncode == 2 and "no such review record" in run.stderr
+
+
+def test_review_serve_hands_its_options_to_the_page(monkeypatch, tmp_path):
+    import scorer.review_page
+
+    calls = []
+    monkeypatch.setattr(scorer.review_page, "serve", lambda out, **kw: calls.append((out, kw)))
+    assert cli("review", "serve", tmp_path, "--review", tmp_path / "r.yaml", "--port", 8123, "--no-browser").returncode == 0
+    assert calls == [(tmp_path, {"review_path": tmp_path / "r.yaml", "port": 8123, "open_browser": False})]
