@@ -87,14 +87,18 @@ def _guard() -> None:
     allowed = current_app.config["ALLOWED_HOSTS"]  # host:port once the server is bound
     host = request.host.lower()
     if not (host in allowed if allowed else urlsplit(f"//{host}").hostname in LOCAL_HOSTS):
-        abort(Response("只接受本机访问 (Host 不符)", status=400, mimetype="text/plain"))
+        abort(Response("只接受本机访问 (Host 不符)", status=400, mimetype="text/plain; charset=utf-8"))
     if request.method != "POST":
         return
     origin = request.headers.get("Origin")
     if origin and urlsplit(origin).netloc.lower() != host:
-        abort(Response("拒绝来自其他网页的提交", status=403, mimetype="text/plain"))
+        abort(_refused("拒绝来自其他网页的提交,未保存"))
     if not secrets.compare_digest(request.form.get("token", ""), current_app.config["TOKEN"]):
-        abort(Response("提交缺少有效的令牌,未保存:请刷新复核页面后重新提交", status=403, mimetype="text/plain; charset=utf-8"))
+        abort(_refused("提交缺少有效的令牌,未保存:请刷新复核页面后重新提交"))
+
+
+def _refused(message: str) -> Response:
+    return Response(render_template("review_error.j2", message=message), status=403)
 
 
 def _headers(response: Response) -> Response:
@@ -157,8 +161,11 @@ def post_review(name: str) -> Any:
     except PageError as exc:
         return report_page(name, error=(form["criterion"], str(exc)), form=form, status=400)
     current_app.extensions["reviewer"] = entry.reviewer
-    what = "确认机器等级" if entry.confirm else f"定为等级 {entry.level}"
-    flash(f"已保存:{entry.criterion} {what}(记录:{_batch().review_path.name})", "ok")
+    view = _batch().view(name, read_report=False)
+    c = next(c for c in (view.reviewed or view.result)["criteria"] if c["id"] == entry.criterion)
+    what = "确认机器等级" if entry.confirm else f"定为 {entry.level} {c.get('review', {}).get('level_name', '')}"
+    total = f";总分 {view.reviewed['total']:g}(机器评分 {view.reviewed['machine_total']:g})" if view.reviewed else ""
+    flash(f"已保存:{c['title']} {what},得分 {c['points']:g}{total}。记录:{_batch().review_path}", "ok")
     return redirect(url_for("report_page", name=name, _anchor=f"c-{entry.criterion}"), code=303)
 
 

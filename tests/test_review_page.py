@@ -74,7 +74,8 @@ def test_a_level_set_is_in_the_record_and_the_page_shows_the_new_points_and_tota
     expected = apply_review(result, [entry], load_rubric(result["rubric"]["path"]))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert _total(page) == expected["total"] < result["total"]
-    assert "已保存" in page and "人工复核:1 泛泛提及" in page
+    assert f"已保存:{c['title']} 定为 1 泛泛提及" in page and f"总分 {expected['total']:g}(机器评分" in page
+    assert "人工复核:1 泛泛提及" in page
     assert json.loads((out / REPORT / "result.json").read_text("utf-8")) == result  # never rewritten
     batch_page = client.get("/").get_data(as_text=True)
     assert f">{expected['total']:g}<" in batch_page and "1 / 30" in batch_page
