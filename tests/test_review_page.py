@@ -234,7 +234,7 @@ def test_the_scorecard_is_rendered_from_the_reviewed_result(tmp_path):
     assert "已重新生成评分卡" in client.get(response.headers["Location"]).get_data(as_text=True)
     html = (folder / "scorecard.html").read_text("utf-8")
     assert f"{reviewed:.1f}" in html and f"{result['total']:.1f}" not in html.split("总分", 1)[1][:80]
-    assert (folder / "scorecard.pdf").read_bytes().startswith(b"%PDF")
+    assert "【人工复核】" in html and (folder / "scorecard.pdf").read_bytes().startswith(b"%PDF")
     assert _result(tmp_path / "out", folder.name) == result
 
 
