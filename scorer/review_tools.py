@@ -1,8 +1,9 @@
 """The review record against a batch's results: applying it (reviewed levels, points and
-totals), stale entries, the reuse key, two evaluators' agreement, and the Excel route (a 复核
-sheet of one row per report and criterion, filled in Excel or WPS and imported into the record).
+totals), stale entries, the reuse key, and the Excel route (a 复核 sheet of one row per report
+and criterion, filled in Excel or WPS and imported into the record).
 
-The record itself, its entries and its file are in review.py.
+The record itself, its entries and its file are in review.py; two evaluators' agreement is in
+review_agreement.py (its names are re-exported here).
 """
 
 from __future__ import annotations
@@ -10,17 +11,22 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .document import Document
 from .errors import UserError
-from .evaluate import K, qwk
+from .evaluate import K
 from .quotes import QuoteFinder
 from .review import Entry, Record, add_entry, entry_dict, latest_entries, now_iso
+from .review_agreement import Difference, Pair, ReviewAgreement, machine_levels, review_agreement
 from .rubric import Rubric
 from .scoring import criterion_points
+
+__all__ = ["CONFIRM_WORDS", "REVIEW_COLUMNS", "REVIEW_SHEET", "Difference", "Pair", "ReviewAgreement", "Stale",
+           "apply_review", "check_entry", "import_review_xlsx", "machine_levels", "quote_problem", "result_for",
+           "review_agreement", "review_key", "review_rows", "stale_entries"]
 
 REVIEW_SHEET = "复核"
 REVIEW_COLUMNS = ("文件", "sha256", "地区", "指标", "指标名称", "机器等级", "等级名称", "得分", "引文",
@@ -126,81 +132,6 @@ def _review(entry: Entry, level: int, rubric: Rubric) -> dict[str, Any]:
     if entry.quote is not None:
         review["quote"] = {"text": entry.quote.text, "start": entry.quote.start, "end": entry.quote.end}
     return review
-
-
-# --- two evaluators' agreement -------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Pair:
-    """How far two sets of levels agree over the items both judged."""
-
-    n: int
-    exact: float  # share of items with the same level (0 when n is 0)
-    qwk: float
-
-
-@dataclass(frozen=True)
-class Difference:
-    file: str
-    criterion: str
-    level_a: int
-    level_b: int
-    reason_a: str
-    reason_b: str
-
-
-@dataclass(frozen=True)
-class ReviewAgreement:
-    between: Pair  # A with B
-    a_machine: Pair | None  # each with the machine, when its levels are given
-    b_machine: Pair | None
-    differences: tuple[Difference, ...]  # for adjudication, by file and criterion
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def machine_levels(results: list[dict[str, Any]]) -> dict[Item, int]:
-    """The machine's level of every criterion that applies, by (file, criterion)."""
-    return {(r["input"]["file"], c["id"]): c["level"]
-            for r in results for c in r["criteria"] if c.get("applies", True)}
-
-
-def _levels(record: Record, machine: dict[Item, int] | None) -> dict[Item, tuple[int, str]]:
-    """Each item's level and reason in one record: its latest entry; a confirmation counts as
-    the machine's level, and is left out when the machine's levels are not given."""
-    out: dict[Item, tuple[int, str]] = {}
-    for item, e in latest_entries(list(record.entries)).items():
-        level = e.level if not e.confirm else (machine or {}).get(item)
-        if level is not None:
-            out[item] = (level, e.reason)
-    return out
-
-
-def _pair(a: dict[Item, int], b: dict[Item, int]) -> Pair:
-    both = sorted(set(a) & set(b))
-    confusion = [[0] * K for _ in range(K)]
-    for item in both:
-        confusion[a[item]][b[item]] += 1
-    exact = sum(confusion[i][i] for i in range(K))
-    return Pair(len(both), round(exact / len(both), 4) if both else 0.0, round(qwk(confusion), 4))
-
-
-def review_agreement(a: Record, b: Record, machine_levels: dict[Item, int] | None = None) -> ReviewAgreement:
-    """Agreement of two evaluators' records over the same batch (exact share and QWK over the
-    items both reviewed), each with the machine when its levels are given (`machine_levels(results)`),
-    and where they differ. An item is a file name and a criterion; each record's latest entry
-    on it counts."""
-    la, lb = _levels(a, machine_levels), _levels(b, machine_levels)
-    levels_a = {k: v[0] for k, v in la.items()}
-    levels_b = {k: v[0] for k, v in lb.items()}
-    differences = tuple(Difference(f, c, la[(f, c)][0], lb[(f, c)][0], la[(f, c)][1], lb[(f, c)][1])
-                        for f, c in sorted(set(la) & set(lb)) if la[(f, c)][0] != lb[(f, c)][0])
-    with_machine = machine_levels is not None
-    return ReviewAgreement(_pair(levels_a, levels_b),
-                           _pair(levels_a, machine_levels) if with_machine else None,
-                           _pair(levels_b, machine_levels) if with_machine else None,
-                           differences)
 
 
 # --- the Excel route -----------------------------------------------------------------------
