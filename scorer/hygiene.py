@@ -267,6 +267,9 @@ def _traditional_samples(norm: Normalized, limit: int = 3) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+MASK = "\u2063"  # what flagged text becomes for matching: an invisible separator matches no term
+
+
 def mask(text: str, spans: tuple[Span, ...] | list[Span]) -> str:
     """Blank out spans (same length) so that nothing in them can match."""
-    return blank(text, spans, "\u2063") if spans else text  # invisible separator: matches no term
+    return blank(text, spans, MASK) if spans else text

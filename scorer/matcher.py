@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .document import Document
 from .headings import heading_at, headings, inherit_from_headings
+from .hygiene import MASK
 from .judge import Judged, judge_hit
 from .levels import (
     CLAUSE_END,
@@ -189,7 +190,6 @@ def _quote_span(doc: Document, k: int, start: int, end: int,
     return _unflagged(text, a, b, start, end)
 
 
-MASK = "\u2063"  # what hygiene.mask puts in place of flagged text
 
 
 def _unflagged(text: str, a: int, b: int, start: int, end: int) -> tuple[int, int]:

@@ -89,7 +89,8 @@ def _parts_with(doc: Document, role: PartRole) -> list[tuple[int, Part]]:
 
 def _heading_evidence(doc: Document, part: Part, role: PartRole, level: int, how: str):
     """The part's heading (or its first words) as evidence, quoted as written."""
-    from ..matcher import MASK, Evidence  # see PartRule.judge
+    from ..hygiene import MASK
+    from ..matcher import Evidence  # see PartRule.judge
 
     head_end = part.start + len(part.marker) + len(part.heading) if part.heading else min(part.end, part.start + 40)
     a, b = part.start, head_end
