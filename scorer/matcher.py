@@ -185,8 +185,14 @@ def _quote_span(doc: Document, k: int, start: int, end: int,
         a2, b2 = clause_span(text, a, b, lo, hi)
         while b2 < b and b2 - a2 < QUOTE_MAX * 0.6:
             m = CLAUSE_END.search(text, b2 + 1, b)
-            b2 = m.start() if m else b
-        a, b = a2, max(min(b2, a2 + QUOTE_MAX), hi)
+            nxt = m.start() if m else b
+            if nxt - a2 > QUOTE_MAX:  # the next clause would be cut: stop at a clause end
+                break
+            b2 = nxt
+        if b2 - a2 > QUOTE_MAX:  # one clause too long: cut at its last pause (、) after the hit
+            pause = text.rfind("、", hi, a2 + QUOTE_MAX)
+            b2 = pause if pause > hi else max(a2 + QUOTE_MAX, hi)
+        a, b = a2, b2
     return _unflagged(text, a, b, start, end)
 
 

@@ -146,3 +146,19 @@ def test_evidence_defends_its_level(rubric, path):
                 assert ("《" in quote) if word == "有名称的文件" else (word in quote), (cid, ev.why, ev.quote)
             assert ev.quote == doc.original[ev.start:ev.end].strip()
             assert not any(a < ev.end and ev.start < b for a, b in flagged), (cid, ev.quote)
+
+
+_PAUSE = set("，。；：！？,;:!?、)）”’\"\n")
+
+
+@pytest.mark.parametrize("path", _reports(), ids=lambda p: p.name)
+def test_quotes_end_at_a_clause_end(rubric, path):
+    """A quote is cut where the report pauses (a clause end, a list's 、), never mid-word."""
+    doc = load_document(path)
+    for cid, match in match_document(doc, rubric).items():
+        for ev in match.evidence:
+            if cid.startswith("structure."):
+                continue  # a heading is quoted whole or to its unflagged stretch
+            rest = doc.original[ev.end:].lstrip(" \t\u3000")
+            last = ev.quote[-1:]
+            assert not rest or rest[0] in _PAUSE or last in _PAUSE or not rest[0].strip(), (cid, ev.quote, rest[:10])
