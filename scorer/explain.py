@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .document import Document
+from .labels import NOT_APPLICABLE, STRUCTURE_LEVELS, UNKNOWN, flag_word
 from .normalize import normalize
 from .rubric import Rubric
 from .scoring import Score
@@ -33,17 +34,22 @@ def print_explanation(doc: Document, rubric: Rubric, score: Score, only: str | N
                       console: Console | None = None) -> None:
     console = console or Console()
     m = doc.metadata
-    console.print(f"[bold]{m.region or '?'} {m.year or '?'}[/bold]  {doc.path}  "
-                  f"总分 [bold]{score.total:g}[/bold] / {score.max_points:g}  ({rubric.id} {rubric.version})")
+    console.print(f"[bold]{escape(m.region or UNKNOWN)} {m.year or UNKNOWN}年度[/bold]  {escape(doc.path)}  "
+                  f"总分 [bold]{score.total:g}[/bold] / {score.max_points:g}（{escape(rubric.title)} {rubric.version}）")
     for flag in doc.flags:
-        console.print(f"[yellow]⚠ {flag.name}[/yellow] {flag.message}")
+        console.print(f"[yellow]▲ {flag_word(flag.name)}[/yellow]：{escape(flag.message)}")
     for cs in score.criteria:
         c = cs.criterion
         if only and c.id != only:
             continue
-        level_name = rubric.level(cs.level).name
-        console.print(f"\n[bold]{c.id}[/bold] {c.title}: level {cs.level} {level_name}, "
-                      f"{cs.points:g}/{cs.max_points:g} — {cs.match.summary}")
+        if not cs.match.applies:
+            word = NOT_APPLICABLE
+        elif c.is_structure:
+            word = STRUCTURE_LEVELS.get(cs.level, str(cs.level))
+        else:
+            word = rubric.level(cs.level).name
+        console.print(f"\n[bold]{escape(c.title)}[/bold]（{c.id}）：{word}，{cs.points:g}/{cs.max_points:g} 分"
+                      f" — {escape(cs.match.summary)}")
         for e in cs.match.evidence:
             line = Text(f"  ✔ L{e.level} [{e.part_path}] ")
             line.append(_highlight(e.quote, e.terms, "bold green"))
@@ -55,7 +61,7 @@ def print_explanation(doc: Document, rubric: Rubric, score: Score, only: str | N
             line.append(f"  — {r.reason}", style="dim")
             console.print(line)
         if not cs.match.evidence and not cs.match.rejected:
-            console.print(f"  searched: {'、'.join(cs.match.searched[:12])}", style="dim")
+            console.print(f"  查找的词语：{'、'.join(cs.match.searched[:12])}", style="dim")
 
 
 def print_agreement(result: dict[str, Any], console: Console | None = None) -> None:
