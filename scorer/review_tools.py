@@ -22,7 +22,7 @@ from .quotes import QuoteFinder
 from .review import Entry, Record, add_entry, entry_dict, latest_entries, now_iso
 from .review_agreement import Difference, Pair, ReviewAgreement, machine_levels, review_agreement
 from .rubric import Rubric
-from .scoring import criterion_points
+from .scoring import area_points, criterion_points
 
 __all__ = ["CONFIRM_WORDS", "REVIEW_COLUMNS", "REVIEW_SHEET", "Difference", "Pair", "ReviewAgreement", "Stale",
            "apply_review", "check_entry", "import_review_xlsx", "machine_levels", "quote_problem", "result_for",
@@ -118,10 +118,12 @@ def apply_review(result: dict[str, Any], entries: list[Entry], rubric: Rubric) -
         if entry is not None:
             c["review"] = _review(entry, level, rubric)
         c["points"] = criterion_points(rubric, rubric.criterion(c["id"]), level)
-    for a in out["areas"]:  # rounded as score_document rounds them
-        a["points"] = round(sum(c["points"] for c in out["criteria"] if c["area"] == a["id"]), 2)
+    levels = {c["id"]: (c["review"]["level"] if "review" in c else c["level"]) for c in out["criteria"]}
+    points, total = area_points(rubric, levels)  # rounded as score_document rounds them
+    for a in out["areas"]:
+        a["points"] = points[a["id"]]
     out["machine_total"] = result.get("machine_total", result["total"])
-    out["total"] = round(sum(a["points"] for a in out["areas"]), 2)
+    out["total"] = total
     out["reviewed"] = {"count": len(chosen), "reviewers": sorted({e.reviewer for e in valid})}
     return out
 

@@ -42,10 +42,25 @@ class Score:
     criteria: tuple[CriterionScore, ...]
 
 
-def criterion_points(rubric: Rubric, criterion: Criterion, level: int) -> float:
+def exact_points(rubric: Rubric, criterion: Criterion, level: int) -> float:
     top = criterion.top_level
     share = rubric.level(min(level, top)).share / rubric.level(top).share
-    return round(criterion.points * share, 2)
+    return criterion.points * share
+
+
+def criterion_points(rubric: Rubric, criterion: Criterion, level: int) -> float:
+    """A criterion's points as shown (to 0.01)."""
+    return round(exact_points(rubric, criterion, level), 2)
+
+
+def area_points(rubric: Rubric, levels: dict[str, int]) -> tuple[dict[str, float], float]:
+    """Each area's points and the total for criteria at `levels` (criteria left out do not
+    apply). Rounded once, at the area, from exact points (three criteria at 3.333… make
+    10, not 9.99); the total is the sum of the areas as shown, so every output adds up."""
+    areas = {a.id: round(sum(exact_points(rubric, c, levels[c.id]) for c in rubric.criteria
+                             if c.area == a.id and c.id in levels), 2)
+             for a in rubric.areas}
+    return areas, round(sum(areas.values()), 2)
 
 
 def score_document(doc: Document, rubric: Rubric) -> Score:
@@ -57,10 +72,9 @@ def score_document(doc: Document, rubric: Rubric) -> Score:
                        c.points if matches[c.id].applies else 0.0)
         for c in rubric.criteria
     )
+    points, total = area_points(rubric, {cs.criterion.id: cs.level for cs in criteria})
     areas = tuple(
-        AreaScore(a, round(sum(cs.points for cs in criteria if cs.criterion.area == a.id), 2),
-                  round(sum(cs.max_points for cs in criteria if cs.criterion.area == a.id), 2))
+        AreaScore(a, points[a.id], round(sum(cs.max_points for cs in criteria if cs.criterion.area == a.id), 2))
         for a in rubric.areas
     )
-    return Score(round(sum(a.points for a in areas), 2), round(sum(a.max_points for a in areas), 2),
-                 areas, criteria)
+    return Score(total, round(sum(a.max_points for a in areas), 2), areas, criteria)

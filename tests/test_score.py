@@ -6,6 +6,7 @@ import json
 
 from scorer.rubric import load_rubric
 from scorer.rubric_tools import rubric_markdown
+from scorer.scoring import area_points
 from tests.conftest import ROOT, cli, seed
 
 
@@ -65,3 +66,11 @@ def test_version_is_the_packaged_one():
     result = cli("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"scorer {version}"
+
+
+def test_areas_are_rounded_once_from_exact_points():
+    rubric = load_rubric()
+    levels = {"reconsideration.reform": 1, "reconsideration.cases": 1, "litigation.appearance": 1}
+    areas, total = area_points(rubric, levels)
+    # Three criteria of 5 points at 泛泛提及 make 5, not 3 × 1.67 = 5.01.
+    assert areas["reconsideration"] == 5.0 and total == 5.0
