@@ -29,6 +29,7 @@ import re
 from functools import lru_cache
 
 from .rubric import Rubric
+from .rules.regex import compile_pattern, leftmost
 from .tokens import token_bounds
 
 FIGURE_REACH = 60  # characters between a hit and a figure that backs it
@@ -53,7 +54,7 @@ class LevelWords:
         self.set_phrases = _alternation(lang.set_phrases)
         self.honours = _alternation(lang.honours)
         self.actions = _alternation(lang.actions)
-        self.formula = re.compile("|".join(f"(?:{p})" for p in lang.formulas) or r"(?!x)x")
+        self.formulas = tuple(compile_pattern(p) for p in lang.formulas)  # each on RE2 when it can be
         self.agenda_verb = _alternation(lang.agenda_verbs)
         self.agenda_end = _alternation(lang.agenda_ends)
         self.study_verb = _alternation(lang.study_verbs)
@@ -226,7 +227,7 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int,
 
 def formula(clause: str, lang: LevelWords) -> str | None:
     """The ritual formula a clause is (在…领导下, 坚持以…为指导, 现将…报告如下), if any."""
-    m = lang.formula.search(clause.strip())
+    m = leftmost(lang.formulas, clause.strip())
     return m.group() if m else None
 
 

@@ -9,7 +9,6 @@ rubric's own tokenizer decides). Rule kinds ask this index for their candidates
 from __future__ import annotations
 
 import bisect
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -81,9 +80,10 @@ class Occurrences:
                 yield m.start(), m.end(), k, m.group()
 
 
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
+def _compiled(pattern: str):
+    from .rules.regex import compile_pattern  # on RE2: a rubric's pattern cannot hang on a report
+
+    return compile_pattern(pattern)
 
 
 @dataclass(frozen=True)

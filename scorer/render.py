@@ -3,7 +3,9 @@
 Templates come from an evaluator's own folder first, then from the shipped
 `templates/` for any file not given. Report text is untrusted: autoescape is
 on, and WeasyPrint may fetch nothing but files inside the template folders
-(no network, no other files). Output is deterministic: no clock inside the
+(no network, no other files). Templates are shared between offices, so they
+run in Jinja2's sandbox (no access to Python internals, hence to commands or
+files) with their output bounded; any failure is one line naming the template's line. Output is deterministic: no clock inside the
 PDF unless a date is asked for.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from .errors import TemplateError
@@ -25,6 +28,8 @@ from .labels import FLAGS, NOT_APPLICABLE, ON_TIME, STRUCTURE_LEVELS
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCORECARD = "scorecard.html.j2"
+MAX_OUTPUT = 20_000_000  # characters one template may produce; a scorecard is ~100,000
+MAX_POWER = 1000  # largest exponent of `**` in a template (10 ** 10 ** 9 never finishes)
 
 
 def template_dirs(template_dir: str | Path | None) -> list[Path]:
@@ -34,9 +39,29 @@ def template_dirs(template_dir: str | Path | None) -> list[Path]:
     return [*dirs, SHIPPED_TEMPLATES]
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's sandbox, which also refuses a single expression too large to build."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER:
+            raise SecurityError(f"the power {right!r} is over the limit of {MAX_POWER}")
+        if operator == "*":
+            sized, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
+            if isinstance(sized, (str, list, tuple)) and isinstance(times, int) and len(sized) * times > MAX_OUTPUT:
+                raise SecurityError(f"the repetition would make {len(sized) * times:,} items, "
+                                    f"over the limit of {MAX_OUTPUT:,}")
+        return super().call_binop(context, operator, left, right)
+
+
+class _OutputTooLong(Exception):
+    pass
+
+
 @lru_cache(maxsize=8)
 def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True,  # report text is untrusted
         undefined=jinja2.StrictUndefined,
@@ -89,7 +114,7 @@ def render_template(name: str, context: dict[str, Any], *, template_dir: str | P
         return Markup(source)
 
     try:
-        return env.get_template(name).render({**context, "stylesheet": stylesheet})
+        return _bounded(env.get_template(name), {**context, "stylesheet": stylesheet})
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
@@ -97,6 +122,27 @@ def render_template(name: str, context: dict[str, Any], *, template_dir: str | P
     except jinja2.UndefinedError as exc:
         where = _template_frame(exc)
         raise TemplateError(f"{where}: undefined variable in template: {exc.message}") from None
+    except SecurityError as exc:
+        raise TemplateError(f"{_template_frame(exc)}: not allowed in a template: {exc}") from None
+    except RecursionError as exc:
+        raise TemplateError(f"{_template_frame(exc)}: the template calls itself without end") from None
+    except _OutputTooLong as exc:
+        raise TemplateError(f"{_template_frame(exc)}: the template's output passes {MAX_OUTPUT:,} "
+                            "characters (a loop without end?)") from None
+    except Exception as exc:  # any runtime error of the evaluator's template is theirs to fix
+        raise TemplateError(f"{_template_frame(exc)}: template error: {type(exc).__name__}: {exc}") from None
+
+
+def _bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """The template rendered, stopped inside it (so the error has its line) past MAX_OUTPUT."""
+    chunks, size = [], 0
+    stream = template.generate(context)
+    for chunk in stream:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            stream.throw(_OutputTooLong())
+        chunks.append(chunk)
+    return "".join(chunks)
 
 
 def _template_frame(exc: BaseException) -> str:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..normalize import normalize
+from .regex import compile_pattern, pattern_problem
 
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
 _SEPARATORS = re.compile(r"[,，、;；]")
@@ -55,7 +56,8 @@ def words(value: Any, path: tuple, p, empty: bool = False) -> list[str]:
 
 
 def checked_patterns(value: Any, path: tuple, p) -> list[str]:
-    """The regular expressions that compile, cannot backtrack without bound and match something."""
+    """The regular expressions that compile, cannot backtrack without bound (regex.py) and
+    match something."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
@@ -75,7 +77,11 @@ def checked_patterns(value: Any, path: tuple, p) -> list[str]:
             p.add(path + (i,), f"regular expression {pattern!r} could backtrack without bound "
                                "(a repeated group that itself repeats); write it without nested repetition")
             continue
-        if re.match(pattern, ""):
+        problem = pattern_problem(pattern)
+        if problem:
+            p.add(path + (i,), f"regular expression {pattern!r}: {problem}")
+            continue
+        if compile_pattern(pattern).match("") is not None:
             p.add(path + (i,), f"regular expression {pattern!r} matches empty text")
             continue
         out.append(pattern)

@@ -1,0 +1,134 @@
+"""The engine against hostile input: patterns that would backtrack, templates that try to
+escape or never end. Every input is generated here; no case depends on the clock but
+for a generous subprocess bound that the old code missed by far (it never finished)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from scorer.errors import RubricError, TemplateError
+from scorer.render import render_html
+from scorer.rubric import load_rubric
+from scorer.rules import regex
+from tests.conftest import ROOT, seed
+
+DEFAULT = ROOT / "rubrics" / "fazhi-annual.yaml"
+
+
+def _rubric_with(tmp_path, patterns=None, formulas=None, name="r.yaml"):
+    doc = yaml.safe_load(DEFAULT.read_text("utf-8"))
+    if patterns is not None:  # on the first rule of the kind `terms`
+        rule = next(r for c in doc["criteria"] for r in c["rules"] if "terms" in r)
+        rule["patterns"] = patterns
+    if formulas is not None:
+        doc.setdefault("language", {})["formulas"] = formulas
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+    return path
+
+
+# ── patterns ──────────────────────────────────────────────────────────────
+def test_a_pattern_that_backtracks_in_re_runs_in_linear_time(tmp_path):
+    # `.*.*.*.*.*.*X` never finished on an ordinary report with Python's re; on RE2 the
+    # whole report is scored in about a second. 120 s is a bound the old code missed by hours.
+    path = _rubric_with(tmp_path, patterns=[".*.*.*.*.*.*X"])
+    report = tmp_path / "report.txt"
+    report.write_text(seed("001").read_text("utf-8") + "依法行政" * 5000 + "。\n", "utf-8")
+    code = ("import sys; from scorer.rubric import load_rubric; from scorer.batch.workers import score_file;"
+            "print(score_file(sys.argv[2], load_rubric(sys.argv[1]))['total'])")
+    run = subprocess.run([sys.executable, "-c", code, str(path), str(report)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert float(run.stdout) > 0
+
+
+def test_patterns_re2_cannot_run_are_checked_for_bounded_backtracking(tmp_path):
+    with pytest.raises(RubricError, match=r"rules\.\d+\.patterns\.0: regular expression "
+                                          r"'\(\?<!第\)\.\+次'.*look-around.*backtrack without bound"):
+        load_rubric(_rubric_with(tmp_path, patterns=["(?<!第).+次"]))
+    bounded = "(?<!第)[一二三]{1,3}次"  # a look-behind with a bounded repeat runs on re
+    assert load_rubric(_rubric_with(tmp_path, patterns=[bounded], name="ok.yaml"))
+    with pytest.raises(RubricError, match=r"language\.formulas\.0: regular expression .*could backtrack "
+                                          r"[\d,]+ ways at each character"):
+        load_rubric(_rubric_with(tmp_path, formulas=[r"(?!x).{0,99}.{0,99}.{0,99}\b"]))
+
+
+def test_without_re2_only_bounded_patterns_are_accepted(tmp_path, monkeypatch):
+    monkeypatch.setattr(regex, "re2", None)
+    regex._re2_compiled.cache_clear()
+    regex.compile_pattern.cache_clear()
+    try:
+        with pytest.raises(RubricError, match="google-re2 is not installed"):
+            load_rubric(_rubric_with(tmp_path, patterns=[".*X"]))
+        rubric = load_rubric(_rubric_with(tmp_path, patterns=["行政复议[^,。]{0,3}工作"], name="ok.yaml"))
+        assert rubric.language.formulas  # the shipped formulas are bounded: they load either way
+    finally:
+        regex._re2_compiled.cache_clear()
+        regex.compile_pattern.cache_clear()
+
+
+@pytest.mark.parametrize("pattern, text, found", [
+    (r"\d+次", "学法5次", "5次"),
+    (r"\w+学法", "会前学法", "会前学法"),  # \w stays Unicode on RE2, as in Python
+    (r"第\s*[一二]{,2}个", "第 一个", "第 一个"),  # {,n} is {0,n} as in Python
+    (r"\D+", "学法5次", "学法"),
+])
+def test_patterns_keep_pythons_meaning_on_re2(pattern, text, found):
+    compiled = regex.compile_pattern(pattern)
+    assert compiled is not None and regex._re2_compiled(pattern) is not None
+    assert compiled.search(text).group() == found
+
+
+def test_formulas_match_as_one_alternation_did():
+    import re
+
+    lang = load_rubric().language
+    compiled = tuple(regex.compile_pattern(p) for p in lang.formulas)
+    joined = re.compile("|".join(f"(?:{p})" for p in lang.formulas))
+    clauses = ["在区委的坚强领导下", "深入学习贯彻党的二十大精神", "深入学习贯彻习近平法治思想依法治区要求",
+               "现将有关情况报告如下", "以法治政府建设示范创建为抓手", "全年办理复议案件12件", "请予审议"]
+    for clause in clauses:
+        old, new = joined.search(clause), regex.leftmost(compiled, clause)
+        assert (old and old.group()) == (new and new.group()), clause
+
+
+# ── templates ─────────────────────────────────────────────────────────────
+@pytest.fixture(scope="module")
+def result_003():
+    from scorer.batch.workers import score_file
+
+    return score_file(seed("003"), load_rubric())
+
+
+@pytest.mark.parametrize("template, message", [
+    ("{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+     r"scorecard.html.j2:1: not allowed in a template: access to attribute '__init__'"),
+    ("{{ r.total.__class__.__mro__ }}", r"scorecard.html.j2:1: not allowed in a template"),
+    ("{% set x = r.criteria.append(1) %}", r"scorecard.html.j2:1: not allowed in a template"),
+    ("\n\n{{ 1 / 0 }}", r"scorecard.html.j2:3: template error: ZeroDivisionError: division by zero"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}", r"scorecard.html.j2:1: the template calls itself"),
+    ("\n{% for i in range(100000) %}{% for j in range(100000) %}{{ r.input.file }}{% endfor %}{% endfor %}",
+     r"scorecard.html.j2:2: the template's output passes 20,000,000 characters"),
+    ("{{ 'x' * 10 ** 9 }}", r"scorecard.html.j2:1: not allowed in a template: the repetition would make"),
+    ("{{ 2 ** (10 ** 8) }}", r"scorecard.html.j2:1: not allowed in a template: the power"),
+    ("{{ range(10 ** 9) | list }}", r"scorecard.html.j2:1: template error: OverflowError"),
+])
+def test_templates_are_sandboxed_and_fail_in_one_located_line(tmp_path, result_003, template, message):
+    (tmp_path / "scorecard.html.j2").write_text(template, "utf-8")
+    with pytest.raises(TemplateError, match=message) as caught:
+        render_html(result_003, template_dir=tmp_path)
+    assert "\n" not in str(caught.value) and "uid=" not in str(caught.value)
+
+
+def test_a_template_error_stops_the_batch_with_exit_2_and_one_line(tmp_path):
+    from tests.conftest import cli
+
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "scorecard.html.j2").write_text("{{ cycler.__init__.__globals__.os.popen('id').read() }}")
+    run = cli("score", seed("003"), "--out", tmp_path / "o", "--template-dir", tmp_path / "t")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "scorecard.html.j2:1: not allowed in a template" in run.stderr and "uid=" not in run.stdout + run.stderr
