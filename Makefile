@@ -11,6 +11,7 @@ setup:
 
 demo: setup
 	@$(BIN)/scorer score $(SEEDS) --out $(OUT)
+	@$(BIN)/scorer round $(OUT)
 
 test: setup
 	@$(BIN)/python -m pytest -q

@@ -215,6 +215,42 @@ def eval_(
         print_agreement(result)
 
 
+@app.command("round")
+def round_(
+    out: Annotated[Path, typer.Argument(help="A folder scored by `scorer score`")],
+    previous: Annotated[Path | None, typer.Option("--previous", help="The earlier round's output folder")] = None,
+    expected: Annotated[Path | None, typer.Option("--expected", help="Governments expected to report (CSV or xlsx)")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The report's title")] = None,
+    template_dir: TemplateDirOption = None,
+) -> None:
+    """The round's evaluation report: OUT/评估报告.docx and .pdf, round_intake.csv, and with
+    --previous the year-over-year round_comparison.csv and .json."""
+    from .round_report import RoundRequest, write_round
+
+    outcome = write_round(RoundRequest(out, previous, expected, title, template_dir))
+    notes = [f"{outcome.reports} reports"]
+    if outcome.matched is not None:
+        notes.append(f"{outcome.matched} matched to the earlier round")
+    if outcome.missing is not None:
+        notes.append(f"{outcome.missing} expected and not submitted")
+    typer.echo(f"{', '.join(notes)} → " + ", ".join(str(p) for p in outcome.written))
+
+
+@app.command()
+def cards(
+    out: Annotated[Path, typer.Argument(help="A folder scored by `scorer score`")],
+    to: Annotated[Path, typer.Option("--to", help="Folder for the named scorecards")],
+    make_zip: Annotated[bool, typer.Option("--zip", help="Also write 评分表.zip holding them all")] = False,
+    cover: Annotated[Path | None, typer.Option("--cover", help="Cover-letter template (see templates/round_cover.html.j2)")] = None,
+    template_dir: TemplateDirOption = None,
+) -> None:
+    """Each government's scorecard as <region>_<year>_法治政府建设年度报告评分表.pdf, to send back."""
+    from .cards import write_cards
+
+    written = write_cards(out, to, make_zip=make_zip, cover=cover, template_dir=template_dir)
+    typer.echo(f"{len(written)} files → {to}")
+
+
 from .cli_review import review_app  # noqa: E402  (the review group lives in its own module)
 
 app.add_typer(review_app, name="review")

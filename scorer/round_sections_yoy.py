@@ -1,0 +1,65 @@
+"""The round report's year-over-year blocks: a summary in 总体结果, the full table in 附录."""
+
+from __future__ import annotations
+
+from .round_compare import Change, Comparison
+from .round_data import Round
+from .round_sections import Block, h, names_text, p, table
+from .round_stats import mean_median, rate_text
+
+
+def summary_blocks(rnd: Round, cmp: Comparison) -> list[Block]:
+    deltas = [c.total_delta for c in cmp.changes]
+    mean, _ = mean_median(deltas)
+    blocks = [h(f"(四)与上一轮({cmp.previous_label})对比")]
+    if not cmp.changes:
+        blocks.append(p("本轮报告与上一轮报告没有可对应的同一政府相邻年度报告。"))
+    else:
+        up = sum(1 for d in deltas if d > 0)
+        down = sum(1 for d in deltas if d < 0)
+        blocks.append(p(f"{len(cmp.changes)}个政府两轮均有报告:总分平均变化{mean:+.2f}分,"
+                        f"{up}个上升、{down}个下降、{len(deltas) - up - down}个持平。"
+                        "逐个政府的变化见附录三和round_comparison.csv。"))
+    for improved, word in ((True, "进步最大"), (False, "退步最大")):
+        most = cmp.most(improved)
+        if most:
+            blocks += [p(f"{word}的政府:"), _change_table(rnd, most)]
+    if cmp.copied:
+        blocks.append(p("照搬上年:" + "、".join(
+            f"{c.current.label}(与{c.previous.year}年度报告相同的文字约占{rate_text(c.copied_share)}"
+            + ("" if c.share_source == "text" else ",按文本指纹估计") + ")" for c in cmp.copied) + "。"))
+    if cmp.only_current:
+        blocks.append(p("仅本轮有报告:" + names_text(tuple(r.label for r in cmp.only_current)) + "。"))
+    if cmp.only_previous:
+        blocks.append(p("仅上一轮有报告:" + names_text(tuple(r.label for r in cmp.only_previous)) + "。"))
+    return blocks
+
+
+def _change_table(rnd: Round, changes: list[Change]) -> Block:
+    titles = {c.id: c.title for c in rnd.criteria}
+    return table(("地区", "年度", "上轮总分", "本轮总分", "变化", "新增达标指标", "不再达标指标"), [
+        (c.current.government, f"{c.previous.year}→{c.current.year}", f"{c.previous.total:g}", f"{c.current.total:g}",
+         f"{c.total_delta:+g}", "、".join(titles.get(x, x) for x in c.gained) or "—",
+         "、".join(titles.get(x, x) for x in c.lost) or "—") for c in changes])
+
+
+def appendix_blocks(rnd: Round, cmp: Comparison) -> list[Block]:
+    if not cmp.changes:
+        return []
+    ordered = sorted(cmp.changes, key=lambda c: (-c.total_delta, c.current.government, c.current.name))
+    area_titles = [a for a in rnd.areas]
+    rows = []
+    for c in ordered:
+        areas = ";".join(f"{a.title}{c.area_deltas[a.id]:+g}" for a in area_titles
+                         if c.area_deltas.get(a.id))
+        copied = f"照搬上年{rate_text(c.copied_share)}" if c.copied_share is not None else ""
+        rows.append((c.current.government, f"{c.previous.total:g}→{c.current.total:g}({c.total_delta:+g})",
+                     areas or "—", "、".join(_titles(rnd, c.gained)) or "—", "、".join(_titles(rnd, c.lost)) or "—",
+                     copied or "—"))
+    return [h("附录三 与上一轮逐个对比"),
+            table(("地区", "总分变化", "分领域变化", "新增达标指标", "不再达标指标", "照搬上年"), rows)]
+
+
+def _titles(rnd: Round, ids: tuple[str, ...]) -> list[str]:
+    titles = {c.id: c.title for c in rnd.criteria}
+    return [titles.get(x, x) for x in ids]
