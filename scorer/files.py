@@ -1,16 +1,26 @@
-"""Writing output files: atomically, and JSON always serialised the same way.
+"""Writing output files: atomically, honouring the umask, and JSON always serialised the
+same way; and file names made safe to show.
 
-A leaf module (standard library only), so that every writer of outputs can use it
+A leaf module (the standard library and errors.py only), so that every writer of outputs can use it
 without importing the engine.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-import tempfile
+import re
+import secrets
 from pathlib import Path
 from typing import Any
+
+from .errors import UserError
+
+
+class WriteError(UserError):
+    """An output that cannot be written (full disk, read-only folder): one line naming the
+    folder and the cause, exit 2: the batch cannot go on."""
 
 
 def to_json(value: Any, *, indent: int | None = 1, sort_keys: bool = True) -> str:
@@ -19,17 +29,72 @@ def to_json(value: Any, *, indent: int | None = 1, sort_keys: bool = True) -> st
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write a file so that it is either complete or absent: temp file, fsync, rename."""
+    """Write a file so that it is either complete or absent: temp file, fsync, rename.
+    The file gets the mode any new file would (0666 less the umask)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if isinstance(data, str):
+        # a lone surrogate (a file name Python could not decode) must not cost the file
+        data = data.encode("utf-8", "backslashreplace")
+    tmp = path.parent / f".{path.name[:200]}.{secrets.token_hex(4)}.tmp"
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException as exc:
+        if os.path.lexists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise write_error(exc, path) from None
         raise
+
+
+def write_error(exc: OSError, path: Path) -> WriteError:
+    """The one line for an output that cannot be written."""
+    where = show(str(path.parent))
+    if exc.errno == errno.ENOSPC:
+        return WriteError(f"no space left on the device (ENOSPC) writing in {where}; "
+                                     "free some space and run the same command again")
+    if exc.errno == errno.EDQUOT:
+        return WriteError(f"disk quota exceeded (EDQUOT) writing in {where}; "
+                                     "free some space and run the same command again")
+    return WriteError(f"cannot write {show(str(path))}: {exc.strerror or exc}")
+
+
+_ESCAPED = re.compile(r"[\udc80-\udcff]+")  # bytes os.fsdecode could not decode
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # never shown raw on a terminal or in a file
+
+
+def show(text: str) -> str:
+    """A file name (or a message holding one) safe to print and to write anywhere: bytes
+    that were not UTF-8 read as GB18030 (a zip made on Chinese Windows), those not valid in
+    it either as \\xNN; control characters as \\xNN."""
+    text = _ESCAPED.sub(_decode_run, text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+def show_name(name: str) -> str:
+    """A file name or path as `show` gives it, each part's raw bytes decoded as one: a GBK
+    name whose second bytes fall in ASCII is still read as GBK."""
+    return "/".join(_show_part(part) for part in name.split("/"))
+
+
+def _show_part(name: str) -> str:
+    raw = os.fsencode(name)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return show(raw.decode("gb18030"))
+        except UnicodeDecodeError:
+            pass
+    return show(name)
+
+
+def _decode_run(match: re.Match[str]) -> str:
+    raw = bytes(ord(c) - 0xDC00 for c in match.group())
+    return raw.decode("gb18030", "backslashreplace")

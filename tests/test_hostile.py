@@ -205,7 +205,7 @@ def test_outputs_are_replaced_atomically(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(files_module.os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(files_module.WriteError, match=f"cannot write {target}: disk full"):
         files_module.write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
