@@ -108,8 +108,13 @@ def _scored_on(dated: bool) -> str | None:
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
-    return day.isoformat()
+    if not epoch:
+        return dt.date.today().isoformat()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    except (ValueError, OverflowError, OSError):
+        raise UserError(f"SOURCE_DATE_EPOCH: '{epoch[:40]}' is not a time in seconds since 1970-01-01 "
+                        "(e.g. 1767225600); unset it for today's date") from None
 
 
 TemplateDirOption = Annotated[
@@ -128,6 +133,10 @@ def score(
     template_dir: TemplateDirOption = None,
     dated: DatedOption = False,
     review: Annotated[Path | None, typer.Option("--review", help="Review record (default: OUT/review.yaml)")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds one report may take to score; "
+                                              "0: no limit", min=0)] = 300.0,
+    follow_links: Annotated[bool, typer.Option("--follow-links", help="Follow symbolic links leading out of a "
+                                               "folder given")] = False,
 ) -> None:
     """Score reports and rank them: OUT/<name>/result.json and scorecards, and OUT/ranking.*, index.html, errors.json.
 
@@ -144,8 +153,9 @@ def score(
     formats, group_by = frozenset(_formats(fmt)), _group_by(group_by)
     if review is not None and not review.is_file():  # a mistyped name must not silently apply nothing
         raise UserError("--review: no such review record; leave --review out to use OUT/review.yaml", path=str(review))
+    scored_on = _scored_on(dated)
     request = BatchRequest(tuple(reports), out, _rubric(rubric), formats, jobs or default_jobs(), template_dir,
-                           group_by, _scored_on(dated), load_review(review or out / REVIEW_FILE))
+                           group_by, scored_on, load_review(review or out / REVIEW_FILE), time_limit, follow_links)
     with reporter() as progress:
         outcome = run_batch(request, progress)
     if outcome.interrupted:

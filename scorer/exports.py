@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cells import append_row as _append
+from .cells import inert as _inert
 from .files import to_json, write_atomic
 from .labels import FLAGS, ON_TIME, flag_word
 from .render import html_to_pdf, render_template
@@ -97,13 +99,14 @@ def ranking_csv(batch: Ranked) -> str:
     writer.writerow(header)
     for group in ranking["groups"]:
         for entry in group["entries"]:
-            writer.writerow(_row_values(entry, group["key"], ranking, rubric))
+            writer.writerow(_inert(_row_values(entry, group["key"], ranking, rubric)))
     blanks = len(header) - 4
     for failure in ranking["failures"]:
-        writer.writerow(["", "", "", "", *[""] * (blanks - 2), Path(failure["file"]).name, "", "failed",
-                         failure["error"]])
+        writer.writerow(_inert(["", "", "", "", *[""] * (blanks - 2), Path(failure["file"]).name, "", "failed",
+                                failure["error"]]))
     for stale in ranking.get("review_stale", []):
-        writer.writerow(["", "", "", "", *[""] * (blanks - 2), stale["file"], "", "review_stale", stale_line(stale)])
+        writer.writerow(_inert(["", "", "", "", *[""] * (blanks - 2), stale["file"], "", "review_stale",
+                                stale_line(stale)]))
     writer.writerow([])
     writer.writerow([f"排名规则:{ranking['tie_rule']}"])
     return "\ufeff" + buffer.getvalue()
@@ -123,17 +126,17 @@ def ranking_xlsx(batch: Ranked) -> bytes:
     _evidence_sheet(wb, batch)
     ranking = batch.ranking
     failed = wb.create_sheet("失败")
-    failed.append(["文件", "原因"])
+    _append(failed, ["文件", "原因"])
     for f in ranking["failures"]:
-        failed.append([f["file"], f["error"]])
+        _append(failed, [f["file"], f["error"]])
     notes = wb.create_sheet("说明")
-    notes.append(["排名规则", ranking["tie_rule"]])
-    notes.append(["分组", ranking["group_by"]])
-    notes.append(["评估指标", f"{ranking['rubric']['title']} {ranking['rubric']['version']}"])
+    _append(notes, ["排名规则", ranking["tie_rule"]])
+    _append(notes, ["分组", ranking["group_by"]])
+    _append(notes, ["评估指标", f"{ranking['rubric']['title']} {ranking['rubric']['version']}"])
     titles = _titles(ranking)
-    notes.append(["无一份报告达标的指标", "、".join(titles.get(m, m) for m in ranking["never_matched"]) or "无"])
+    _append(notes, ["无一份报告达标的指标", "、".join(titles.get(m, m) for m in ranking["never_matched"]) or "无"])
     for stale in ranking.get("review_stale", []):
-        notes.append(["复核未应用", stale_line(stale)])
+        _append(notes, ["复核未应用", stale_line(stale)])
     review_sheet(wb, batch.summaries)
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -150,7 +153,7 @@ def _group_sheets(wb, batch: Ranked) -> None:
     header = _header(rubric, ranking)[:-4] + [c["title"] for c in criteria] + ["文件", "评分表"]
     for group in ranking["groups"]:
         ws = wb.create_sheet((group["key"] if ranking["group_by"] != "none" else "排名")[:31])
-        ws.append(header)
+        _append(ws, header)
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -158,13 +161,13 @@ def _group_sheets(wb, batch: Ranked) -> None:
             values = _row_values(entry, group["key"], ranking, rubric)[:-4]
             levels = entry["levels"] | entry.get("reviewed_levels", {})  # the levels that count
             values += [levels.get(c["id"], 0) for c in criteria] + [entry["file"], entry["scorecard"]]
-            ws.append(values)
-            ws.cell(row=ws.max_row, column=len(values)).hyperlink = entry["scorecard"]
+            row = _append(ws, values)
+            ws.cell(row=row, column=len(values)).hyperlink = entry["scorecard"]
         ws.freeze_panes = "C2"
         total_col = get_column_letter(header.index("总分") + 1)
-        if ws.max_row > 1:
+        if group["entries"]:
             ws.conditional_formatting.add(
-                f"{total_col}2:{total_col}{ws.max_row}",
+                f"{total_col}2:{total_col}{len(group['entries']) + 1}",
                 ColorScaleRule(start_type="min", start_color="F8F8F8", end_type="max", end_color="7F7F7F"))
         for i, name in enumerate(header, 1):
             ws.column_dimensions[get_column_letter(i)].width = max(6, min(24, len(str(name)) * 2 + 2))
@@ -174,14 +177,14 @@ def _evidence_sheet(wb, batch: Ranked) -> None:
     from openpyxl.styles import Font
 
     ev = wb.create_sheet("依据")
-    ev.append(["文件", "地区", "指标", "评定", "引文(照录原文)", "位置"])
+    _append(ev, ["文件", "地区", "指标", "评定", "引文(照录原文)", "位置"])
     for cell in ev[1]:
         cell.font = Font(bold=True)
     ev.freeze_panes = "A2"
     for s in sorted(batch.summaries, key=lambda s: s["name"]):
         for c in batch.ranking["criteria"]:
             quote, where = s["evidence"].get(c["id"], ("", ""))
-            ev.append([s["file"], s["metadata"]["region"] or "", c["title"], s["levels"].get(c["id"], 0), quote, where])
+            _append(ev, [s["file"], s["metadata"]["region"] or "", c["title"], s["levels"].get(c["id"], 0), quote, where])
     ev.column_dimensions["E"].width = 80
 
 
@@ -191,7 +194,7 @@ def review_sheet(wb, summaries: tuple[dict[str, Any], ...]) -> None:
     from openpyxl.styles import Font
 
     ws = wb.create_sheet(REVIEW_SHEET)
-    ws.append(list(REVIEW_COLUMNS))
+    _append(ws, list(REVIEW_COLUMNS))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -200,7 +203,7 @@ def review_sheet(wb, summaries: tuple[dict[str, Any], ...]) -> None:
         review = reviews.get(row[:2] + row[3:4])  # the standing review, to read and to change in place
         filled = ("确认" if review["confirmed"] else review["level"], review["reason"], review["reviewer"]) \
             if review else ()
-        ws.append(list(row[:len(row) - len(filled)]) + list(filled))
+        _append(ws, list(row[:len(row) - len(filled)]) + list(filled))
     for column, width in (("B", 10), ("E", 24), ("I", 60), ("K", 40)):
         ws.column_dimensions[column].width = width
 

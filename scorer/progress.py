@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from .exports import stale_line
+from .files import show_name
 from .labels import PHASES
 
 
@@ -48,7 +49,7 @@ def _rich(stream):
             elapsed = max(time.monotonic() - start[phase], 1e-6)
             bar.update(tasks[phase], completed=done, total=total, failed=failed, rate=f"{done / elapsed:.1f}")
             if message and message.startswith("✘"):
-                bar.console.print(message)
+                bar.console.print(message, markup=False, highlight=False)  # a file name is not markup
         yield update
 
 
@@ -80,6 +81,9 @@ def print_outcome(outcome: Any, out: Path) -> None:
         titles = {c["id"]: c["title"] for c in ranking["criteria"]}
         typer.echo(f"note: no report met {'、'.join(titles.get(m, m) for m in ranking['never_matched'])} "
                    "(a rubric mistake?)")
+    for card in outcome.removed:
+        typer.echo(f"removed {show_name(str(card))}: it showed an earlier result (another rubric or run); "
+                   "render it again with --format html,pdf", err=True)
     typer.echo(f"{outcome.scored + outcome.reused} scored ({outcome.reused} reused), {len(outcome.failures)} failed; "
                f"scorecards: {outcome.rendered} rendered, {outcome.renders_reused} reused → {out}/index.html")
     reviewed = [e for g in ranking["groups"] for e in g["entries"] if e.get("reviewed")]

@@ -108,17 +108,101 @@ def dumps(result: dict[str, Any]) -> str:
 
 
 def load_result(path: str | Path) -> dict[str, Any]:
-    """A result.json read back and checked: a UserError naming the file when it is not one."""
+    """A result.json read back and checked (its schema, its sums and its points): a UserError
+    naming the file when it is not one, or is damaged, even when still valid JSON."""
     path = Path(path)
     try:
         result = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise UserError(f"cannot read a result: {exc}", path=str(path)) from None
-    missing = [k for k in ("input", "rubric", "metadata", "flags", "total", "max", "areas", "criteria")
-               if not isinstance(result, dict) or k not in result]
-    if not isinstance(result, dict) or result.get("schema") != SCHEMA or missing:
+    if not isinstance(result, dict) or result.get("schema") != SCHEMA:
         raise UserError(f"not a scorer result ({SCHEMA}); score the report first", path=str(path))
+    problem = check_result(result)
+    if problem:
+        raise UserError(f"a damaged result ({problem}); score the report again", path=str(path))
     return result
+
+
+_NUMBER = (int, float)
+_TOP = {"input": dict, "rubric": dict, "metadata": dict, "flags": list, "parts": list, "total": _NUMBER,
+        "max": _NUMBER, "areas": list, "criteria": list, "missing_parts": list}
+_INPUT = {"file": str, "path": str, "sha256": str}
+_RUBRIC = {"id": str, "title": str, "version": str, "sha256": str}
+_AREA = {"id": str, "title": str, "points": _NUMBER, "max_points": _NUMBER}
+_CRITERION = {"id": str, "title": str, "area": str, "level": int, "top_level": int, "points": _NUMBER,
+              "max_points": _NUMBER, "evidence": list, "rejected": list}
+_EVIDENCE = {"quote": str, "part_path": str}
+_FLAG = {"name": str, "message": str, "quotes": list}
+
+
+def _misfit(value: Any, shape: dict[str, Any], where: str) -> str | None:
+    """The first key of `shape` missing from `value` or of another type, or None."""
+    if not isinstance(value, dict):
+        return f"{where} is not a mapping"
+    for key, kind in shape.items():
+        if key not in value:
+            return f"{where}{key} is missing"
+        if not isinstance(value[key], kind) or (kind is _NUMBER and isinstance(value[key], bool)):
+            return f"{where}{key} is not a {kind.__name__ if isinstance(kind, type) else 'number'}"
+    return None
+
+
+def check_result(result: dict[str, Any]) -> str | None:
+    """What is wrong with a result read back, or None: a key missing or of another type,
+    areas that do not add up to the total, points that do not follow levels."""
+    problem = (_misfit(result, _TOP, "") or _misfit(result["input"], _INPUT, "input.")
+               or _misfit(result["rubric"], _RUBRIC, "rubric.")
+               or next(filter(None, (_misfit(a, _AREA, "areas[].") for a in result["areas"])), None)
+               or next(filter(None, (_misfit(c, _CRITERION, "criteria[].") for c in result["criteria"])), None)
+               or next(filter(None, (_misfit(e, _EVIDENCE, "evidence[].") for c in result["criteria"]
+                                     for e in c["evidence"])), None)
+               or next(filter(None, (_misfit(f, _FLAG, "flags[].") for f in result["flags"])), None))
+    if not problem and not isinstance(result.get("reviewed", {}), dict):
+        problem = "reviewed is not a mapping"
+    return problem or _sums_problem(result)
+
+
+_CENT = 0.011  # every sum is rounded to hundredths
+
+
+def _sums_problem(result: dict[str, Any]) -> str | None:
+    for c in result["criteria"]:
+        level = effective_level(c)
+        if not (0 <= level <= max(c["top_level"], 0) and 0 <= c["points"] <= c["max_points"] + _CENT):
+            return f"criterion {c['id']}: level {level} or points {c['points']} out of range"
+        if (level == 0 and c["points"]) or (level == c["top_level"] and abs(c["points"] - c["max_points"]) > _CENT):
+            return f"criterion {c['id']}: {c['points']} points do not follow level {level}"
+    for a in result["areas"]:
+        own = [c for c in result["criteria"] if c["area"] == a["id"]]
+        if abs(sum(c["points"] for c in own) - a["points"]) > _CENT * max(1, len(own)):
+            return f"area {a['id']}: its criteria do not add up to {a['points']}"
+    if abs(sum(a["points"] for a in result["areas"]) - result["total"]) > _CENT * max(1, len(result["areas"])):
+        return f"the areas do not add up to the total {result['total']}"
+    if abs(sum(a["max_points"] for a in result["areas"]) - result["max"]) > _CENT * max(1, len(result["areas"])):
+        return f"the areas do not add up to the maximum {result['max']}"
+    return None
+
+
+def effective_level(criterion: dict[str, Any]) -> Any:
+    """The level that counts: the evaluator's when reviewed, else the machine's."""
+    review = criterion.get("review")
+    return review["level"] if isinstance(review, dict) and type(review.get("level")) is int else criterion["level"]
+
+
+def points_follow_rubric(result: dict[str, Any], rubric: Rubric) -> bool:
+    """Whether every criterion is the rubric's, and its points, the areas' and the total are
+    what its levels earn under the rubric."""
+    from .scoring import area_points, criterion_points
+
+    if [c["id"] for c in result["criteria"]] != [c.id for c in rubric.criteria]:
+        return False
+    levels = {c["id"]: effective_level(c) for c in result["criteria"] if c.get("applies", True)}
+    if any(abs(c["points"] - criterion_points(rubric, rubric.criterion(c["id"]), effective_level(c))) > 0.001
+           for c in result["criteria"]):
+        return False
+    areas, total = area_points(rubric, levels)
+    return (abs(total - result["total"]) <= 0.001
+            and all(abs(areas.get(a["id"], -1) - a["points"]) <= 0.001 for a in result["areas"]))
 
 
 def copies_of(result: dict[str, Any]) -> list[dict[str, Any]]:

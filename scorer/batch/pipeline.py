@@ -28,13 +28,14 @@ from typing import Any
 from .. import __version__
 from ..errors import UserError
 from ..exports import Ranked, write_exports
-from ..files import write_atomic
+from ..files import show_name, write_atomic
 from ..ranking import build_ranking, scorecard_context, summarize
 from ..render import template_dirs
-from ..result import digest, dumps, load_result, with_copies
+from ..result import digest, dumps, load_result, points_follow_rubric, with_copies
 from ..review import Record
 from ..rubric import Rubric
 from .discover import Discovered, Job, discover_jobs
+from .outfolder import locked_out, note_shown, remove_stale_scorecards
 from .pool import Task, run_tasks
 from .reviewing import batch_stale, entries_for_job, expected_key, stored_key, unmatched_stale
 from .workers import (
@@ -49,6 +50,7 @@ from .workers import (
     warm_up_scoring,
 )
 
+TIME_LIMIT = 300.0  # a real report scores in under 2 s; the largest allowed in about a minute
 Progress = Callable[[str, int, int, int, str | None], None]  # phase, done, total, failed, message
 
 
@@ -63,6 +65,8 @@ class BatchRequest:
     group_by: str = "auto"
     scored_on: str | None = None  # a date for the scorecards, only when asked for
     review: Record = Record()  # the evaluators' record (review.yaml), applied while scoring
+    time_limit: float = TIME_LIMIT  # seconds one report may take to score (0: no limit)
+    follow_links: bool = False  # follow symbolic links leading out of a folder given
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class Rendered:
     rendered: int
     reused: int
     interrupted: int
+    removed: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,13 +104,19 @@ class BatchOutcome:
     rendered: int = 0
     renders_reused: int = 0
     interrupted: int = 0  # SIGINT or SIGTERM when a signal stopped the batch
+    removed: tuple[Path, ...] = ()  # stale scorecards removed (a format this run did not render)
 
 
 def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchOutcome:
     """Every phase in turn; a signal stops the batch after the running phase."""
     progress = progress or (lambda *args: None)
     template_dirs(request.template_dir)  # a missing template folder is an error before any work
-    found = discover_jobs(request.paths)
+    with locked_out(request.out):
+        return _run(request, progress)
+
+
+def _run(request: BatchRequest, progress: Progress) -> BatchOutcome:
+    found = discover_jobs(request.paths, request.out, request.follow_links)
     if not found.jobs and not found.failures:
         raise UserError("no report files found (.txt .docx .pdf .html .htm)")
     scored = score(found, request, progress)
@@ -118,7 +129,7 @@ def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchO
     if not rendered.interrupted:
         export(Ranked(ranking, request.rubric, tuple(r.summary for r in reports), request.template_dir), request.out)
     return replace(outcome, ranking=ranking, rendered=rendered.rendered, renders_reused=rendered.reused,
-                   interrupted=rendered.interrupted)
+                   interrupted=rendered.interrupted, removed=rendered.removed)
 
 
 # ── score ─────────────────────────────────────────────────────────────────
@@ -139,17 +150,17 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
     if not todo:
         return Scored(tuple(reports), tuple(failures), 0, reused, 0)
     warm_up_scoring(request.rubric)
-    owner = {Task(str(job.path), score_report, (str(job.path), str(request.out / job.name), _entries(job, request))):
-             job for job in todo}
+    owner = {Task(job.file, score_report, (str(job.path), str(request.out / job.name), _entries(job, request),
+                                           request.time_limit)): job for job in todo}
 
     def done(task: Task, value: dict[str, Any]) -> str:
         job = owner[task]
         if "error" in value:
-            failures.append({"file": str(job.path), "error": value["error"]})
+            failures.append({"file": show_name(str(job.path)), "error": value["error"]})
             return f"✘ {value['error']}"
         reports.append(Report(job, _named(value["summary"], job), tuple(value["fingerprint"]),
                               value["result_sha256"]))
-        return f"✔ {job.path.name} {value['summary']['total']:.1f}"
+        return f"✔ {job.file} {value['summary']['total']:.1f}"
 
     interrupted = run_tasks(
         list(owner), jobs=request.jobs, done=done, initializer=init_worker, initargs=(request.rubric,),
@@ -159,20 +170,24 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
 
 
 def _named(summary: dict[str, Any], job: Job) -> dict[str, Any]:
-    return summary | {"name": job.name, "path": str(job.path)}
+    return summary | {"name": job.name, "path": show_name(str(job.path))}
 
 
 def _entries(job: Job, request: BatchRequest):
-    return entries_for_job(request.review, job.path.name, job.sha256)
+    return entries_for_job(request.review, job.file, job.sha256)
 
 
 def _reusable(job: Job, request: BatchRequest) -> Report | None:
     folder = request.out / job.name
     try:
-        result = load_result(folder / RESULT)
+        result = load_result(folder / RESULT)  # checked: its schema, its sums, its points
         fingerprint = json.loads((folder / FINGERPRINT).read_text("utf-8"))
     except (UserError, OSError, ValueError):
         return None  # none yet, damaged, or scored by an older run without a fingerprint
+    if not (isinstance(fingerprint, list) and all(type(n) is int for n in fingerprint)):
+        return None  # a damaged fingerprint is made again, never trusted
+    if not points_follow_rubric(result, request.rubric):
+        return None  # a hand-edited level or total is scored again, never trusted
     if (result["input"].get("sha256") != job.sha256 or result["rubric"].get("sha256") != request.rubric.sha256
             or result.get("scorer_version") != __version__  # a new scorer may judge differently
             or stored_key(result) != expected_key(_entries(job, request))):  # the record changed for it
@@ -221,8 +236,10 @@ def render(reports: tuple[Report, ...], ranking: dict[str, Any], request: BatchR
     """Scorecards whose result, templates or place in the batch changed, and ranking.pdf
     (slow for a big batch: it renders beside the scorecards, not after them)."""
     formats = tuple(sorted(request.formats & {"html", "pdf"}))
+    removed = tuple(p for r in reports for p in remove_stale_scorecards(request.out / r.job.name, r.result_sha256,
+                                                                         formats))
     if not formats:
-        return Rendered(0, 0, 0)
+        return Rendered(0, 0, 0, removed)
     tdir = str(request.template_dir) if request.template_dir else None
     tasks = [Task("ranking.pdf", render_ranking_pdf, (ranking, str(request.out), tdir))] if "pdf" in formats else []
     templates = templates_sha256(request.template_dir)
@@ -232,11 +249,13 @@ def render(reports: tuple[Report, ...], ranking: dict[str, Any], request: BatchR
                                         ensure_ascii=False).encode()).hexdigest()
         if not _rendered_before(request.out / r.job.name, formats, key):
             tasks.append(Task(r.job.name, render_scorecard, (str(request.out / r.job.name), formats, tdir,
-                                                             context, key)))
+                                                             context, key, r.result_sha256)))
+        else:
+            note_shown(request.out / r.job.name, r.result_sha256)
     reused = len(reports) - sum(task.run is render_scorecard for task in tasks)
     progress("render", reused, len(reports), 0, None)
     if not tasks:
-        return Rendered(0, reused, 0)
+        return Rendered(0, reused, 0, removed)
     if "pdf" in formats:
         warm_up_rendering(request.template_dir)
     rendered, errors = [], []
@@ -250,11 +269,11 @@ def render(reports: tuple[Report, ...], ranking: dict[str, Any], request: BatchR
         return f"✔ {task.label}"
 
     interrupted = run_tasks(
-        tasks, jobs=request.jobs, done=done, initializer=init_worker,
+        tasks, jobs=request.jobs, done=done, initializer=init_worker, initargs=(None,),
         progress=lambda message: progress("render", reused + len(rendered), len(reports), len(errors), message))
     if errors:
         raise UserError(errors[0])  # a template error is the evaluator's to fix, not the report's: stop
-    return Rendered(len(rendered), reused, interrupted)
+    return Rendered(len(rendered), reused, interrupted, removed)
 
 
 def _rendered_before(folder: Path, formats: tuple[str, ...], key: str) -> bool:

@@ -2,8 +2,10 @@
 
 Workers are forked once the parent has loaded what they need (the rubric, the
 dictionary, WeasyPrint's fonts), so that each does not load it again. On SIGINT
-or SIGTERM nothing more is submitted, what runs finishes, and the phase returns
-the signal: every file is written atomically, so the same command resumes.
+or SIGTERM, whenever it comes (after the last task was submitted too), nothing more
+is submitted, the workers are stopped (SIGTERM, then SIGKILL for one stuck in a long
+call) and the phase returns the signal: every file is written atomically, so the same
+command resumes. Workers die with the parent (workers.init_worker).
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
+
+GRACE = 2.0  # seconds a worker has to clean up after SIGTERM before it is killed
 
 
 @dataclass(frozen=True)
@@ -33,40 +38,53 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
     """Run tasks in worker processes, at most two per worker in flight.
 
     Returns the signal that stopped the run (SIGINT, SIGTERM) before every task was
-    submitted, or 0 when all ran.
+    done, or 0 when all ran. The initializer gets the parent's pid after `initargs`.
     """
     stop = {"requested": 0}
-    interrupted = 0
 
     def request_stop(signum, frame):
         stop["requested"] = signum
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    pool = _pool(jobs, initializer, (*initargs, os.getpid()) if initializer else ())
+    pending: dict[Future, Task] = {}
+    queue = list(tasks)
     try:
-        with _pool(jobs, initializer, initargs) as pool:
-            pending: dict[Future, Task] = {}
-            queue = list(tasks)
-            while queue or pending:
-                while queue and len(pending) < jobs * 2 and not stop["requested"]:
-                    task = queue.pop(0)
-                    pending[pool.submit(task.run, *task.args)] = task
-                if not pending:
-                    break
-                finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    task = pending.pop(future)
-                    try:
-                        value = future.result()
-                    except Exception as exc:  # a worker that died (e.g. out of memory)
-                        value = {"error": f"{task.label}: the worker stopped ({type(exc).__name__}); skipped"}
-                    progress(done(task, value))
-                if stop["requested"] and queue:  # a stop after the last submission stops nothing
-                    queue.clear()
-                    interrupted = stop["requested"]
+        while (queue or pending) and not stop["requested"]:
+            while queue and len(pending) < jobs * 2:
+                task = queue.pop(0)
+                pending[pool.submit(task.run, *task.args)] = task
+            finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = pending.pop(future)
+                try:
+                    value = future.result()
+                except Exception as exc:  # a worker that died (e.g. out of memory)
+                    value = {"error": f"{task.label}: the worker stopped ({type(exc).__name__}); skipped"}
+                progress(done(task, value))
     finally:
+        if stop["requested"] or queue or pending:  # a signal, or an error in the parent
+            _halt(pool)
+        else:
+            pool.shutdown(wait=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return interrupted
+    return stop["requested"]
+
+
+def _halt(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: what runs may be stuck, so it is not waited for."""
+    processes = list((pool._processes or {}).values())  # the executor offers no other way to reach them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()  # a worker's SIGTERM unwinds it: no temp file is left
+    deadline = time.monotonic() + GRACE
+    for p in processes:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join()
 
 
 def _pool(jobs: int, initializer, initargs) -> ProcessPoolExecutor:

@@ -4,17 +4,20 @@ never raises for a bad report, and writes its files atomically."""
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import signal
 from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..files import write_atomic
+from ..files import show, show_name, write_atomic
 from ..ranking import summarize
 from ..result import digest, dumps, load_result
 from ..review import Entry
 from ..rubric import Rubric
+from .outfolder import SHOWN_RESULT
 from .reviewing import reviewed_result
 
 RESULT = "result.json"
@@ -24,9 +27,37 @@ RENDER_KEY = ".render-key"  # beside the scorecards: what they were rendered fro
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(rubric: Rubric | None = None) -> None:
+def init_worker(rubric: Rubric | None = None, parent: int | None = None) -> None:
+    """A worker's state; with the parent's pid (as the pool gives it), its signals too."""
     _STATE["rubric"] = rubric
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
+    if parent is not None:
+        signal.signal(signal.SIGTERM, _on_term)
+        _die_with_parent(parent)
+
+
+def _on_term(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds: write_atomic removes its temp file
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive its parent (killed with SIGKILL, it cannot stop them): Linux
+    sends the worker SIGKILL when the parent dies."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the call
+        os._exit(1)
+
+
+class ReportTimeout(BaseException):
+    """A report that took longer than the batch's time limit (a BaseException, so that no
+    `except Exception` in the engine swallows it)."""
+
+
+def _on_alarm(signum, frame):
+    raise ReportTimeout
 
 
 def score_file(path: str | Path, rubric: Rubric) -> dict[str, Any]:
@@ -43,27 +74,39 @@ def _score(path: str | Path, rubric: Rubric):
     return doc, build_result(doc, rubric, score_document(doc, rubric))
 
 
-def score_report(path: str, folder: str, entries: tuple[Entry, ...] = ()) -> dict[str, Any]:
+def score_report(path: str, folder: str, entries: tuple[Entry, ...] = (), time_limit: float = 0) -> dict[str, Any]:
     """result.json and the fingerprint for one report, with its review entries applied;
-    returns its summary, fingerprint and the sha256 of the result as written."""
+    returns its summary, fingerprint and the sha256 of the result as written. A report
+    still running after `time_limit` seconds (0: none) is a failure of that report."""
     from ..copying import fingerprint
 
+    shown = show_name(path)
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(time_limit, 0))
     try:
         doc, result = _score(path, _STATE["rubric"])
         result = reviewed_result(result, doc, entries, _STATE["rubric"])  # quotes checked with doc at hand
         fp = fingerprint(doc.match_text)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        result = result | {"input": result["input"] | {"file": show_name(Path(path).name), "path": shown}}
+        text = dumps(result)
+        write_atomic(Path(folder) / FINGERPRINT, json.dumps(fp))
+        write_atomic(Path(folder) / RESULT, text)
+    except ReportTimeout:
+        return {"error": f"{shown}: scoring took longer than the time limit of {time_limit:g} s; skipped "
+                         "(check the file, or raise the limit with --time-limit)"}
     except UserError as exc:
-        return {"error": str(exc)}
+        return {"error": show(str(exc).replace(path, shown))}
     except Exception as exc:  # a bug must not stop the batch; it is reported per file
-        return {"error": f"{path}: internal error ({type(exc).__name__}: {exc}); please report it"}
-    text = dumps(result)
-    write_atomic(Path(folder) / FINGERPRINT, json.dumps(fp))
-    write_atomic(Path(folder) / RESULT, text)
+        return {"error": show(f"{shown}: internal error ({type(exc).__name__}: {exc}); please report it")}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
     return {"summary": summarize(result), "fingerprint": fp, "result_sha256": digest(result)}
 
 
 def render_scorecard(folder: str, formats: tuple[str, ...], template_dir: str | None,
-                     batch: dict[str, Any], key: str) -> dict[str, Any]:
+                     batch: dict[str, Any], key: str, result_sha256: str = "") -> dict[str, Any]:
     """The scorecards of one result.json, with its place in the batch."""
     from ..render import write_scorecard
 
@@ -72,6 +115,7 @@ def render_scorecard(folder: str, formats: tuple[str, ...], template_dir: str | 
         write_scorecard(result, Path(folder), formats, template_dir=template_dir, batch=batch,
                         scored_on=batch.get("scored_on"))
         write_atomic(Path(folder) / RENDER_KEY, key)
+        write_atomic(Path(folder) / SHOWN_RESULT, result_sha256)
     except UserError as exc:
         return {"error": str(exc)}
     return {}

@@ -1,0 +1,348 @@
+"""Reports and file names from the field never cost a batch its outputs: control
+characters, GBK names, formula-like names, output-like names, damaged results, the output
+folder inside the input, FIFOs and links, unread files, a full disk, bad options.
+
+Every input is generated here; each test checks the message and that the other reports'
+outputs are complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import json
+import os
+import shutil
+import stat
+
+import pytest
+
+from scorer import files
+from tests.conftest import ROOT, cli, seed
+
+OUTPUTS = ("ranking.json", "errors.json", "ranking.csv", "ranking.xlsx", "index.html")
+
+
+def complete(out, folders, formats=("json",)):
+    """The batch outputs are there, and every good report's folder with its files."""
+    for name in OUTPUTS:
+        assert (out / name).is_file(), name
+    ranking = json.loads((out / "ranking.json").read_text("utf-8"))
+    named = {e["name"] for g in ranking["groups"] for e in g["entries"]}
+    assert set(folders) <= named, (folders, named)
+    for folder in folders:
+        assert (out / folder / "result.json").is_file()
+        for ext in set(formats) - {"json"}:
+            assert (out / folder / f"scorecard.{ext}").is_file()
+    return ranking
+
+
+def errors(out):
+    return json.loads((out / "errors.json").read_text("utf-8"))
+
+
+def report_text(prefix="003"):
+    return seed(prefix).read_text("utf-8")
+
+
+def test_control_characters_in_evidence_and_names_never_break_the_outputs(tmp_path):
+    from openpyxl import load_workbook
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(report_text("001"), "utf-8")
+    lines = report_text().splitlines()
+    (inputs / "ctl.txt").write_text("\n".join(line[:len(line) // 2] + "\x1e\x0b\x0c\x07" + line[len(line) // 2:]
+                                              for line in lines), "utf-8")
+    (inputs / "名\x1b[31m红\x07.txt").write_text(report_text(), "utf-8")
+    (inputs / "坏\x1b]0;x\x07.txt").write_text("", "utf-8")
+    out = tmp_path / "out"
+    run = cli("score", inputs, "--out", out, "--format", "json,html")
+    assert run.returncode == 1, run.stderr
+    for stream in (run.stdout, run.stderr):
+        assert "\x1b" not in stream and "\x07" not in stream
+    assert "坏\\x1b]0;x\\x07.txt: the file is empty" in run.stderr
+    complete(out, ["good", "ctl", "名_x1b_31m红_x07"], ("json", "html"))
+    assert not any(ch in (out / "index.html").read_text("utf-8") for ch in "\x1b\x07\x1e\x0b\x0c")
+    book = load_workbook(out / "ranking.xlsx")
+    quotes = [row[4] for row in book["依据"].iter_rows(min_row=2, values_only=True) if row[0] == "ctl.txt"]
+    assert any("\ufffd" in (q or "") for q in quotes)  # \x1e and \x07 shown as U+FFFD
+    assert {f["file"] for f in errors(out)} == {str(inputs / "坏\\x1b]0;x\\x07.txt")}
+
+
+def test_a_gbk_file_name_is_shown_decoded_and_gets_a_safe_folder(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    raw = os.fsencode(inputs)
+    (inputs / "good.txt").write_text(report_text("001"), "utf-8")
+    with open(raw + b"/" + "法治报告".encode("gbk") + b".txt", "w", encoding="utf-8") as fh:
+        fh.write(report_text())
+    with open(raw + b"/" + "坏的".encode("gbk") + b"\xff.txt", "wb"):
+        pass  # empty, and \xff is no GBK either: shown as \xff
+    out = tmp_path / "out"
+    run = cli("score", inputs, "--out", out, "--format", "json")
+    assert run.returncode == 1, run.stderr
+    ranking = complete(out, ["good", "法治报告"])
+    assert "法治报告.txt" in {e["file"] for g in ranking["groups"] for e in g["entries"]}
+    assert json.loads((out / "法治报告" / "result.json").read_text("utf-8"))["input"]["file"] == "法治报告.txt"
+    assert [e["file"] for e in errors(out)] == [f"{inputs}/坏的\\xff.txt"]
+    assert "法治报告.txt" in (out / "ranking.csv").read_text("utf-8-sig")
+
+
+def test_a_file_name_never_becomes_a_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    names = ["=1+2.txt", "+SUM(1).txt", "-2+3.txt", "@cmd.txt"]
+    for name in names:
+        (inputs / name).write_text(report_text(), "utf-8")
+    out = tmp_path / "out"
+    assert cli("score", inputs, "--out", out, "--format", "json").returncode == 0
+    complete(out, ["1_2", "SUM_1", "2_3", "cmd"])
+    rows = list(csv.reader(io.StringIO((out / "ranking.csv").read_text("utf-8-sig"))))
+    file_column = rows[0].index("文件")
+    assert sorted(r[file_column] for r in rows[1:] if len(r) > file_column) == sorted(f"'{n}" for n in names)
+    sheet = load_workbook(out / "ranking.xlsx")["排名"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value in names]
+    evidence = [c for row in load_workbook(out / "ranking.xlsx")["依据"].iter_rows() for c in row
+                if c.value in names]
+    assert len(cells) == len(names) and len(evidence) > len(names)
+    assert all(c.data_type == "s" for c in cells + evidence)
+
+
+def test_a_report_named_like_an_output_gets_its_own_folder(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("index.html.txt", "ranking.csv.txt", "errors.json.txt", "good.txt"):
+        (inputs / name).write_text(report_text(), "utf-8")
+    out = tmp_path / "out"
+    run = cli("score", inputs, "--out", out, "--format", "json,html")
+    assert run.returncode == 0, run.stderr
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert [f.split("-")[0] for f in folders] == ["errors.json", "good", "index.html", "ranking.csv"]
+    assert all(len(f.split("-")[-1]) == 8 for f in folders if f != "good")
+    complete(out, folders, ("json", "html"))
+
+
+@pytest.fixture
+def scored(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for prefix in ("000", "001", "002", "003", "004"):
+        shutil.copy(seed(prefix), inputs / f"r{prefix}.txt")
+    out = tmp_path / "out"
+    assert cli("score", inputs, "--out", out, "--format", "json").returncode == 0
+    return inputs, out
+
+
+def _edit(path, change):
+    data = json.loads(path.read_text("utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def _first_scoring(data):
+    return next(c for c in data["criteria"] if 0 < c["level"] < c["top_level"])
+
+
+DAMAGE = {
+    "r000": lambda d: d.pop("total"),
+    "r001": lambda d: d.update(total="67"),
+    "r002": lambda d: d.update(total=d["total"] + 10),  # a hand-edited total: the areas do not add up
+    "r003": lambda d: _first_scoring(d).update(level=_first_scoring(d)["top_level"]),  # points do not follow
+}
+
+
+def test_a_damaged_result_or_fingerprint_is_scored_again(scored):
+    inputs, out = scored
+    before = {p.parent.name: json.loads(p.read_text("utf-8"))["total"] for p in out.glob("*/result.json")}
+    for name, damage in DAMAGE.items():
+        _edit(out / name / "result.json", damage)
+    (out / "r004" / ".fingerprint.json").write_text('{"a": 1}', "utf-8")
+    run = cli("score", inputs, "--out", out, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    assert "5 scored (0 reused)" in run.stdout
+    after = {p.parent.name: json.loads(p.read_text("utf-8"))["total"] for p in out.glob("*/result.json")}
+    assert after == before
+    complete(out, list(before))
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("r000", "a damaged result (total is missing)"), ("r001", "a damaged result (total is not a number)"),
+    ("r002", "the areas do not add up to the total"), ("r003", "points do not follow level")])
+def test_scorer_render_refuses_a_damaged_result_in_one_line(scored, name, message):
+    _, out = scored
+    path = out / name / "result.json"
+    _edit(path, DAMAGE[name])
+    run = cli("render", path, "--format", "html")
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"error: {path}: ") and message in run.stderr
+    assert run.stderr.count("\n") == 1 and not (out / name / "scorecard.html").exists()
+
+
+def test_the_output_folder_is_never_an_input(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for prefix in ("001", "003"):
+        shutil.copy(seed(prefix), inputs / f"r{prefix}.txt")
+    old = tmp_path / "in" / "old-run"
+    assert cli("score", inputs, "--out", old, "--format", "json,html").returncode == 0
+    out = inputs / "out"
+    for _ in range(2):
+        run = cli("score", inputs, "--out", out, "--format", "json,html")
+        assert run.returncode == 0, run.stderr
+        ranking = complete(out, ["r001", "r003"], ("json", "html"))
+        assert ranking["n_scored"] == 2 and ranking["n_failed"] == 0
+    assert "2 scored (2 reused)" in run.stdout
+
+
+def test_fifos_devices_links_and_unread_files_are_listed_never_read(tmp_path):
+    inputs, outside = tmp_path / "in", tmp_path / "elsewhere"
+    inputs.mkdir()
+    outside.mkdir()
+    (inputs / "good.txt").write_text(report_text(), "utf-8")
+    os.mkfifo(inputs / "fifo.txt")
+    os.symlink("/dev/zero", inputs / "zero.txt")
+    (outside / "far.txt").write_text(report_text("001"), "utf-8")
+    os.symlink(outside / "far.txt", inputs / "far.txt")
+    with open(inputs / "huge.txt", "wb") as fh:  # sparse: over the limit, never read to hash it
+        fh.truncate(60 * 1024 * 1024)
+    for name in ("old.doc", "scan.png", "notes.wps"):
+        (inputs / name).write_bytes(b"\xd0\xcf\x11\xe0")
+    out = tmp_path / "out"
+    run = cli("score", inputs, "--out", out, "--format", "json")
+    assert run.returncode == 1
+    found = {os.path.basename(e["file"]): e["error"] for e in errors(out)}
+    assert "not a regular file" in found["fifo.txt"]
+    assert "not followed" in found["zero.txt"] and "--follow-links" in found["far.txt"]
+    assert "over the 50 MB limit" in found["huge.txt"]
+    assert "请另存为 .docx" in found["old.doc"] and "请另存为 .docx" in found["notes.wps"]
+    assert "OCR is not supported" in found["scan.png"]
+    complete(out, ["good"])
+    for name in found:
+        assert f"{name}" in run.stderr  # listed in the batch summary too
+    followed = cli("score", inputs, "--out", tmp_path / "out2", "--format", "json", "--follow-links")
+    found = {os.path.basename(e["file"]): e["error"] for e in errors(tmp_path / "out2")}
+    assert "far.txt" not in found and "not a regular file" in found["zero.txt"]
+    complete(tmp_path / "out2", ["good", "far"])
+    assert followed.returncode == 1
+
+
+def test_a_second_run_into_a_locked_folder_is_refused_in_one_line(tmp_path):
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".scorer.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        run = cli("score", seed("001"), "--out", out, "--format", "json")
+    assert run.returncode == 2
+    assert run.stderr == f"error: {out}: another scorer run is writing into this folder; wait for it to end, " \
+                         "or choose another --out\n"
+    assert not (out / "ranking.json").exists()
+    assert cli("score", seed("001"), "--out", out, "--format", "json").returncode == 0
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_outputs_honour_the_umask(tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        files.write_atomic(tmp_path / "x.json", "{}")
+        run = cli("score", seed("001"), "--out", tmp_path / "out", "--format", "json")
+    finally:
+        os.umask(previous)
+    assert run.returncode == 0
+    for path in (tmp_path / "x.json", tmp_path / "out" / "ranking.csv", next((tmp_path / "out").glob("*/result.json"))):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_run_with_another_rubric_removes_the_scorecards_it_does_not_render(scored):
+    inputs, out = scored
+    assert cli("score", inputs, "--out", out, "--format", "json,html").returncode == 0
+    assert len(list(out.glob("*/scorecard.html"))) == 5
+    same = cli("score", inputs, "--out", out, "--format", "json")
+    assert len(list(out.glob("*/scorecard.html"))) == 5 and "removed" not in same.stderr  # still current
+    other = ROOT / "rubrics" / "examples" / "gangyao-balanced.yaml"
+    run = cli("score", inputs, "--out", out, "--format", "json", "--rubric", other)
+    assert run.returncode == 0
+    assert not list(out.glob("*/scorecard.html"))
+    assert run.stderr.count("it showed an earlier result") == 5
+    complete(out, ["r000", "r001", "r002", "r003", "r004"])
+
+
+def test_writing_the_workbook_reads_no_row_count_per_row(tmp_path, monkeypatch):
+    """Linear: the number of `max_row` reads does not grow with the batch."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from scorer.exports import Ranked, ranking_xlsx
+    from scorer.ranking import build_ranking, summarize
+    from scorer.result import load_result
+    from scorer.rubric import load_rubric
+
+    assert cli("score", seed("001"), "--out", tmp_path, "--format", "json").returncode == 0
+    summary = summarize(load_result(next(tmp_path.glob("*/result.json"))))
+    rubric = load_rubric()
+    reads = {"n": 0}
+    original = Worksheet.max_row
+
+    def counted(self):
+        reads["n"] += 1
+        return original.fget(self)
+
+    monkeypatch.setattr(Worksheet, "max_row", property(counted))
+
+    def count(n):
+        summaries = [summary | {"name": f"r{i}", "file": f"r{i}.txt"} for i in range(n)]
+        reads["n"] = 0
+        ranking_xlsx(Ranked(build_ranking(summaries, [], rubric), rubric, tuple(summaries)))
+        return reads["n"]
+
+    assert count(10) == count(120)
+
+
+def test_out_that_is_a_file_is_refused_before_scoring(tmp_path):
+    target = tmp_path / "out"
+    target.write_text("x")
+    run = cli("score", seed("001"), "--out", target, "--format", "json")
+    assert run.returncode == 2
+    assert run.stderr == f"error: {target}: --out names a file, not a folder; choose a folder\n"
+    below = cli("score", seed("001"), "--out", target / "sub", "--format", "json")
+    assert below.returncode == 2 and "--out: cannot write in this folder" in below.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_a_read_only_out_is_refused_before_scoring(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        run = cli("score", seed("001"), "--out", out, "--format", "json")
+    finally:
+        out.chmod(0o755)
+    assert run.returncode == 2 and "--out: cannot write in this folder" in run.stderr
+
+
+def test_a_full_disk_is_one_line_naming_enospc_and_the_folder(tmp_path, monkeypatch):
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    out = tmp_path / "out"
+    run = cli("score", seed("001"), seed("003"), "--out", out, "--format", "json")
+    assert run.returncode == 2
+    last = run.stderr.splitlines()[-1]
+    assert last == (f"error: no space left on the device (ENOSPC) writing in {out}; free some space and run "
+                    "the same command again")
+    assert "Traceback" not in run.stderr
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("epoch", ["yesterday", "1e9", "99999999999999999999"])
+def test_an_invalid_source_date_epoch_is_one_line(tmp_path, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    run = cli("score", seed("001"), "--out", tmp_path / "out", "--format", "json", "--dated")
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"error: SOURCE_DATE_EPOCH: '{epoch}' is not a time in seconds")
+    assert run.stderr.count("\n") == 1 and not (tmp_path / "out").exists()

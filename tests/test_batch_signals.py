@@ -1,0 +1,110 @@
+"""Signals and time limits in a batch: a stop is honoured whenever it comes, a stuck worker
+neither holds the parent nor outlives it, and a report over the time limit fails alone.
+
+A report is made stuck by a wrapper that starts scorer with `_score` replaced: a file
+whose name holds "stuck" sleeps (after writing its worker's pid), others score as usual.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from scorer.batch import workers
+from tests.conftest import ROOT, cli, seed
+
+WRAPPER = """
+import os, sys, time
+from pathlib import Path
+import scorer.batch.workers as w
+real = w._score
+def _score(path, rubric):
+    if "stuck" in str(path):
+        Path(sys.argv[1], f"worker-{os.getpid()}").write_text("")
+        while True:
+            time.sleep(1)
+    return real(path, rubric)
+w._score = _score
+from scorer.cli import app
+app(sys.argv[2:], prog_name="scorer")
+"""
+
+
+def _start(tmp_path, *args):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(seed("001").read_text("utf-8"), "utf-8")
+    (inputs / "stuck.txt").write_text(seed("003").read_text("utf-8"), "utf-8")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-c", WRAPPER, str(tmp_path), "score", str(inputs), "--out", str(out),
+           "--format", "json", "--jobs", "2", *args]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while not (list(out.glob("*/result.json")) and list(tmp_path.glob("worker-*"))):
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    return proc, out, int(next(tmp_path.glob("worker-*")).name.split("-")[1])
+
+
+def _gone(pid):
+    """Whether a process has ended (a zombie waiting for its reaper has ended too)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def _wait_gone(pid):
+    deadline = time.monotonic() + 60  # a bound on waiting, not a measure: it ends at once when right
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(pid), f"worker {pid} outlived the stop"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_after_the_last_submission_is_honoured_with_a_worker_stuck(tmp_path, sig):
+    proc, out, worker = _start(tmp_path)  # every job submitted, one done, one stuck
+    proc.send_signal(sig)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + sig, stderr
+    assert "run the same command again to resume" in stderr
+    _wait_gone(worker)
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    assert not (out / "ranking.json").exists()
+
+
+def test_killing_the_parent_stops_its_workers(tmp_path):
+    proc, _, worker = _start(tmp_path)
+    proc.kill()
+    proc.communicate(timeout=120)
+    _wait_gone(worker)
+
+
+def test_a_report_over_the_time_limit_fails_alone(tmp_path, monkeypatch):
+    real = workers._score
+
+    def slow(path, rubric):
+        if "slow" in str(path):
+            time.sleep(600)
+        return real(path, rubric)
+
+    monkeypatch.setattr(workers, "_score", slow)  # the workers are forked from this process
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name, prefix in (("a.txt", "001"), ("b.txt", "003"), ("slow.txt", "002")):
+        (inputs / name).write_text(seed(prefix).read_text("utf-8"), "utf-8")
+    out = tmp_path / "out"
+    run = cli("score", inputs, "--out", out, "--format", "json", "--time-limit", "1", "--jobs", "2")
+    assert run.returncode == 1
+    errors = json.loads((out / "errors.json").read_text("utf-8"))
+    assert errors == [{"file": str(inputs / "slow.txt"), "error": f"{inputs / 'slow.txt'}: scoring took longer than "
+                       "the time limit of 1 s; skipped (check the file, or raise the limit with --time-limit)"}]
+    ranking = json.loads((out / "ranking.json").read_text("utf-8"))
+    assert ranking["n_scored"] == 2 and all((out / n / "result.json").exists() for n in ("a", "b"))
+    assert os.path.exists(out / "index.html")
