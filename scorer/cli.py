@@ -24,7 +24,9 @@ class OneLineErrors(TyperGroup):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            from .files import show
+
+            typer.echo(f"error: {show(str(exc))}", err=True)  # a file name may hold escape characters
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -134,7 +136,7 @@ def score(
     dated: DatedOption = False,
     review: Annotated[Path | None, typer.Option("--review", help="Review record (default: OUT/review.yaml)")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds one report may take to score; "
-                                              "0: no limit", min=0)] = 300.0,
+                                              "0: no limit", min=0)] = 300.0,  # batch.pipeline.TIME_LIMIT
     follow_links: Annotated[bool, typer.Option("--follow-links", help="Follow symbolic links leading out of a "
                                                "folder given")] = False,
 ) -> None:

@@ -81,9 +81,11 @@ def print_outcome(outcome: Any, out: Path) -> None:
         titles = {c["id"]: c["title"] for c in ranking["criteria"]}
         typer.echo(f"note: no report met {'、'.join(titles.get(m, m) for m in ranking['never_matched'])} "
                    "(a rubric mistake?)")
-    for card in outcome.removed:
+    for card in outcome.removed[:5]:
         typer.echo(f"removed {show_name(str(card))}: it showed an earlier result (another rubric or run); "
                    "render it again with --format html,pdf", err=True)
+    if len(outcome.removed) > 5:
+        typer.echo(f"removed {len(outcome.removed) - 5} more scorecards that showed an earlier result", err=True)
     typer.echo(f"{outcome.scored + outcome.reused} scored ({outcome.reused} reused), {len(outcome.failures)} failed; "
                f"scorecards: {outcome.rendered} rendered, {outcome.renders_reused} reused → {out}/index.html")
     reviewed = [e for g in ranking["groups"] for e in g["entries"] if e.get("reviewed")]

@@ -196,6 +196,10 @@ def test_the_output_folder_is_never_an_input(tmp_path):
         ranking = complete(out, ["r001", "r003"], ("json", "html"))
         assert ranking["n_scored"] == 2 and ranking["n_failed"] == 0
     assert "2 scored (2 reused)" in run.stdout
+    given = cli("score", old, "--out", tmp_path / "elsewhere", "--format", "json")
+    assert given.returncode == 1
+    assert errors(tmp_path / "elsewhere") == [{"file": str(old), "error": "is an output folder of scorer, not a "
+                                                                          "folder of reports; not scored"}]
 
 
 def test_fifos_devices_links_and_unread_files_are_listed_never_read(tmp_path):

@@ -85,7 +85,10 @@ def discover(paths: Iterable[Path], out: Path | None = None,
     problems: list[dict[str, str]] = []
     skip = {os.path.realpath(out)} if out is not None else set()
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and (_inside(os.path.realpath(path), skip) or (path / LOCK).exists()):
+            problems.append({"file": show_name(str(path)), "error": "is an output folder of scorer, not a folder of "
+                             "reports; not scored"})
+        elif path.is_dir():
             _walk(path, skip, follow_links, files, problems)
         elif path.exists() or path.is_symlink():
             if _inside(os.path.realpath(path), skip):
