@@ -12,23 +12,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
+from .cli_checks import OneLineErrors
+from .cli_checks import formats as _formats
+from .cli_checks import group_by as _group_by
+from .cli_checks import scored_on as _scored_on
 from .errors import UserError, did_you_mean
-
-
-class OneLineErrors(TyperGroup):
-    """The command group: a UserError becomes `error: …` on stderr and its exit code."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except UserError as exc:
-            from .files import show
-
-            typer.echo(f"error: {show(str(exc))}", err=True)  # a file name may hold escape characters
-            raise typer.Exit(exc.exit_code) from None
-
 
 app = typer.Typer(
     cls=OneLineErrors,
@@ -80,43 +69,6 @@ def _rubric(path: Path | None):
     from .rubric import load_rubric
 
     return load_rubric(path)
-
-
-FORMATS = ("json", "html", "pdf")
-
-
-def _formats(fmt: str) -> set[str]:
-    formats = {f.strip().lower() for f in fmt.split(",") if f.strip()}
-    unknown = formats - set(FORMATS)
-    if unknown or not formats:
-        raise UserError(f"--format: unknown format {', '.join(sorted(unknown)) or '(none)'}; "
-                        f"allowed: {', '.join(FORMATS)} (comma-separated)")
-    return formats
-
-
-def _group_by(value: str) -> str:
-    from .ranking import GROUP_BY
-
-    if value not in GROUP_BY:
-        raise UserError(f"--group-by: unknown value '{value}'; allowed: {', '.join(GROUP_BY)}")
-    return value
-
-
-def _scored_on(dated: bool) -> str | None:
-    """Today's date only when asked for, so that outputs stay reproducible by default."""
-    if not dated:
-        return None
-    import datetime as dt
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return dt.date.today().isoformat()
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
-    except (ValueError, OverflowError, OSError):
-        raise UserError(f"SOURCE_DATE_EPOCH: '{epoch[:40]}' is not a time in seconds since 1970-01-01 "
-                        "(e.g. 1767225600); unset it for today's date") from None
 
 
 TemplateDirOption = Annotated[

@@ -9,17 +9,14 @@ outputs are complete.
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
 import os
 import shutil
-import stat
 
 import pytest
 
-from scorer import files
-from tests.conftest import ROOT, cli, seed
+from tests.conftest import cli, seed
 
 OUTPUTS = ("ranking.json", "errors.json", "ranking.csv", "ranking.xlsx", "index.html")
 
@@ -128,6 +125,11 @@ def test_a_report_named_like_an_output_gets_its_own_folder(tmp_path):
 
 @pytest.fixture
 def scored(tmp_path):
+    return score_seeds(tmp_path)
+
+
+def score_seeds(tmp_path):
+    """The five seeds scored as JSON: the input folder and the output folder."""
     inputs = tmp_path / "in"
     inputs.mkdir()
     for prefix in ("000", "001", "002", "003", "004"):
@@ -232,121 +234,3 @@ def test_fifos_devices_links_and_unread_files_are_listed_never_read(tmp_path):
     assert "far.txt" not in found and "not a regular file" in found["zero.txt"]
     complete(tmp_path / "out2", ["good", "far"])
     assert followed.returncode == 1
-
-
-def test_a_second_run_into_a_locked_folder_is_refused_in_one_line(tmp_path):
-    import fcntl
-
-    out = tmp_path / "out"
-    out.mkdir()
-    with open(out / ".scorer.lock", "w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
-        run = cli("score", seed("001"), "--out", out, "--format", "json")
-    assert run.returncode == 2
-    assert run.stderr == f"error: {out}: another scorer run is writing into this folder; wait for it to end, " \
-                         "or choose another --out\n"
-    assert not (out / "ranking.json").exists()
-    assert cli("score", seed("001"), "--out", out, "--format", "json").returncode == 0
-
-
-@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
-def test_outputs_honour_the_umask(tmp_path, umask):
-    previous = os.umask(umask)
-    try:
-        files.write_atomic(tmp_path / "x.json", "{}")
-        run = cli("score", seed("001"), "--out", tmp_path / "out", "--format", "json")
-    finally:
-        os.umask(previous)
-    assert run.returncode == 0
-    for path in (tmp_path / "x.json", tmp_path / "out" / "ranking.csv", next((tmp_path / "out").glob("*/result.json"))):
-        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
-
-
-def test_a_run_with_another_rubric_removes_the_scorecards_it_does_not_render(scored):
-    inputs, out = scored
-    assert cli("score", inputs, "--out", out, "--format", "json,html").returncode == 0
-    assert len(list(out.glob("*/scorecard.html"))) == 5
-    same = cli("score", inputs, "--out", out, "--format", "json")
-    assert len(list(out.glob("*/scorecard.html"))) == 5 and "removed" not in same.stderr  # still current
-    other = ROOT / "rubrics" / "examples" / "gangyao-balanced.yaml"
-    run = cli("score", inputs, "--out", out, "--format", "json", "--rubric", other)
-    assert run.returncode == 0
-    assert not list(out.glob("*/scorecard.html"))
-    assert run.stderr.count("it showed an earlier result") == 5
-    complete(out, ["r000", "r001", "r002", "r003", "r004"])
-
-
-def test_writing_the_workbook_reads_no_row_count_per_row(tmp_path, monkeypatch):
-    """Linear: the number of `max_row` reads does not grow with the batch."""
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    from scorer.exports import Ranked, ranking_xlsx
-    from scorer.ranking import build_ranking, summarize
-    from scorer.result import load_result
-    from scorer.rubric import load_rubric
-
-    assert cli("score", seed("001"), "--out", tmp_path, "--format", "json").returncode == 0
-    summary = summarize(load_result(next(tmp_path.glob("*/result.json"))))
-    rubric = load_rubric()
-    reads = {"n": 0}
-    original = Worksheet.max_row
-
-    def counted(self):
-        reads["n"] += 1
-        return original.fget(self)
-
-    monkeypatch.setattr(Worksheet, "max_row", property(counted))
-
-    def count(n):
-        summaries = [summary | {"name": f"r{i}", "file": f"r{i}.txt"} for i in range(n)]
-        reads["n"] = 0
-        ranking_xlsx(Ranked(build_ranking(summaries, [], rubric), rubric, tuple(summaries)))
-        return reads["n"]
-
-    assert count(10) == count(120)
-
-
-def test_out_that_is_a_file_is_refused_before_scoring(tmp_path):
-    target = tmp_path / "out"
-    target.write_text("x")
-    run = cli("score", seed("001"), "--out", target, "--format", "json")
-    assert run.returncode == 2
-    assert run.stderr == f"error: {target}: --out names a file, not a folder; choose a folder\n"
-    below = cli("score", seed("001"), "--out", target / "sub", "--format", "json")
-    assert below.returncode == 2 and "--out: cannot write in this folder" in below.stderr
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
-def test_a_read_only_out_is_refused_before_scoring(tmp_path):
-    out = tmp_path / "out"
-    out.mkdir()
-    out.chmod(0o555)
-    try:
-        run = cli("score", seed("001"), "--out", out, "--format", "json")
-    finally:
-        out.chmod(0o755)
-    assert run.returncode == 2 and "--out: cannot write in this folder" in run.stderr
-
-
-def test_a_full_disk_is_one_line_naming_enospc_and_the_folder(tmp_path, monkeypatch):
-    def full(fd):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(files.os, "fsync", full)
-    out = tmp_path / "out"
-    run = cli("score", seed("001"), seed("003"), "--out", out, "--format", "json")
-    assert run.returncode == 2
-    last = run.stderr.splitlines()[-1]
-    assert last == (f"error: no space left on the device (ENOSPC) writing in {out}; free some space and run "
-                    "the same command again")
-    assert "Traceback" not in run.stderr
-    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
-
-
-@pytest.mark.parametrize("epoch", ["yesterday", "1e9", "99999999999999999999"])
-def test_an_invalid_source_date_epoch_is_one_line(tmp_path, monkeypatch, epoch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
-    run = cli("score", seed("001"), "--out", tmp_path / "out", "--format", "json", "--dated")
-    assert run.returncode == 2
-    assert run.stderr.startswith(f"error: SOURCE_DATE_EPOCH: '{epoch}' is not a time in seconds")
-    assert run.stderr.count("\n") == 1 and not (tmp_path / "out").exists()
