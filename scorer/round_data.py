@@ -10,6 +10,7 @@ points, metadata, flags, and per criterion its best quote.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from .labels import GOVERNMENT_GROUPS
 from .result import load_result
 
 RANKING = "ranking.json"
+PARALLEL_FROM = 200  # reports: below this, worker processes cost more than they save
 
 
 @dataclass(frozen=True)
@@ -121,14 +123,33 @@ def load_round(folder: str | Path) -> Round:
         ranking = json.loads(ranking_path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise UserError(f"cannot read ranking.json: {exc}", path=str(ranking_path)) from None
-    names = [e["name"] for g in ranking.get("groups", []) for e in g["entries"]]
-    results = [(name, load_result(folder / name / RESULT)) for name in sorted(names)]
-    if not results:
+    names = sorted(e["name"] for g in ranking.get("groups", []) for e in g["entries"])
+    if not names:
         raise UserError("the batch holds no scored report", path=str(folder))
-    reports = tuple(report_record(name, r) for name, r in results)
-    areas, criteria = _rubric_parts(ranking, [r for _, r in results])
-    rubric = {k: results[0][1]["rubric"].get(k) for k in ("id", "title", "version", "sha256", "levels")}
+    loaded = _load_all([folder / name / RESULT for name in names])
+    reports = tuple(report for report, _ in loaded)
+    areas, criteria = _rubric_parts(ranking, [parts for _, parts in loaded])
+    rubric = load_result(folder / names[0] / RESULT)["rubric"]
+    rubric = {k: rubric.get(k) for k in ("id", "title", "version", "sha256", "levels")}
     return Round(folder, reports, ranking, rubric, areas, criteria, tuple(ranking.get("failures", [])))
+
+
+def _load_all(paths: list[Path]) -> list[tuple[Report, list[dict[str, Any]]]]:
+    """Each result read and reduced to its record, in worker processes for a large round:
+    parsing the JSON is most of the time, and a record is a small fraction of a result."""
+    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return [_load_one(p) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+        return list(pool.map(_load_one, paths, chunksize=64))
+
+
+def _load_one(path: Path) -> tuple[Report, list[dict[str, Any]]]:
+    """A report's record, and its criteria's points, scale and message (for the rubric's table)."""
+    result = load_result(path)
+    parts = [{k: c.get(k) for k in ("id", "applies", "max_points", "top_level", "message")} for c in result["criteria"]]
+    return report_record(path.parent.name, result), parts
 
 
 def report_record(name: str, result: dict[str, Any]) -> Report:
@@ -158,12 +179,12 @@ def report_record(name: str, result: dict[str, Any]) -> Report:
     )
 
 
-def _rubric_parts(ranking: dict[str, Any], results: list[dict[str, Any]]) -> tuple[tuple[Area, ...], tuple[Criterion, ...]]:
+def _rubric_parts(ranking: dict[str, Any], results: list[list[dict[str, Any]]]) -> tuple[tuple[Area, ...], tuple[Criterion, ...]]:
     """Areas and criteria in the rubric's order, with points and messages from the results
     (a criterion's points are taken from a report it applies to)."""
     seen: dict[str, dict[str, Any]] = {}
-    for result in results:
-        for c in result["criteria"]:
+    for criteria in results:
+        for c in criteria:
             if c["id"] not in seen or (c.get("applies", True) and not seen[c["id"]].get("applies", True)):
                 seen[c["id"]] = c
     criteria = tuple(Criterion(c["id"], c["title"], c["area"], seen.get(c["id"], {}).get("max_points", 0.0),

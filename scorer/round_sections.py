@@ -42,6 +42,7 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()
     chart: Bars | None = None
     source: str = ""  # a quote's government and place; a finding's governments
+    widths: tuple[int, ...] = ()  # a table's column widths in percent (equal when empty)
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,8 @@ def h(text: str) -> Block:
     return Block("h", text)
 
 
-def table(header: tuple[str, ...], rows) -> Block:
-    return Block("table", header=header, rows=tuple(tuple(r) for r in rows))
+def table(header: tuple[str, ...], rows, widths: tuple[int, ...] = ()) -> Block:
+    return Block("table", header=header, rows=tuple(tuple(r) for r in rows), widths=widths)
 
 
 def names_text(names: tuple[str, ...], limit: int = MAX_NAMES) -> str:
@@ -199,7 +200,8 @@ def areas(rnd: Round, intake: Intake, cmp: Comparison | None) -> list[Block]:
               table(("领域", "分值", "平均得分率", "标准差(百分点)", "最高", "最低"),
                     [(f.title, f"{f.points:g}", rate_text(f.mean_rate), f"{f.spread:.1f}",
                       f"{names_text(f.best, 3)}({rate_text(f.best_rate)})",
-                      f"{names_text(f.worst, 3)}({rate_text(f.worst_rate)})") for f in figures])]
+                      f"{names_text(f.worst, 3)}({rate_text(f.worst_rate)})") for f in figures],
+                    (16, 7, 11, 12, 27, 27))]
     ordered = sorted(figures, key=lambda f: (f.mean_rate, f.id))
     if ordered:
         blocks.append(p(f"得分率最低的领域是“{ordered[0].title}”({rate_text(ordered[0].mean_rate)}),"
@@ -232,7 +234,7 @@ def appendix(rnd: Round, intake: Intake, cmp: Comparison | None) -> list[Block]:
     blocks += [h("附录二 评估指标"),
                table(("领域", "指标", "分值", "要求"),
                      [(next(a.title for a in rnd.areas if a.id == c.area), c.title, f"{c.points:g}", c.message)
-                      for c in rnd.criteria])]
+                      for c in rnd.criteria], (16, 26, 7, 51))]
     if cmp is not None:
         from .round_sections_yoy import appendix_blocks
 

@@ -39,25 +39,34 @@ def _change_table(rnd: Round, changes: list[Change]) -> Block:
     titles = {c.id: c.title for c in rnd.criteria}
     return table(("地区", "年度", "上轮总分", "本轮总分", "变化", "新增达标指标", "不再达标指标"), [
         (c.current.government, f"{c.previous.year}→{c.current.year}", f"{c.previous.total:g}", f"{c.current.total:g}",
-         f"{c.total_delta:+g}", "、".join(titles.get(x, x) for x in c.gained) or "—",
-         "、".join(titles.get(x, x) for x in c.lost) or "—") for c in changes])
+         f"{c.total_delta:+g}", _first(tuple(titles.get(x, x) for x in c.gained), "项", 5) or "—",
+         _first(tuple(titles.get(x, x) for x in c.lost), "项", 5) or "—") for c in changes], (12, 11, 9, 9, 8, 26, 25))
 
 
 def appendix_blocks(rnd: Round, cmp: Comparison) -> list[Block]:
+    """One row per government, most improved first. A row names at most three areas and
+    three criteria each way (a long round must stay quick to lay out); the CSV has them all."""
     if not cmp.changes:
         return []
     ordered = sorted(cmp.changes, key=lambda c: (-c.total_delta, c.current.government, c.current.name))
-    area_titles = [a for a in rnd.areas]
+    titles = {a.id: a.title for a in rnd.areas}
     rows = []
     for c in ordered:
-        areas = ";".join(f"{a.title}{c.area_deltas[a.id]:+g}" for a in area_titles
-                         if c.area_deltas.get(a.id))
-        copied = f"照搬上年{rate_text(c.copied_share)}" if c.copied_share is not None else ""
-        rows.append((c.current.government, f"{c.previous.total:g}→{c.current.total:g}({c.total_delta:+g})",
-                     areas or "—", "、".join(_titles(rnd, c.gained)) or "—", "、".join(_titles(rnd, c.lost)) or "—",
-                     copied or "—"))
+        moved = sorted((a for a, d in c.area_deltas.items() if d), key=lambda a: (-abs(c.area_deltas[a]), a))
+        areas = _first(tuple(f"{titles.get(a, a)}{c.area_deltas[a]:+g}" for a in moved), "个领域")
+        criteria = ";".join(x for x in (_first(tuple("+" + t for t in _titles(rnd, c.gained)), "项"),
+                                         _first(tuple("−" + t for t in _titles(rnd, c.lost)), "项")) if x)
+        rows.append((c.current.government, f"{c.previous.year}→{c.current.year}",
+                     f"{c.previous.total:g}→{c.current.total:g}({c.total_delta:+g})", areas or "—", criteria or "—",
+                     rate_text(c.copied_share) if c.copied_share is not None else "—"))
     return [h("附录三 与上一轮逐个对比"),
-            table(("地区", "总分变化", "分领域变化", "新增达标指标", "不再达标指标", "照搬上年"), rows)]
+            p("分领域变化列出变化最大的三个领域,指标增减列出新增达标(+)和不再达标(−)的指标各至多三项;"
+              "全部变化见round_comparison.csv。"),
+            table(("地区", "年度", "总分变化", "分领域变化", "指标增减", "照搬上年"), rows, (12, 11, 17, 25, 27, 8))]
+
+
+def _first(items: tuple[str, ...], unit: str, limit: int = 3) -> str:
+    return "、".join(items[:limit]) + (f"等{len(items)}{unit}" if len(items) > limit else "")
 
 
 def _titles(rnd: Round, ids: tuple[str, ...]) -> list[str]:
