@@ -17,6 +17,7 @@ import time
 import pytest
 
 from scorer.batch import workers
+from scorer.batch.pool import WORKER_DIED
 from tests.conftest import ROOT, cli, seed
 
 WRAPPER = """
@@ -108,3 +109,27 @@ def test_a_report_over_the_time_limit_fails_alone(tmp_path, monkeypatch):
     ranking = json.loads((out / "ranking.json").read_text("utf-8"))
     assert ranking["n_scored"] == 2 and all((out / n / "result.json").exists() for n in ("a", "b"))
     assert os.path.exists(out / "index.html")
+
+
+def test_a_report_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    real = workers._score
+
+    def crash(path, rubric):
+        if "crash" in str(path):
+            os._exit(1)  # as the kernel's OOM killer or the time limit's backstop would end it
+        return real(path, rubric)
+
+    monkeypatch.setattr(workers, "_score", crash)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    names = [f"r{i}.txt" for i in range(6)]
+    for i, name in enumerate(names):
+        (inputs / name).write_text(seed(f"00{i % 5}").read_text("utf-8"), "utf-8")
+    (inputs / "r2crash.txt").write_text(seed("001").read_text("utf-8"), "utf-8")
+    out = tmp_path / "out"
+    run = cli("score", inputs, "--out", out, "--format", "json", "--jobs", "2")
+    assert run.returncode == 1, run.stderr
+    errors = json.loads((out / "errors.json").read_text("utf-8"))
+    assert errors == [{"file": str(inputs / "r2crash.txt"), "error": f"r2crash.txt: {WORKER_DIED}; skipped"}]
+    ranking = json.loads((out / "ranking.json").read_text("utf-8"))
+    assert ranking["n_scored"] == 6 and all((out / n[:-4] / "result.json").exists() for n in names)

@@ -13,7 +13,7 @@ before made to what the next needs:
 
 result.json is the boundary: every per-report fact (batch-level ones included) is in
 it, and everything after scoring reads it through result.load_result. A signal stops
-the batch after the running phase; the same command resumes it.
+the running phase at once (pool.py) and the batch with it; the same command resumes it.
 """
 
 from __future__ import annotations
@@ -108,7 +108,8 @@ class BatchOutcome:
 
 
 def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchOutcome:
-    """Every phase in turn; a signal stops the batch after the running phase."""
+    """Every phase in turn, the output folder locked; a signal stops the running phase and
+    the batch after it."""
     progress = progress or (lambda *args: None)
     template_dirs(request.template_dir)  # a missing template folder is an error before any work
     with locked_out(request.out):

@@ -14,8 +14,10 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +41,9 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
 
     Returns the signal that stopped the run (SIGINT, SIGTERM) before every task was
     done, or 0 when all ran. The initializer gets the parent's pid after `initargs`.
+    A worker that dies (killed, out of memory) breaks the pool: a new one is started,
+    and the tasks that were in flight run again one at a time, so that only the task
+    that kills its worker alone fails.
     """
     stop = {"requested": 0}
 
@@ -46,30 +51,64 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
         stop["requested"] = signum
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    pool = _pool(jobs, initializer, (*initargs, os.getpid()) if initializer else ())
+    args = (*initargs, os.getpid()) if initializer else ()
+    pool = _pool(jobs, initializer, args)
     pending: dict[Future, Task] = {}
-    queue = list(tasks)
+    queue, suspects = deque(tasks), deque()
     try:
-        while (queue or pending) and not stop["requested"]:
-            while queue and len(pending) < jobs * 2:
-                task = queue.pop(0)
-                pending[pool.submit(task.run, *task.args)] = task
+        while (queue or suspects or pending) and not stop["requested"]:
+            _submit(pool, pending, queue, suspects, jobs)
             finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in finished:
-                task = pending.pop(future)
-                try:
-                    value = future.result()
-                except Exception as exc:  # a worker that died (e.g. out of memory)
-                    value = {"error": f"{task.label}: the worker stopped ({type(exc).__name__}); skipped"}
-                progress(done(task, value))
+            lost = _collect(finished, pending, done, progress)
+            if lost:
+                lost += _collect(list(pending), pending, done, progress)  # all in flight went with it
+                if len(lost) == 1:  # it ran alone: it killed its worker
+                    progress(done(lost[0], {"error": f"{lost[0].label}: {WORKER_DIED}; skipped"}))
+                else:
+                    suspects.extend(lost)
+                _halt(pool)
+                pool = _pool(jobs, initializer, args)
     finally:
-        if stop["requested"] or queue or pending:  # a signal, or an error in the parent
+        if stop["requested"] or queue or suspects or pending:  # a signal, or an error in the parent
             _halt(pool)
         else:
             pool.shutdown(wait=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return stop["requested"]
+
+
+WORKER_DIED = "the worker stopped (killed, out of memory, or past the time limit inside a library call)"
+
+
+def _submit(pool, pending: dict[Future, Task], queue: deque, suspects: deque, jobs: int) -> None:
+    """Fill the pool: from the suspects one at a time, else from the queue."""
+    if suspects:
+        if not pending:
+            task = suspects.popleft()
+            pending[pool.submit(task.run, *task.args)] = task
+        return
+    while queue and len(pending) < jobs * 2:
+        task = queue.popleft()
+        pending[pool.submit(task.run, *task.args)] = task
+
+
+def _collect(finished, pending: dict[Future, Task], done: Done, progress: Callable[[str], None]) -> list[Task]:
+    """Hand each finished task's value on; returns the tasks lost with a broken pool."""
+    lost = []
+    for future in finished:
+        task = pending.pop(future)
+        try:
+            value = future.result(timeout=0) if future.done() else None
+        except BrokenProcessPool:
+            value = None
+        except Exception as exc:  # an error the task did not catch
+            value = {"error": f"{task.label}: the worker stopped ({type(exc).__name__}); skipped"}
+        if value is None:
+            lost.append(task)
+        else:
+            progress(done(task, value))
+    return lost
 
 
 def _halt(pool: ProcessPoolExecutor) -> None:

@@ -8,6 +8,7 @@ import ctypes
 import json
 import os
 import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,19 @@ def _on_alarm(signum, frame):
     raise ReportTimeout
 
 
+HARD_GRACE = 30.0  # seconds past the limit a report stuck in one library call gets before its worker ends
+
+
+def _watchdog(time_limit: float) -> threading.Timer:
+    """The limit's backstop: SIGALRM interrupts Python code only when it runs, so a report
+    stuck in one long library call ends its worker (the pool then fails that report alone)."""
+    timer = threading.Timer(time_limit + HARD_GRACE, os._exit, (70,))
+    timer.daemon = True
+    if time_limit > 0:
+        timer.start()
+    return timer
+
+
 def score_file(path: str | Path, rubric: Rubric) -> dict[str, Any]:
     """Read, score and describe one report: its result."""
     return _score(path, rubric)[1]
@@ -83,11 +97,13 @@ def score_report(path: str, folder: str, entries: tuple[Entry, ...] = (), time_l
     shown = show_name(path)
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, max(time_limit, 0))
+    watchdog = _watchdog(time_limit)
     try:
         doc, result = _score(path, _STATE["rubric"])
         result = reviewed_result(result, doc, entries, _STATE["rubric"])  # quotes checked with doc at hand
         fp = fingerprint(doc.match_text)
         signal.setitimer(signal.ITIMER_REAL, 0)
+        watchdog.cancel()
         result = result | {"input": result["input"] | {"file": show_name(Path(path).name), "path": shown}}
         text = dumps(result)
         write_atomic(Path(folder) / FINGERPRINT, json.dumps(fp))
@@ -101,6 +117,7 @@ def score_report(path: str, folder: str, entries: tuple[Entry, ...] = (), time_l
         return {"error": show(f"{shown}: internal error ({type(exc).__name__}: {exc}); please report it")}
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        watchdog.cancel()
         signal.signal(signal.SIGALRM, previous)
     return {"summary": summarize(result), "fingerprint": fp, "result_sha256": digest(result)}
 
