@@ -157,8 +157,17 @@ def check_result(result: dict[str, Any]) -> str | None:
                or next(filter(None, (_misfit(e, _EVIDENCE, "evidence[].") for c in result["criteria"]
                                      for e in c["evidence"])), None)
                or next(filter(None, (_misfit(f, _FLAG, "flags[].") for f in result["flags"])), None))
-    if not problem and not isinstance(result.get("reviewed", {}), dict):
-        problem = "reviewed is not a mapping"
+    if problem:
+        return problem
+    missing = [k for k in METADATA_KEYS if k not in result["metadata"]]
+    if missing:
+        return f"metadata.{missing[0]} is missing"
+    optional = (("reviewed", result, "reviewed", dict), ("input.warnings", result["input"], "warnings", list),
+                ("rubric.levels", result["rubric"], "levels", list))  # absent from older results
+    problem = next((f"{label} is not a {kind.__name__}" for label, where, key, kind in optional
+                    if key in where and not isinstance(where[key], kind)), None)
+    if not problem and any(_misfit(lv, {"level": int, "name": str}, "") for lv in result["rubric"].get("levels", [])):
+        problem = "rubric.levels[] is not a level with its name"
     return problem or _sums_problem(result)
 
 

@@ -154,6 +154,7 @@ DAMAGE = {
     "r001": lambda d: d.update(total="67"),
     "r002": lambda d: d.update(total=d["total"] + 10),  # a hand-edited total: the areas do not add up
     "r003": lambda d: _first_scoring(d).update(level=_first_scoring(d)["top_level"]),  # points do not follow
+    "r004": lambda d: d["metadata"].pop("year"),
 }
 
 
@@ -173,7 +174,8 @@ def test_a_damaged_result_or_fingerprint_is_scored_again(scored):
 
 @pytest.mark.parametrize(("name", "message"), [
     ("r000", "a damaged result (total is missing)"), ("r001", "a damaged result (total is not a number)"),
-    ("r002", "the areas do not add up to the total"), ("r003", "points do not follow level")])
+    ("r002", "the areas do not add up to the total"), ("r003", "points do not follow level"),
+    ("r004", "metadata.year is missing")])
 def test_scorer_render_refuses_a_damaged_result_in_one_line(scored, name, message):
     _, out = scored
     path = out / name / "result.json"
