@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .document import Document
+from .files import show_name
 from .labels import NOT_APPLICABLE, STRUCTURE_LEVELS, UNKNOWN, flag_word
 from .normalize import normalize
 from .rubric import Rubric
@@ -34,7 +35,7 @@ def print_explanation(doc: Document, rubric: Rubric, score: Score, only: str | N
                       console: Console | None = None) -> None:
     console = console or Console()
     m = doc.metadata
-    console.print(f"[bold]{escape(m.region or UNKNOWN)} {m.year or UNKNOWN}年度[/bold]  {escape(doc.path)}  "
+    console.print(f"[bold]{escape(m.region or UNKNOWN)} {m.year or UNKNOWN}年度[/bold]  {escape(show_name(doc.path))}  "
                   f"总分 [bold]{score.total:g}[/bold] / {score.max_points:g}（{escape(rubric.title)} {rubric.version}）")
     for flag in doc.flags:
         console.print(f"[yellow]▲ {flag_word(flag.name)}[/yellow]：{escape(flag.message)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .document import Document
+from .files import show_name
 from .labels import GOVERNMENT_LEVELS, ON_TIME, UNKNOWN
 from .result import document_flags, document_metadata, part_tree
 from .structure import ROLE_LABELS
@@ -37,7 +38,7 @@ def outline_lines(doc: Document, max_level: int = 2) -> list[str]:
     m = doc.metadata
     on_time = ON_TIME[m.on_time]
     lines = [
-        doc.path,
+        show_name(doc.path),
         f"  地区 {m.region or '?'}{_place_note(m)}  年度 {m.year or '?'}  发布 {m.published or UNKNOWN} ({on_time})",
         f"  发文 {m.issuer or UNKNOWN}  标题 {m.title or UNKNOWN}",
         f"  读取 {doc.kind}" + (f" {doc.encoding}" if doc.encoding else ""),

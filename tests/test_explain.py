@@ -24,3 +24,12 @@ def test_explain_one_criterion_shows_its_evidence_and_what_did_not_count():
     assert "行政机关负责人出庭应诉（litigation.appearance）：量化成效" in run.stdout
     assert "✔ L3" in run.stdout and "出庭應訴527次" in run.stdout.replace("\n", "")  # quoted as written
     assert "duties.study" not in run.stdout
+
+
+def test_a_control_character_in_a_file_name_is_shown_escaped(tmp_path):
+    path = tmp_path / "a\x1b[31mb.txt"
+    path.write_text("一、主要举措和成效\n召开会议。\n", "utf-8")
+    for command in ("explain", "inspect"):
+        run = cli(command, path)
+        assert run.returncode == 0, run.stderr
+        assert "\x1b" not in run.stdout and "a\\x1b[31mb.txt" in run.stdout
