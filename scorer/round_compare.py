@@ -60,7 +60,8 @@ def compare_rounds(current: Round, previous: Round) -> Comparison:
         by_key.setdefault(r.key, []).append(r)
     pairs, only_current, used = [], [], set()
     for r in sorted(current.reports, key=lambda r: (r.government, r.year or 0, r.name)):
-        earlier = next((p for p in by_key.get(r.key, []) if r.year and p.year == r.year - 1
+        # a report whose government or year was not recognised cannot be told to be the same one
+        earlier = next((p for p in by_key.get(r.key, []) if r.region and r.year and p.year == r.year - 1
                         and p.name not in used), None)
         if earlier is None:
             only_current.append(r)

@@ -27,7 +27,7 @@ from .round_charts import svg
 from .round_compare import Comparison, compare_rounds, comparison_rows
 from .round_data import Round, load_round
 from .round_docx import docx_bytes
-from .round_intake import Intake, check_intake, intake_rows, read_expected
+from .round_intake import check_intake, intake_rows, read_expected
 from .round_sections import Block, build_sections
 
 DOCX, PDF = "评估报告.docx", "评估报告.pdf"
@@ -128,7 +128,3 @@ def comparison_table(cmp: Comparison, rnd: Round) -> list[list[Any]]:
 def _cell(value: Any) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
-
-def intake_summary(intake: Intake) -> str:
-    return (f"未提交{len(intake.missing)}个,重复提交{len(intake.duplicates)}组,"
-            f"逾期公开{len(intake.late)}份,未注明发布日期{len(intake.undated)}份")

@@ -141,3 +141,43 @@ def test_recommendations_turn_the_rubric_message_into_advice():
 def test_round_on_a_folder_that_was_not_scored_is_one_line_error(tmp_path):
     run = cli("round", tmp_path)
     assert run.returncode == 2 and "score the reports first" in run.stderr
+
+
+def _report(name, region, city, total, quotes=(), year=2024, levels=None):
+    from scorer.round_data import Quote, Report
+
+    return Report(name=name, file=f"{name}.txt", path=f"{name}.txt", sha256="0" * 64, region=region, city=city,
+                  province=None, level="county", year=year, published=None, on_time=None, total=total, max=100.0,
+                  areas={"a": (total / 10, 10.0)}, levels=levels or {"c1": 3}, reviewed=frozenset(
+                      q[0] for q in quotes if q[2]),
+                  flags=(), missing_parts=(), quotes={q[0]: Quote(q[0], q[1], f"{region}的做法", "一、", q[2])
+                                                      for q in quotes})
+
+
+def _round(reports):
+    from scorer.round_data import Area, Criterion, Round
+
+    return Round(SEEDS, tuple(reports), {"groups": []}, {}, (Area("a", "领域甲", 10.0),),
+                 (Criterion("c1", "指标一", "a", 10.0, 3, "是否开展某项工作。"),))
+
+
+def test_good_practice_puts_reviewed_evidence_first_then_the_stronger_report():
+    from scorer.round_stats import experiences
+
+    found = experiences(_round([_report("x", "甲区", "一市", 90, [("c1", 3, False)]),
+                                _report("y", "乙区", "一市", 50, [("c1", 3, True)]),
+                                _report("z", "丙区", "一市", 95, [("c1", 2, False)]),
+                                _report("w", "丁区", "一市", 99, [("c1", 1, False)])]))
+    assert [e.report.region for e in found] == ["乙区", "甲区", "丙区"]  # a level 1 mention is no practice
+
+
+def test_year_over_year_matches_the_same_government_by_city_and_year():
+    from scorer.round_compare import compare_rounds
+
+    now = _round([_report("a", "城关区", "兰州市", 80, levels={"c1": 3}),
+                  _report("b", "城关区", "拉萨市", 60, levels={"c1": 0})])
+    before = _round([_report("p", "城关区", "拉萨市", 70, year=2023, levels={"c1": 2}),
+                     _report("q", "城关区", "兰州市", 75, year=2022, levels={"c1": 0})])
+    cmp = compare_rounds(now, before)
+    assert [(c.current.name, c.previous.name, c.total_delta, c.lost) for c in cmp.changes] == [("b", "p", -10.0, ("c1",))]
+    assert [r.name for r in cmp.only_current] == ["a"] and [r.name for r in cmp.only_previous] == ["q"]
