@@ -177,7 +177,7 @@ def common_problems(rnd: Round, intake: Intake, cmp: Comparison | None) -> list[
         return [p("本轮报告未发现共性问题。")]
     blocks = []
     for i, f in enumerate(found, start=1):
-        blocks.append(Block("finding", f"{i}. {f.title}:{f.count}份(占{rate_text(f.count / f.of if f.of else 0)})"
+        blocks.append(Block("finding", f"{i}. {f.title}:{f.count}{f.unit}(占{rate_text(f.count / f.of if f.of else 0)})"
                             + (f"。指标要求:{f.detail}" if f.detail else ""), source=names_text(f.names)))
     return blocks
 
@@ -186,10 +186,10 @@ def _intake_findings(rnd: Round, intake: Intake) -> list[Finding]:
     out = []
     if intake.missing:
         out.append(Finding("应报送而未提交年度报告", len(intake.missing), len(intake.expected),
-                           tuple(f"{e.parent or ''}{e.name}" for e in intake.missing)))
-    if intake.duplicates:
+                           tuple(f"{e.parent or ''}{e.name}" for e in intake.missing), unit="个"))
+    if intake.duplicates:  # counted in reports, named by government with its files
         who = tuple(f"{g[0].label}({'、'.join(r.file for r in g)})" for g in intake.duplicates)
-        out.append(Finding("同一政府同一年度重复提交", len(who), len(rnd.reports), who))
+        out.append(Finding("同一政府同一年度重复提交", sum(len(g) for g in intake.duplicates), len(rnd.reports), who))
     return out
 
 

@@ -31,6 +31,7 @@ class Finding:
     of: int
     names: tuple[str, ...]
     detail: str = ""
+    unit: str = "份"  # reports; 个 for governments
 
 
 @dataclass(frozen=True)
