@@ -132,3 +132,62 @@ def test_a_template_error_stops_the_batch_with_exit_2_and_one_line(tmp_path):
     run = cli("score", seed("003"), "--out", tmp_path / "o", "--template-dir", tmp_path / "t")
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "scorecard.html.j2:1: not allowed in a template" in run.stderr and "uid=" not in run.stdout + run.stderr
+
+
+# ── copy detection ────────────────────────────────────────────────────────
+class _Doc:
+    """What copy detection reads of a Document: its text for matching and quotes of it."""
+
+    def __init__(self, text: str) -> None:
+        self.match_text = text
+
+    def quote(self, start: int, end: int) -> str:
+        return self.match_text[start:end]
+
+
+def _similar_pair(size: int) -> tuple[_Doc, _Doc]:
+    # Few distinct characters and an edit every 100: what makes an alignment quadratic.
+    import random
+
+    rng = random.Random(size)
+    text = "".join(rng.choice("依法行政执法监督复议诉讼审核规范制度决策公开考核开展工作落实") for _ in range(size))
+    copy = "".join("某" if i % 100 == 50 else c for i, c in enumerate(text))
+    return _Doc(text), _Doc(copy)
+
+
+def _lines_run(function, *args) -> tuple[object, int]:
+    """The function's result and the Python lines it ran (its callees' included): its work."""
+    count = [0]
+
+    def tracer(frame, event, arg):
+        count[0] += event == "line"
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        result = function(*args)
+    finally:
+        sys.settrace(None)
+    return result, count[0]
+
+
+def test_shared_passages_work_grows_linearly_with_the_reports():
+    from scorer.copying import shared_passages
+
+    (small_quotes, small_share), small = _lines_run(shared_passages, *_similar_pair(4_000))
+    (quotes, share), large = _lines_run(shared_passages, *_similar_pair(16_000))
+    assert small_share > 0.9 and share > 0.9 and len(quotes) == 3 and all(len(q) >= 30 for q in quotes)
+    assert large < 6 * small  # four times the text: about four times the work (an alignment: sixteen)
+
+
+def test_copied_passages_are_found_wherever_they_are_and_match_an_alignment():
+    import difflib
+
+    from scorer.copying import common_blocks
+
+    a, b = _similar_pair(3_000)
+    aligned = difflib.SequenceMatcher(None, a.match_text, b.match_text, autojunk=False).get_matching_blocks()
+    assert common_blocks(a.match_text, b.match_text) == [(m.a, m.size) for m in aligned if m.size >= 30]
+    moved = b.match_text[1500:] + b.match_text[:1500]  # reordered paragraphs still count as copied
+    assert sum(size for _, size in common_blocks(a.match_text, moved)) > 0.9 * len(a.match_text)
+    assert common_blocks("依法行政" * 100, "执法监督" * 100) == []
