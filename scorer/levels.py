@@ -206,7 +206,7 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int,
     the action, body or title of a 2), which its quote must hold."""
     fig = backing_figure(text, lo, hi, start, end, lang)
     if fig:
-        return 3, f"有量化数据:{text[fig[0]:fig[1]]}", fig
+        return 3, f"有量化数据：{text[fig[0]:fig[1]]}", fig
     wa, wb = max(lo, start - CONCRETE_REACH), min(hi, end + CONCRETE_REACH)
     sentence = text[lo:hi]
     for m in lang.concrete.finditer(text, wa, wb):
@@ -214,12 +214,12 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int,
         bounds = token_bounds(sentence)
         inside_hit = start <= m.start() and m.end() <= end  # 决策事项目录 names a 目录
         if inside_hit or (m.start() - lo in bounds and m.end() - lo in bounds):
-            return 2, f"具体举措:{m.group()}", (m.start(), m.end())
+            return 2, f"具体举措：{m.group()}", (m.start(), m.end())
     opened = text.find("《", wa, wb)
     if opened >= 0:
-        return 2, "具体举措:有名称的文件", (opened, opened + 1)
+        return 2, "具体举措：有名称的文件", (opened, opened + 1)
     if start > lo and text[start - 1] == "》":  # 开展《…条例》执法检查: the title is the object
-        return 2, "具体举措:有名称的文件", (text.rfind("《", lo, start - 1), start)
+        return 2, "具体举措：有名称的文件", (text.rfind("《", lo, start - 1), start)
     return 1, "仅有一般性表述", None
 
 

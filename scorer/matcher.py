@@ -121,7 +121,7 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
                 span[0] <= x.cand.start < span[1] for x in own_hits[m])]
             mine = [x for x in own if span[0] <= x.cand.start < span[1]]
             if siblings and not mine:
-                judged[member_id].append(Judged(cand, 0, "", f"{whole.name}在此分项列举,未涉及本项"))
+                judged[member_id].append(Judged(cand, 0, "", f"{whole.name}在此分项列举，未涉及本项"))
             else:
                 judged[member_id].append(Judged(cand, 1, f"仅笼统提及{whole.name}", None))
 
@@ -164,7 +164,7 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
         summary = evidence[0].why
     elif rejected:
         reasons = sorted({j.reason for j in rejected})
-        summary = "未计分:" + ";".join(reasons[:3])
+        summary = "未计分：" + "；".join(reasons[:3])
     else:
         summary = "报告中未找到相关表述"
     return CriterionMatch(criterion.id, level, tuple(evidence), tuple(rej[:10]), searched, summary)
@@ -230,5 +230,5 @@ def years_text(years: tuple[int | None, int | None]) -> str:
 
 
 def _not_applicable(criterion: Criterion, year: int | None) -> CriterionMatch:
-    return CriterionMatch(criterion.id, 0, (), (), (), f"不适用:本项适用于{years_text(criterion.years)}的报告,"
+    return CriterionMatch(criterion.id, 0, (), (), (), f"不适用：本项适用于{years_text(criterion.years)}的报告，"
                                                       f"本报告为{year}年度", applies=False)

@@ -126,7 +126,7 @@ def _reports() -> list[Path]:
     return sorted(SEEDS.glob("*.txt")) + (sorted(dev.glob("*.txt")) if dev.is_dir() else [])
 
 
-_WHY_WORD = re.compile(r"^(有量化数据|具体举措):(.+)$")
+_WHY_WORD = re.compile(r"^(有量化数据|具体举措)：(.+)$")
 
 
 @pytest.mark.parametrize("path", _reports(), ids=lambda p: p.name)
