@@ -73,17 +73,14 @@ class Occurrences:
         return best
 
     def regex(self, pattern: str):
-        compiled = _compiled(pattern)
+        # On RE2: a rubric's pattern cannot hang on a report.
+        from .rules.regex import compile_pattern, spans
+
+        compiled = compile_pattern(pattern)
         text = self.doc.match_text
         for k, s in enumerate(self.doc.sentences):
-            for m in compiled.finditer(text, s.start, s.end):
-                yield m.start(), m.end(), k, m.group()
-
-
-def _compiled(pattern: str):
-    from .rules.regex import compile_pattern  # on RE2: a rubric's pattern cannot hang on a report
-
-    return compile_pattern(pattern)
+            for start, end, found in spans(compiled, text, s.start, s.end):
+                yield start, end, k, found
 
 
 @dataclass(frozen=True)

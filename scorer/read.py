@@ -1,7 +1,9 @@
 """File → raw text. Reads .txt (any common encoding), .docx, .pdf and .html.
 
 Returns the text as the report wrote it, plus how it was read (encoding, warnings).
-Everything a user can get wrong raises ReportError with one clear line.
+Everything a user can get wrong raises ReportError with one clear line, a file
+holding more than any report could (MAX_PAGES, MAX_PARAGRAPHS, MAX_CHARS) included,
+refused before the work its size would cost. Web pages: read_html.py.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ from .errors import ReportError
 
 MAX_BYTES = 50 * 1024 * 1024  # a 30 KB report as a 50 MB file is already absurd
 MAX_UNZIPPED = 200 * 1024 * 1024  # a .docx expanding past this is treated as a zip bomb
+# What a report's file may hold once extracted (a real report: 5-50 pages, a few hundred
+# paragraphs, 5,000-30,000 characters). A PDF or .docx is small for the text it holds, so
+# its size alone bounds nothing: a 784 KB PDF held 3,000 pages. A text file's size bounds it.
+MAX_PAGES = 500
+MAX_PARAGRAPHS = 20_000  # paragraphs and table rows of a .docx
+MAX_CHARS = 2_000_000  # characters extracted from a .docx, .pdf or web page
 SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 
 
@@ -59,6 +67,13 @@ def read_report(path: str | Path) -> RawText:
     if not raw.text.strip():
         raise ReportError("no text found in the file", path=name)
     return raw
+
+
+def over_text_limit(count: int, limit: int, what: str, name: str) -> None:
+    """Refuse a file holding more than a report could (see MAX_PAGES), before more work on it."""
+    if count > limit:
+        raise ReportError(f"the file holds {count:,} {what}, over the limit of {limit:,} for a report; "
+                          "check that this is the right file", path=name)
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
@@ -178,6 +193,9 @@ def _read_docx(data: bytes, name: str) -> RawText:
             )
         if "word/document.xml" not in zf.namelist():
             raise ReportError("not a Word document (.docx without word/document.xml)", path=name)
+        body = zf.read("word/document.xml")  # counted before python-docx builds an object per paragraph
+    over_text_limit(sum(body.count(tag) for tag in (b"<w:p>", b"<w:p ", b"<w:tr>", b"<w:tr ")),
+                    MAX_PARAGRAPHS, "paragraphs and table rows", name)
     import docx  # python-docx
 
     try:
@@ -188,6 +206,7 @@ def _read_docx(data: bytes, name: str) -> RawText:
     for table in document.tables:
         for row in table.rows:
             lines.append(" ".join(cell.text for cell in row.cells))
+    over_text_limit(sum(map(len, lines)), MAX_CHARS, "characters of text", name)
     return RawText(text="\n".join(lines), kind="docx", encoding=None)
 
 
@@ -207,7 +226,12 @@ def _read_pdf(data: bytes, name: str) -> RawText:
                 ok = 0
             if not ok:
                 raise ReportError("the PDF is encrypted with a password; save an unlocked copy", path=name)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        over_text_limit(len(reader.pages), MAX_PAGES, "pages", name)
+        pages, chars = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            over_text_limit(chars, MAX_CHARS, "characters of text (so far)", name)
     except ReportError:
         raise
     except (PdfReadError, Exception) as exc:  # damaged PDFs raise many kinds of errors
@@ -251,37 +275,6 @@ def _width(line: str) -> float:
 
 
 def _read_html(data: bytes, name: str) -> RawText:
-    text, enc, warnings = _decode_html(data, name)
-    import trafilatura
+    from .read_html import read_html  # which reads with decode_bytes from here
 
-    extracted = trafilatura.extract(
-        text, include_comments=False, include_tables=True, favor_recall=True,
-        include_formatting=False, deduplicate=False,
-    )
-    if not extracted:
-        extracted = _html_fallback_text(text)
-    return RawText(text=extracted, kind="html", encoding=enc, warnings=tuple(warnings))
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
-
-
-def _decode_html(data: bytes, name: str) -> tuple[str, str, list[str]]:
-    m = _META_CHARSET.search(data[:4096])
-    declared = m.group(1).decode("ascii").lower() if m else None
-    if declared in ("gb2312", "gbk", "gb18030", "x-gbk"):
-        # Pages that declare gb2312 often use GBK characters: GB18030 is a superset.
-        try:
-            return data.decode("gb18030"), "gb18030", []
-        except UnicodeDecodeError:
-            pass
-    return decode_bytes(data, name)
-
-
-def _html_fallback_text(html: str) -> str:
-    from lxml import html as lhtml
-
-    tree = lhtml.fromstring(html)
-    for bad in tree.xpath("//script|//style|//nav|//header|//footer|//noscript"):
-        bad.drop_tree()
-    return "\n".join(t.strip() for t in tree.itertext() if t.strip())
+    return read_html(data, name)

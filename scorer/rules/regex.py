@@ -14,6 +14,7 @@ most MAX_PATHS ways to match at one position. Anything else is refused at
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -49,6 +50,20 @@ def pattern_problem(pattern: str) -> str | None:
 def compile_pattern(pattern: str) -> Any:
     """The pattern compiled for matching: on RE2, else on `re` (checked bounded by pattern_problem)."""
     return _re2_compiled(pattern) or re.compile(pattern)
+
+
+def spans(compiled: Any, text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+    """(start, end, matched text) of each match within text[start:end], offsets in `text`, as
+    `compiled.finditer(text, start, end)` finds them. RE2's wrapper encodes the whole text at
+    every call, so it is given the slice (with the character before it, which `^` looks at)."""
+    if isinstance(compiled, re.Pattern):
+        for m in compiled.finditer(text, start, end):
+            yield m.start(), m.end(), m.group()
+        return
+    lead = 1 if start else 0
+    base = start - lead
+    for m in compiled.finditer(text[base:end], lead):
+        yield base + m.start(), base + m.end(), m.group()
 
 
 def leftmost(patterns: tuple[Any, ...], text: str) -> Any:
