@@ -21,7 +21,7 @@ from typing import Any
 
 from .errors import RubricError, did_you_mean
 from .rules import RULES, list_form_hint, norm_term
-from .yamlpos import Located, load_yaml
+from .yamlpos import MAX_BYTES, Located, load_yaml
 
 EDIT_KEYS = ("add_terms", "remove_terms", "add_unless", "remove_unless")
 # The kinds whose YAML value is a list of words (terms), and a list of word groups (all_of, near).
@@ -37,9 +37,21 @@ def where(origins: Origins, path: tuple, file: str) -> str:
     return origins.get(path, f"{file}:1:1")
 
 
+def _not_a_file(path: Path) -> str | None:
+    """What an existing path is when it is not a regular file (read whole, /dev/zero never ends)."""
+    if not path.exists() or path.is_file():
+        return None
+    return "a folder" if path.is_dir() else "a device or a pipe"
+
+
 def _read(path: Path, shown: str) -> tuple[Located, bytes]:
+    if _not_a_file(path):
+        raise RubricError([f"{shown}: is {_not_a_file(path)}, not a rubric file"], path=shown)
     if not path.is_file():
         raise RubricError([f"{shown}: no such rubric file"], path=shown)
+    if path.stat().st_size > MAX_BYTES:  # checked before reading: extends may name any file
+        raise RubricError([f"{shown}:1:1: the file is over {MAX_BYTES // 1024 // 1024} MB; a rubric is a few KB"],
+                          path=shown)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -92,6 +104,9 @@ def merge_chain(path: Path, shown: str, seen: tuple[str, ...] = ()) -> tuple[dic
     if not isinstance(parent_ref, str):
         raise RubricError([f"{located.where(('extends',))}: extends: expected a file name, got {parent_ref!r}"], path=shown)
     parent_path = (path.parent / parent_ref) if not Path(parent_ref).is_absolute() else Path(parent_ref)
+    if parent_ref.strip() and _not_a_file(parent_path):
+        raise RubricError([f"{located.where(('extends',))}: extends: '{parent_ref}' is {_not_a_file(parent_path)}, "
+                           "not a rubric file"], path=shown)
     if not parent_path.is_file():  # `extends: ''` names the folder
         raise RubricError([f"{located.where(('extends',))}: extends: no such rubric '{parent_ref}' "
                            f"(looked in {parent_path.parent})"], path=shown)

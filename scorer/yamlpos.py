@@ -2,8 +2,8 @@
 
 PyYAML silently keeps the last of two equal keys and expands aliases without
 bound; evaluators' rubrics deserve better. This loader refuses duplicate keys,
-caps alias expansion (billion laughs), refuses tabs in indentation, and records
-the line and column of every value so that each error can point at it.
+caps alias expansion (billion laughs) and nesting, refuses tabs in indentation,
+and records the line and column of every value so that each error can point at it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ import yaml
 
 from .errors import RubricError
 
-MAX_NODES = 50_000  # far above any real rubric; stops alias bombs early
+# Values reached again through an alias: a rubric reusing its lists reaches thousands, a
+# billion laughs 10^9 (refused in under a second). Values written out are not counted.
+MAX_ALIASED = 50_000
+MAX_DEPTH = 50  # a rubric nests 6 deep; 1,000 deep overflows Python's stack
 MAX_BYTES = 5 * 1024 * 1024
 
 Path = tuple[Any, ...]
@@ -56,17 +59,44 @@ def load_yaml(text: str, file: str) -> Located:
         raise RubricError([f"{where}: invalid YAML: {exc.problem or exc}"], path=file) from None
     except yaml.YAMLError as exc:
         raise RubricError([f"{file}: invalid YAML: {exc}"], path=file) from None
+    except RecursionError:  # the pure-Python parser (without libyaml) on deep nesting
+        raise RubricError([f"{file}:1:1: invalid YAML: nested too deep (a rubric nests a few levels)"],
+                          path=file) from None
     positions: dict[Path, tuple[int, int]] = {}
-    budget = [MAX_NODES]
-    value = _convert(node, (), positions, budget, file) if node is not None else None
+    walk = _Walk(file, set(), [MAX_ALIASED])
+    value = _convert(node, (), positions, walk, False) if node is not None else None
     return Located(value, positions, file)
 
 
-def _convert(node: yaml.Node, path: Path, positions: dict, budget: list[int], file: str) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise RubricError([f"{file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: "
-                           f"the YAML expands to more than {MAX_NODES} values (aliases nested too deep?)"], path=file)
+@dataclass(frozen=True)
+class _Walk:
+    """What one conversion tracks: the nodes seen (a node met again is an alias expanded)
+    and how many more values aliases may expand to."""
+
+    file: str
+    seen: set[int]
+    budget: list[int]
+
+
+def _check_bounds(node: yaml.Node, path: Path, walk: _Walk, aliased: bool) -> bool:
+    """Whether the node is reached through an alias; refuses an alias bomb or deep nesting."""
+    at = f"{walk.file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+    if len(path) > MAX_DEPTH:
+        raise RubricError([f"{at}: nested more than {MAX_DEPTH} levels deep; a rubric nests a few levels"],
+                          path=walk.file)
+    aliased = aliased or id(node) in walk.seen
+    walk.seen.add(id(node))
+    if aliased:
+        walk.budget[0] -= 1
+        if walk.budget[0] < 0:
+            raise RubricError([f"{at}: the YAML expands to more than {MAX_ALIASED:,} values through aliases "
+                               "(aliases of aliases: a billion laughs?)"], path=walk.file)
+    return aliased
+
+
+def _convert(node: yaml.Node, path: Path, positions: dict, walk: _Walk, aliased: bool) -> Any:
+    aliased = _check_bounds(node, path, walk, aliased)
+    file = walk.file
     positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -74,7 +104,7 @@ def _convert(node: yaml.Node, path: Path, positions: dict, budget: list[int], fi
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise RubricError([f"{file}:{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}: "
                                    "merge keys (<<) are not supported; use `extends` to build on another rubric"], path=file)
-            key = _convert(key_node, path, {}, budget, file)
+            key = _convert(key_node, path, {}, walk, aliased)
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise RubricError([f"{file}:{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}: "
                                    "a key must be a plain word"], path=file)
@@ -82,10 +112,10 @@ def _convert(node: yaml.Node, path: Path, positions: dict, budget: list[int], fi
                 raise RubricError([f"{file}:{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}: "
                                    f"duplicate key '{key}' (the first is at line {positions[path + (key,)][0]})"], path=file)
             positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = _convert(value_node, path + (key,), positions, budget, file)
+            out[key] = _convert(value_node, path + (key,), positions, walk, aliased)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), positions, budget, file) for i, item in enumerate(node.value)]
+        return [_convert(item, path + (i,), positions, walk, aliased) for i, item in enumerate(node.value)]
     try:
         return _CONSTRUCTOR.construct_object(node, deep=True)
     except yaml.YAMLError as exc:

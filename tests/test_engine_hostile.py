@@ -4,6 +4,7 @@ for a generous subprocess bound that the old code missed by far (it never finish
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -151,8 +152,8 @@ def _similar_pair(size: int) -> tuple[_Doc, _Doc]:
 
     rng = random.Random(size)
     text = "".join(rng.choice("依法行政执法监督复议诉讼审核规范制度决策公开考核开展工作落实") for _ in range(size))
-    copy = "".join("某" if i % 100 == 50 else c for i, c in enumerate(text))
-    return _Doc(text), _Doc(copy)
+    edited = "".join("某" if i % 100 == 50 else c for i, c in enumerate(text))
+    return _Doc(text), _Doc(edited)
 
 
 def _lines_run(function, *args) -> tuple[object, int]:
@@ -299,3 +300,68 @@ def test_a_refused_oversized_report_leaves_the_rest_of_the_batch_complete(tmp_pa
     errors = json.loads((tmp_path / "o" / "errors.json").read_text("utf-8"))
     assert "3,000 pages, over the limit of 500" in json.dumps(errors, ensure_ascii=False)
     assert (tmp_path / "o" / "ok" / "result.json").exists()
+
+
+# ── rubric loading ────────────────────────────────────────────────────────
+@pytest.mark.parametrize("target, what", [("/dev/zero", "a device or a pipe"), ("fifo", "a device or a pipe"),
+                                          ("folder", "a folder")])
+def test_extends_naming_a_device_pipe_or_folder_is_one_located_line(tmp_path, target, what):
+    import os
+
+    from tests.conftest import cli
+
+    os.mkfifo(tmp_path / "fifo")  # reading it would wait for a writer for ever
+    (tmp_path / "folder").mkdir()
+    child = tmp_path / "child.yaml"
+    child.write_text(f'id: x\ntitle: x\nversion: "1"\nextends: {target}\n', "utf-8")
+    run = cli("rubric", "check", child)
+    assert run.returncode == 2 and "Traceback" not in run.stderr + run.stdout
+    assert f"{child}:4:1: extends: '{target}' is {what}, not a rubric file" in run.stdout + run.stderr
+    with pytest.raises(RubricError, match=f"is {what}, not a rubric file"):
+        load_rubric(tmp_path / target if target != "/dev/zero" else target)
+
+
+@pytest.mark.parametrize("text", ["a: " + "[" * 10_000 + "]" * 10_000 + "\n",  # past libyaml's own limit
+                                  "a: " + "[" * 990 + "]" * 990 + "\n",  # within it: overflowed Python's stack
+                                  "".join(" " * i + "k:\n" for i in range(900))])
+def test_yaml_nested_thousands_deep_is_one_located_line(tmp_path, text):
+    from tests.conftest import cli
+
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, "utf-8")
+    run = cli("rubric", "check", path)
+    assert run.returncode == 2 and "Traceback" not in run.stdout + run.stderr
+    assert re.search(rf"{re.escape(str(path))}:\d+:\d+: (invalid YAML: exceeded maximum nesting depth|"
+                     r"nested more than 50 levels deep)", run.stdout + run.stderr)
+
+
+def test_aliases_are_bounded_by_what_they_expand_to_not_by_the_rubrics_size(tmp_path):
+    doc = yaml.safe_load(DEFAULT.read_text("utf-8"))
+    per_area = 500  # 5,000 criteria written out, some 60,000 values and no alias
+    doc["criteria"] = [{"id": f"{a['id']}.c{k}", "area": a["id"], "points": a["points"] / per_area,
+                        "rules": [{"terms": [f"依法行政{k}"]}], "message": "依法行政。", "source": "纲要",
+                        "examples": [{"text": f"全面推进依法行政{k}工作。", "level": 1},
+                                     {"text": "天气晴朗。", "level": 0}]}
+                       for a in doc["areas"] for k in range(per_area)]
+    doc.pop("wholes", None)
+    big = tmp_path / "big.yaml"
+    big.write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+    assert len(load_rubric(big).criteria) == 500 * len(doc["areas"]) >= 5000
+    laughs = tmp_path / "laughs.yaml"
+    laughs.write_text("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)), "utf-8")
+    with pytest.raises(RubricError, match=r"laughs\.yaml:\d+:\d+: the YAML expands to more than 50,000 values "
+                                          r"through aliases"):
+        load_rubric(laughs)
+
+
+def test_a_single_character_term_is_refused_where_it_is_written(tmp_path):
+    child = tmp_path / "child.yaml"
+    line = "  - {id: duties.study, add_terms: [学法讲座, 的]}"
+    child.write_text(f'extends: {DEFAULT}\nid: x\ntitle: x\nversion: "1"\ncriteria:\n{line}\n', "utf-8")
+    with pytest.raises(RubricError) as caught:
+        load_rubric(child)
+    assert len(caught.value.problems) == 1
+    assert re.fullmatch(rf"{re.escape(str(child))}:6:{line.index('的') + 1}: criteria\.\d+\.rules\.\d+\.terms\.1: "
+                        "the term '的' is a single character, found in nearly every report; "
+                        "write a word of two characters or more", caught.value.problems[0])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .base import Candidate, MatchingRule
-from .values import checked_patterns, norm_term, words
+from .values import checked_patterns, term_words
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class TermsRule(MatchingRule):
 
     @classmethod
     def parse(cls, raw: dict, path: tuple, p, modifiers: dict[str, Any]) -> TermsRule:
-        terms = tuple(norm_term(t) for t in words(raw[cls.name], path + (cls.name,), p))
+        terms = tuple(term_words(raw[cls.name], path + (cls.name,), p))
         patterns = tuple(checked_patterns(raw.get("patterns") or [], path + ("patterns",), p))
         return cls(cls.name, terms=terms, patterns=patterns, **modifiers)
 
