@@ -2,9 +2,9 @@
 
 Each report is scored by a fresh process doing what one batch worker does for one
 report (read, score, fingerprint, write result.json). The process first scores the
-seed once, so the rubric, the dictionary and the gazetteer are loaded: its peak
-resident memory then is the base; its peak after scoring the report, less that
-base, is what the report cost. Sizes take turns, round after round, so that a slow
+seed once, so the rubric, the dictionary and the gazetteer are loaded: its resident
+memory then is the base, and its peak is reset to it (Linux: /proc/self/clear_refs);
+its peak after scoring the report, less that base, is what the report cost. Sizes take turns, round after round, so that a slow
 spell of the machine hits them all; the figures are medians over rounds.
 
     .venv/bin/python tools/bench_size.py --rounds 3
@@ -33,23 +33,30 @@ MEMORY_GOAL = 10  # peak memory above the base, per MB of text
 
 # Run in the child: one worker's work on one report, timed, with its peak memory.
 CHILD = r"""
-import json, resource, sys, tempfile, time
+import json, sys, tempfile, time
 from pathlib import Path
 from scorer.batch import workers
 from scorer.rubric import load_rubric
+
+
+def status(field):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+
 
 seed, report, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
 workers.init_worker(load_rubric())
 folder = tempfile.mkdtemp(prefix="scorer-bench-size-")
 assert "error" not in workers.score_report(seed, folder)
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+Path("/proc/self/clear_refs").write_text("5")  # the peak starts again from what the process holds now
+base = status("VmRSS")
 times = []
 for _ in range(repeat):
     t = time.perf_counter()
     assert "error" not in workers.score_report(report, folder)
     times.append(time.perf_counter() - t)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"s": sorted(times)[len(times) // 2], "base_mb": base / 1024, "peak_mb": peak / 1024}))
+print(json.dumps({"s": sorted(times)[len(times) // 2], "base_mb": base, "peak_mb": status("VmHWM")}))
 """
 
 
@@ -121,8 +128,8 @@ def size_markdown(r: dict) -> list[str]:
         f"The seed `{r['seed']}` scored as written and repeated, each report by a fresh process doing one batch "
         "worker's work on one report (read, score, fingerprint, write result.json) after scoring the seed "
         f"once; medians of {r['rounds']} rounds, all reports taking turns. Peak memory is the process's peak "
-        "resident memory less its peak before the report (the base: Python, the rubric, the dictionary, the "
-        "gazetteer).",
+        "resident memory while it scores the report less its resident memory before (the base: Python, the "
+        "rubric, the dictionary, the gazetteer).",
         "",
         "- **repeated**: the seed repeated as it is, up to the size limit. From three copies on, every "
         "sentence stands three times and is flagged as stuffing (hygiene.py), so this measures reading, "
