@@ -21,6 +21,7 @@ from .judge import Judged, capped
 from .levels import CLAUSE_END, LevelWords, formula, hit_level, negated_by_next_clause
 from .rubric import Rubric
 from .rules import Candidate
+from .spans import span_index
 from .structure import Part
 
 HEADING_MAX = 30  # characters: a longer "heading" is an item's first sentence, not a title
@@ -33,33 +34,53 @@ class Heading:
     end: int
 
 
-def headings(doc: Document) -> list[Heading]:
+@dataclass(frozen=True)
+class Headings:
+    """A report's short headings, outermost first, indexed once: each question is a binary
+    search, so that a long report with many headings and hits costs in proportion to them."""
+
+    heads: tuple[Heading, ...]
+    by_start: tuple[Heading, ...]  # the same, by position (heading lines never overlap)
+    starts: tuple[int, ...]  # by_start's starts
+    sentence_starts: tuple[int, ...]
+
+    def __iter__(self) -> Iterator[Heading]:
+        return iter(self.heads)
+
+    def __bool__(self) -> bool:
+        return bool(self.heads)
+
+
+def headings(doc: Document) -> Headings:
     """Every short heading of the report, outermost first."""
     out = []
     for top in doc.parts:
         for part in top.walk():
             if part.heading and len(part.heading) <= HEADING_MAX:
                 out.append(Heading(part, part.start, part.start + len(part.marker) + len(part.heading)))
-    return out
+    by_start = tuple(sorted(out, key=lambda h: h.start))
+    return Headings(tuple(out), by_start, tuple(h.start for h in by_start),
+                    tuple(s.start for s in doc.sentences))
 
 
-def heading_at(heads: list[Heading], pos: int) -> Heading | None:
+def heading_at(heads: Headings, pos: int) -> Heading | None:
     """The heading whose text holds `pos`, if any."""
-    for head in heads:
-        if head.start <= pos < head.end:
-            return head
+    k = bisect.bisect_right(heads.starts, pos) - 1
+    if k >= 0 and pos < heads.by_start[k].end:
+        return heads.by_start[k]
     return None
 
 
-def clauses_under(doc: Document, head: Heading, skip: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
+def clauses_under(doc: Document, heads: Headings, head: Heading,
+                  skip: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
     """(sentence index, clause start, clause end) for each clause of the part under a
     heading, leaving out the heading itself and the `skip` spans (sub-parts of others)."""
     text = doc.match_text
-    starts = [s.start for s in doc.sentences]
-    k = bisect.bisect_left(starts, head.end)
+    skipped = span_index(skip)
+    k = bisect.bisect_left(heads.sentence_starts, head.end)
     while k < len(doc.sentences) and doc.sentences[k].start < head.part.end:
         s = doc.sentences[k]
-        if not any(a <= s.start < b for a, b in skip):
+        if not skipped.holds(s.start):
             a = s.start
             while a < s.end:
                 m = CLAUSE_END.search(text, a, s.end)
@@ -70,10 +91,9 @@ def clauses_under(doc: Document, head: Heading, skip: list[tuple[int, int]]) -> 
         k += 1
 
 
-def inherit_from_headings(doc: Document, rubric: Rubric, judged: dict[str, list[Judged]],
-                           lang: LevelWords) -> None:
+def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
+                          judged: dict[str, list[Judged]], lang: LevelWords) -> None:
     """Clauses under a heading that names a criterion report on it (see headings.py)."""
-    heads = headings(doc)
     if not heads:
         return
     named: dict[str, dict[str, Candidate]] = defaultdict(dict)  # part path -> criterion -> hit
@@ -93,7 +113,7 @@ def inherit_from_headings(doc: Document, rubric: Rubric, judged: dict[str, list[
             skip = [(d.start, d.end) for d in head.part.walk()
                     if d is not head.part and named.get(d.path) and cid not in named[d.path]]
             best: dict[int, Judged] = {}
-            for k, a, b in clauses_under(doc, head, skip):
+            for k, a, b in clauses_under(doc, heads, head, skip):
                 s = doc.sentences[k]
                 others = [h for h in hits_by_sentence.get(k, ()) if a <= h[0] < b]
                 if s.role.value not in criterion.scope or (others and all(h[2] != cid for h in others)):

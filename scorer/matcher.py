@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .document import Document
-from .headings import heading_at, headings, inherit_from_headings
+from .headings import Headings, heading_at, headings, inherit_from_headings
 from .hygiene import MASK
 from .judge import Judged, judge_hit
 from .levels import (
@@ -88,7 +88,8 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
         judged[criterion.id] = [judge_hit(doc, criterion, c, lang) for c in cands]
     for whole in rubric.wholes:
         _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path)
-    inherit_from_headings(doc, rubric, judged, lang)
+    heads = headings(doc)
+    inherit_from_headings(doc, heads, rubric, judged, lang)
     topics: dict[int, set[str]] = defaultdict(set)  # sentence -> criteria it reports
     for cid, items in judged.items():
         for j in items:
@@ -96,7 +97,7 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
                 topics[j.cand.sentence].add(cid)
     for criterion in rubric.criteria:
         if criterion.id in judged:
-            results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang, ctx, topics)
+            results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang, ctx, topics, heads)
     return results
 
 
@@ -127,9 +128,8 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
 
 
 def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: LevelWords,
-            ctx: Occurrences, topics: dict[int, set[str]]) -> CriterionMatch:
+            ctx: Occurrences, topics: dict[int, set[str]], heads: Headings) -> CriterionMatch:
     searched = tuple(dict.fromkeys(w for r in criterion.rules for w in r.words()))
-    heads = headings(doc)
 
     def rank(j: Judged):
         """The best evidence first: the highest level, then the passage most about the

@@ -35,8 +35,8 @@ class _Budget(Exception):
     pass
 
 
-def _lines_run(text: str, budget: int) -> int:
-    """Lines of scorer's code run to build the document; stops once over `budget`."""
+def _lines_run(text: str, budget: int, work=document_from_text) -> int:
+    """Lines of scorer's code run by `work(text)` (building the document); stops once over `budget`."""
     count = 0
 
     def local(frame, event, arg):
@@ -52,7 +52,7 @@ def _lines_run(text: str, budget: int) -> int:
 
     sys.settrace(trace)
     try:
-        document_from_text(text)
+        work(text)
     except _Budget:
         pass
     finally:
@@ -71,4 +71,27 @@ def test_reading_cost_grows_linearly_with_the_report():
     document_from_text(_report(5))  # loads the gazetteer and compiles patterns once
     small = _lines_run(_report(150), 10**9)
     large = _lines_run(_report(600), GROWTH_BOUND * small)
+    assert large <= GROWTH_BOUND * small, f"4× the report cost over {large / small:.1f}× the work"
+
+
+def _matched(text: str) -> None:
+    from scorer.matcher import match_document
+    from scorer.rubric import load_rubric
+
+    match_document(document_from_text(text), load_rubric())
+
+
+def _headed_report(blocks: int) -> str:
+    """Many short headings naming criteria, each over a few measures with figures."""
+    lines = ["某县人民政府关于2023年度法治政府建设情况的报告", "一、主要举措和成效"]
+    for i in range(blocks):
+        lines += [f"({'一二三四五'[i % 5]})推进政务公开第{i}项", f"主动公开政府信息{i + 1}条,发布政策解读{i + 2}篇。",
+                  f"{i % 9 + 1}.优化营商环境", f"办理审批事项{i + 3}件,开展执法检查{i + 4}次。"]
+    return "\n".join(lines)
+
+
+def test_matching_cost_grows_linearly_with_headings_and_hits():
+    _matched(_headed_report(5))  # loads the rubric, its tokenizer and the gazetteer once
+    small = _lines_run(_headed_report(60), 10**9, _matched)
+    large = _lines_run(_headed_report(240), GROWTH_BOUND * small, _matched)
     assert large <= GROWTH_BOUND * small, f"4× the report cost over {large / small:.1f}× the work"
