@@ -131,15 +131,21 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
             ctx: Occurrences, topics: dict[int, set[str]], heads: Headings) -> CriterionMatch:
     searched = tuple(dict.fromkeys(w for r in criterion.rules for w in r.words()))
 
+    about_cache: dict[int, int] = {}
+
+    def about(k: int) -> int:
+        if k not in about_cache:
+            about_cache[k] = sum(ctx.in_sentence(w, k) for w in searched)
+        return about_cache[k]
+
     def rank(j: Judged):
         """The best evidence first: the highest level, then the passage most about the
         criterion: found by the criterion's own words rather than under a heading, in the
         body rather than a heading, in a sentence naming more of its words and fewer
         other criteria."""
         in_heading = heading_at(heads, j.cand.start) is not None
-        about = sum(ctx.in_sentence(w, j.cand.sentence) for w in searched)
         others = len(topics.get(j.cand.sentence, set()) - {criterion.id})
-        return (-j.level, j.inherited, in_heading, others - about, j.cand.start)
+        return (-j.level, j.inherited, in_heading, others - about(j.cand.sentence), j.cand.start)
 
     counted = sorted((j for j in judged if j.reason is None), key=rank)
     rejected = [j for j in judged if j.reason is not None]
