@@ -5,6 +5,7 @@ control character copied from Word)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what Excel and WPS take for a formula in a CSV
@@ -36,3 +37,9 @@ def append_row(ws, values: list[Any]) -> int:
         if isinstance(value, str) and value.startswith("="):
             ws.cell(row=row, column=column).data_type = "s"
     return row
+
+
+def display_width(value: Any) -> int:
+    """How many columns a value takes in a spreadsheet: a CJK or full-width character two."""
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -113,8 +113,7 @@ def score(
     with reporter() as progress:
         outcome = run_batch(request, progress)
     if outcome.interrupted:
-        typer.echo(f"interrupted: {outcome.scored} scored before the stop; run the same command again to resume",
-                   err=True)
+        typer.echo(f"已中断：中断前评分 {outcome.scored} 份；再次运行同一命令即可接着评分", err=True)
         raise typer.Exit(128 + outcome.interrupted)  # the shell's convention: 130 for Ctrl-C, 143 for SIGTERM
     print_outcome(outcome, out)
     raise typer.Exit(1 if outcome.failures else 0)

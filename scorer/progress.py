@@ -13,7 +13,7 @@ import typer
 
 from .exports import stale_line
 from .files import show_name
-from .labels import PHASES
+from .labels import FAILED, MORE, NEVER_MET, PHASES, SUMMARY, reason_word
 
 
 @contextmanager
@@ -49,8 +49,13 @@ def _rich(stream):
             elapsed = max(time.monotonic() - start[phase], 1e-6)
             bar.update(tasks[phase], completed=done, total=total, failed=failed, rate=f"{done / elapsed:.1f}")
             if message and message.startswith("✘"):
-                bar.console.print(message, markup=False, highlight=False)  # a file name is not markup
+                bar.console.print(_failed(message), markup=False, highlight=False)  # a file name is not markup
         yield update
+
+
+def _failed(message: str) -> str:
+    """A failure as it happens (`✘ file: reason`), its reason in Chinese."""
+    return "✘ " + reason_word(message[1:].lstrip())
 
 
 def _plain(stream):
@@ -58,11 +63,11 @@ def _plain(stream):
 
     def update(phase, done, total, failed, message):
         if message and message.startswith("✘"):
-            print(message, file=stream, flush=True)
+            print(_failed(message), file=stream, flush=True)
         now = time.monotonic()
         due = done == total or now - last["time"] >= 5 or (total and done * 10 // total != last["done"] * 10 // total)
         if due and (phase, done) != last.get("key"):
-            print(f"{PHASES.get(phase, phase)} {done}/{total}, 失败 {failed}", file=stream, flush=True)
+            print(f"{PHASES.get(phase, phase)} {done}/{total}，失败 {failed}", file=stream, flush=True)
             last.update(time=now, done=done, key=(phase, done))
     yield update
 
@@ -72,26 +77,25 @@ def print_outcome(outcome: Any, out: Path) -> None:
     ranking = outcome.ranking
     _print_ranking(ranking)
     for failure in ranking["failures"]:
-        error = failure["error"]
-        typer.echo(f"error: {error if error.startswith(failure['file']) else failure['file'] + ': ' + error}",
-                   err=True)
+        message, file = failure["message"], failure["file"]
+        typer.echo(f"{FAILED}{message if message.startswith(file) else f'{file}：{message}'}", err=True)
     for stale in ranking.get("review_stale", []):
-        typer.echo(f"warning: {stale_line(stale)}", err=True)
+        typer.echo(stale_line(stale), err=True)
     if ranking["never_matched"]:
         titles = {c["id"]: c["title"] for c in ranking["criteria"]}
-        typer.echo(f"note: no report met {'、'.join(titles.get(m, m) for m in ranking['never_matched'])} "
-                   "(a rubric mistake?)")
+        typer.echo(NEVER_MET.format(titles="、".join(titles.get(m, m) for m in ranking["never_matched"])))
     for card in outcome.removed[:5]:
-        typer.echo(f"removed {show_name(str(card))}: it showed an earlier result (another rubric or run); "
-                   "render it again with --format html,pdf", err=True)
+        typer.echo(f"已删除 {show_name(str(card))}：它显示的是先前的结果（另一评估指标或另一次运行）；"
+                   "可用 --format html,pdf 重新生成", err=True)
     if len(outcome.removed) > 5:
-        typer.echo(f"removed {len(outcome.removed) - 5} more scorecards that showed an earlier result", err=True)
-    typer.echo(f"{outcome.scored + outcome.reused} scored ({outcome.reused} reused), {len(outcome.failures)} failed; "
-               f"scorecards: {outcome.rendered} rendered, {outcome.renders_reused} reused → {out}/index.html")
+        typer.echo(f"另删除 {len(outcome.removed) - 5} 份显示先前结果的评分表", err=True)
+    typer.echo(SUMMARY.format(scored=outcome.scored + outcome.reused, reused=outcome.reused,
+                              failed=len(outcome.failures), rendered=outcome.rendered, kept=outcome.renders_reused,
+                              index=f"{out}/index.html"))
     reviewed = [e for g in ranking["groups"] for e in g["entries"] if e.get("reviewed")]
     if reviewed or ranking.get("review_stale"):
-        typer.echo(f"review: {sum(e['reviewed'] for e in reviewed)} criteria of {len(reviewed)} reports reviewed, "
-                   f"{len(ranking.get('review_stale', []))} entries not applied (listed above and in errors.json)")
+        typer.echo(f"人工复核：{len(reviewed)} 份报告共 {sum(e['reviewed'] for e in reviewed)} 项已复核，"
+                   f"{len(ranking.get('review_stale', []))} 条未应用（见上文及 errors.json）")
 
 
 def _print_ranking(ranking: dict[str, Any], limit: int = 30) -> None:
@@ -101,4 +105,4 @@ def _print_ranking(ranking: dict[str, Any], limit: int = 30) -> None:
         for e in group["entries"][:limit]:
             typer.echo(f"{e['rank']:>4}  {e['region'] or '?':<10}\t{e['year'] or '?'}\t{e['total']:>6.1f}\t{e['file']}")
         if group["n"] > limit:
-            typer.echo(f"      … {group['n'] - limit} more in ranking.csv")
+            typer.echo("      " + MORE.format(n=group["n"] - limit))

@@ -12,13 +12,14 @@ import statistics
 from collections import Counter
 from typing import Any
 
-from .labels import GOVERNMENT_GROUPS
+from .labels import GOVERNMENT_GROUPS, reason_word
 from .result import copies_of
 from .rubric import Rubric
 
 SCHEMA = "scorer.ranking/1"
-TIE_RULE = "同分同名次(1, 2, 2, 4):总分相同(精确到0.01分)的报告名次相同,其后名次顺延;同分者按文件名排列。"
+TIE_RULE = "同分同名次（1、2、2、4）：总分相同（精确到0.01分）的报告名次相同，其后名次顺延；同分者按文件名排列。"
 GROUP_BY = ("auto", "none", "year", "level")
+MEDIAN_MIN = 5  # reports a group needs before its median means anything on a scorecard
 
 
 def competition_ranks(values: list[float]) -> list[int]:
@@ -61,6 +62,9 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
         "review_stale": (result.get("reviewed") or {}).get("stale", []),
         "points": {c["id"]: c["points"] for c in result["criteria"]},  # for the 复核 sheet
         "level_names": {c["id"]: c.get("level_name", "") for c in result["criteria"]},
+        "top_levels": {c["id"]: c.get("top_level", 3) for c in result["criteria"]},
+        # why a criterion scored nothing (what was searched, what was rejected), for the 依据 sheet
+        "reasons": {c["id"]: c.get("summary", "") for c in result["criteria"] if c["level"] == 0},
     }
 
 
@@ -94,7 +98,10 @@ def build_ranking(summaries: list[dict[str, Any]], failures: list[dict[str, str]
         "areas": [{"id": a.id, "title": a.title, "points": a.points} for a in rubric.areas],
         "criteria": [{"id": c.id, "title": c.title, "area": c.area} for c in rubric.criteria],
         "groups": [_ranked_group(key, groups[key], rubric) for key in sorted(groups, key=_group_order)],
-        "failures": sorted(failures, key=lambda f: f["file"]),
+        # each failure with its reason in Chinese (message, the file being named beside it) and
+        # the English original (error) to quote in a bug report
+        "failures": [{**f, "message": reason_word(f["error"], with_file=False)}
+                     for f in sorted(failures, key=lambda f: f["file"])],
         "review_stale": list(stale),
         **_criteria_missed(summaries, rubric),
         "totals": sorted((s["total"] for s in summaries), reverse=True),
@@ -161,5 +168,6 @@ def scorecard_context(ranking: dict[str, Any], name: str) -> dict[str, Any]:
         for entry in group["entries"]:
             if entry["name"] == name:
                 return {"rank": entry["rank"], "n": group["n"], "group": group["key"],
-                        "median_total": group["median_total"], "area_medians": group["area_medians"]}
+                        "median_total": group["median_total"], "area_medians": group["area_medians"],
+                        "show_median": group["n"] >= MEDIAN_MIN}
     raise KeyError(name)

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .errors import TemplateError
 from .files import write_atomic
-from .labels import FLAGS, NOT_APPLICABLE, ON_TIME, STRUCTURE_LEVELS
+from .labels import FLAGS, NOT_APPLICABLE, ON_TIME, STRUCTURE_LEVELS, reason_word
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCORECARD = "scorecard.html.j2"
@@ -67,7 +67,33 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
     )
+    env.filters["clause"] = clause_cut
+    env.filters["reason"] = reason_word  # a reading note or failure reason in Chinese
     return env
+
+
+_CLAUSE_END = "。！？；，、：!?;,:"
+_SOFT_END = "，、：；,:;"  # an ellipsis replaces these; it follows a full stop
+
+
+def clause_cut(text: str, limit: int = 40) -> str:
+    """A sample of report text of at most about `limit` characters, cut after the last clause
+    end (。，；…) within it rather than mid-word, with an ellipsis when anything was cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    ends = [i for i, ch in enumerate(text[:limit]) if ch in _CLAUSE_END and not _inside_number(text, i)]
+    cut = ends[-1] if ends and ends[-1] >= limit // 3 else next(
+        (i for i in range(limit, min(len(text), limit * 3 // 2)) if text[i] in _CLAUSE_END), None)
+    if cut is None:
+        return text[:limit] + "…"  # no clause end near: a plain cut, marked
+    head = text[:cut] if text[cut] in _SOFT_END else text[:cut + 1]
+    return head + "…" if cut + 1 < len(text) else text
+
+
+def _inside_number(text: str, i: int) -> bool:
+    """A comma between digits (1,200) ends no clause."""
+    return text[i] == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
 
 def _level_word(c: dict[str, Any], machine: bool = False) -> str:

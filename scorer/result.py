@@ -76,9 +76,28 @@ def document_metadata(doc: Document) -> dict[str, Any]:
 
 
 def document_flags(doc: Document) -> list[dict[str, Any]]:
-    """Hygiene flags with their messages and up to five quotes each."""
-    return [{"name": f.name, "message": f.message, "quotes": [doc.quote(a, b) for a, b in f.spans[:5]]}
-            for f in doc.flags]
+    """Hygiene flags with their messages, up to five quotes each, how many passages were found
+    and where (so that a scorecard can say how often and where, not only one example)."""
+    return [{"name": f.name, "message": f.message, "quotes": [doc.quote(a, b) for a, b in f.spans[:5]],
+             "count": len(f.spans), "places": flag_places(doc, f.spans)} for f in doc.flags]
+
+
+def flag_places(doc: Document, spans: tuple[tuple[int, int], ...], limit: int = 10) -> list[dict[str, Any]]:
+    """The part (its path) and paragraph (1 = the report's first) of each flagged passage, once each."""
+    import bisect
+
+    starts = [a for a, _ in doc.paragraphs]
+    parts = [p for top in doc.parts for p in top.walk()]
+    places: list[dict[str, Any]] = []
+    for a, _ in spans:
+        holding = [p for p in parts if p.start <= a < p.end]
+        place = {"part": max(holding, key=lambda p: p.level).path if holding else "",
+                 "paragraph": max(bisect.bisect_right(starts, a), 1)}
+        if place not in places:
+            places.append(place)
+            if len(places) == limit:  # stuffing may flag thousands of passages: the first places say where
+                break
+    return places
 
 
 def part_tree(part: Part) -> dict[str, Any]:

@@ -20,14 +20,14 @@ from tests.conftest import BROKEN_NAME, TIE_NAME, cli, seed
 def test_exit_code_and_the_failure_listed_everywhere(batch):
     run, out = batch["run"], batch["out"]
     assert run.returncode == 1, run.stderr
-    assert BROKEN_NAME in run.stderr and "not a valid .docx" in run.stderr
+    assert BROKEN_NAME in run.stderr and "不是有效的 .docx 文件" in run.stderr
     errors = json.loads((out / "errors.json").read_text("utf-8"))
     assert [Path(e["file"]).name for e in errors] == [BROKEN_NAME]
     ranking = json.loads((out / "ranking.json").read_text("utf-8"))
     assert ranking["n_failed"] == 1 and ranking["failures"][0]["error"].endswith(
         "not a valid .docx (not a zip archive); an old .doc must be saved as .docx first")
     csv_text = (out / "ranking.csv").read_text("utf-8-sig")
-    assert BROKEN_NAME in csv_text and "failed" in csv_text
+    assert BROKEN_NAME in csv_text and "未能评分" in csv_text
     assert BROKEN_NAME in (out / "index.html").read_text("utf-8")
     pdf_text = subprocess.run(["pdftotext", str(out / "ranking.pdf"), "-"], capture_output=True, text=True).stdout
     assert BROKEN_NAME in pdf_text
@@ -77,11 +77,11 @@ def test_xlsx_reads_back(batch):
     ws = wb["2022年度"]
     assert ws.freeze_panes == "C2"
     header = [c.value for c in ws[1]]
-    assert "总分" in header and "行政执法公示制度" in header
+    assert "总分" in header and "行政执法公示制度（等级）" in header
     assert ws.cell(row=2, column=header.index("地区") + 1).value == "昌平区"
-    assert ws.conditional_formatting  # the colour scale on totals
+    assert not ws.conditional_formatting  # a colour scale only where 5 rows or more compare (test_evaluator_outputs)
     evidence = wb["依据"]
-    assert any(row[4] and "資訊" in row[4] for row in evidence.iter_rows(values_only=True))
+    assert any(row[7] and "資訊" in row[7] for row in evidence.iter_rows(values_only=True))
 
 
 def test_never_matched_criteria_are_listed(tmp_path):
@@ -91,7 +91,7 @@ def test_never_matched_criteria_are_listed(tmp_path):
     result = json.loads((tmp_path / seed("003").stem / "result.json").read_text("utf-8"))
     zeros = [c["id"] for c in result["criteria"] if c["level"] == 0 and c["applies"]]
     assert zeros and ranking["never_matched"] == zeros
-    assert "structure.duties" in zeros and "no report met" in run.stdout
+    assert "structure.duties" in zeros and "没有任何报告达到以下指标" in run.stdout
     # A criterion bound to years the report does not cover was not missed: it did not apply.
     assert "enforcement.business_inspections" not in ranking["never_matched"]
     assert all(m["id"] != "enforcement.business_inspections" for m in ranking["most_missed"])
@@ -100,7 +100,7 @@ def test_never_matched_criteria_are_listed(tmp_path):
 def test_incremental_rerun_reuses_every_unchanged_result(batch):
     run = cli("score", batch["inputs"], "--out", batch["out"])
     assert run.returncode == 1
-    assert "6 scored (6 reused), 1 failed; scorecards: 0 rendered, 6 reused" in run.stdout
+    assert "已评分 6 份（其中沿用上次结果 6 份），未能评分 1 份；评分表：新生成 0 份，沿用 6 份" in run.stdout
 
 
 def test_same_stem_in_two_folders_gets_two_outputs(tmp_path):
@@ -173,12 +173,12 @@ def test_a_result_from_another_scorer_version_is_scored_again(tmp_path):
     (tmp_path / "in").mkdir()
     shutil.copy(seed("003"), tmp_path / "in" / "r.txt")
     args = ("score", tmp_path / "in", "--out", tmp_path / "o", "--format", "json", "--jobs", "1")
-    assert "1 scored (0 reused)" in cli(*args).stdout
-    assert "1 scored (1 reused)" in cli(*args).stdout
+    assert "已评分 1 份（其中沿用上次结果 0 份）" in cli(*args).stdout
+    assert "已评分 1 份（其中沿用上次结果 1 份）" in cli(*args).stdout
     path = tmp_path / "o" / "r" / "result.json"
     result = json.loads(path.read_text("utf-8"))
     path.write_text(json.dumps(result | {"scorer_version": "0.0.1"}), "utf-8")
-    assert "1 scored (0 reused)" in cli(*args).stdout
+    assert "已评分 1 份（其中沿用上次结果 0 份）" in cli(*args).stdout
 
 
 def test_outputs_name_criteria_by_title_not_id(batch):

@@ -59,11 +59,11 @@ def test_control_characters_in_evidence_and_names_never_break_the_outputs(tmp_pa
     assert run.returncode == 1, run.stderr
     for stream in (run.stdout, run.stderr):
         assert "\x1b" not in stream and "\x07" not in stream
-    assert "坏\\x1b]0;x\\x07.txt: the file is empty" in run.stderr
+    assert "坏\\x1b]0;x\\x07.txt：文件为空" in run.stderr
     complete(out, ["good", "ctl", "名_x1b_31m红_x07"], ("json", "html"))
     assert not any(ch in (out / "index.html").read_text("utf-8") for ch in "\x1b\x07\x1e\x0b\x0c")
     book = load_workbook(out / "ranking.xlsx")
-    quotes = [row[4] for row in book["依据"].iter_rows(min_row=2, values_only=True) if row[0] == "ctl.txt"]
+    quotes = [row[7] for row in book["依据"].iter_rows(min_row=2, values_only=True) if row[0] == "ctl.txt"]
     assert any("\ufffd" in (q or "") for q in quotes)  # \x1e and \x07 shown as U+FFFD
     assert {f["file"] for f in errors(out)} == {str(inputs / "坏\\x1b]0;x\\x07.txt")}
 
@@ -166,7 +166,7 @@ def test_a_damaged_result_or_fingerprint_is_scored_again(scored):
     (out / "r004" / ".fingerprint.json").write_text('{"a": 1}', "utf-8")
     run = cli("score", inputs, "--out", out, "--format", "json")
     assert run.returncode == 0, run.stderr
-    assert "5 scored (0 reused)" in run.stdout
+    assert "已评分 5 份（其中沿用上次结果 0 份）" in run.stdout
     after = {p.parent.name: json.loads(p.read_text("utf-8"))["total"] for p in out.glob("*/result.json")}
     assert after == before
     complete(out, list(before))
@@ -199,11 +199,12 @@ def test_the_output_folder_is_never_an_input(tmp_path):
         assert run.returncode == 0, run.stderr
         ranking = complete(out, ["r001", "r003"], ("json", "html"))
         assert ranking["n_scored"] == 2 and ranking["n_failed"] == 0
-    assert "2 scored (2 reused)" in run.stdout
+    assert "已评分 2 份（其中沿用上次结果 2 份）" in run.stdout
     given = cli("score", old, "--out", tmp_path / "elsewhere", "--format", "json")
     assert given.returncode == 1
     assert errors(tmp_path / "elsewhere") == [{"file": str(old), "error": "is an output folder of scorer, not a "
-                                                                          "folder of reports; not scored"}]
+                                                                          "folder of reports; not scored",
+                                               "message": "这是 scorer 的输出文件夹，不是报告文件夹，未评分"}]
 
 
 def test_fifos_devices_links_and_unread_files_are_listed_never_read(tmp_path):

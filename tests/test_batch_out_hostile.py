@@ -53,7 +53,7 @@ def test_a_run_with_another_rubric_removes_the_scorecards_it_does_not_render(tmp
     run = cli("score", inputs, "--out", out, "--format", "json", "--rubric", other)
     assert run.returncode == 0
     assert not list(out.glob("*/scorecard.html"))
-    assert run.stderr.count("it showed an earlier result") == 5
+    assert run.stderr.count("它显示的是先前的结果") == 5
     complete(out, ["r000", "r001", "r002", "r003", "r004"])
 
 

@@ -74,7 +74,7 @@ def test_a_signal_after_the_last_submission_is_honoured_with_a_worker_stuck(tmp_
     proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 128 + sig, stderr
-    assert "run the same command again to resume" in stderr
+    assert "再次运行同一命令即可接着评分" in stderr
     _wait_gone(worker)
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     assert not (out / "ranking.json").exists()
@@ -105,7 +105,8 @@ def test_a_report_over_the_time_limit_fails_alone(tmp_path, monkeypatch):
     assert run.returncode == 1
     errors = json.loads((out / "errors.json").read_text("utf-8"))
     assert errors == [{"file": str(inputs / "slow.txt"), "error": f"{inputs / 'slow.txt'}: scoring took longer than "
-                       "the time limit of 1 s; skipped (check the file, or raise the limit with --time-limit)"}]
+                       "the time limit of 1 s; skipped (check the file, or raise the limit with --time-limit)",
+                       "message": "评分超过 1 秒时限，已跳过（请检查文件，或用 --time-limit 放宽时限）"}]
     ranking = json.loads((out / "ranking.json").read_text("utf-8"))
     assert ranking["n_scored"] == 2 and all((out / n / "result.json").exists() for n in ("a", "b"))
     assert os.path.exists(out / "index.html")
@@ -130,6 +131,7 @@ def test_a_report_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     run = cli("score", inputs, "--out", out, "--format", "json", "--jobs", "2")
     assert run.returncode == 1, run.stderr
     errors = json.loads((out / "errors.json").read_text("utf-8"))
-    assert errors == [{"file": str(inputs / "r2crash.txt"), "error": f"r2crash.txt: {WORKER_DIED}; skipped"}]
+    assert errors == [{"file": str(inputs / "r2crash.txt"), "error": f"r2crash.txt: {WORKER_DIED}; skipped",
+                       "message": "评分进程意外中止（被终止、内存不足或卡在库调用中），已跳过"}]
     ranking = json.loads((out / "ranking.json").read_text("utf-8"))
     assert ranking["n_scored"] == 6 and all((out / n[:-4] / "result.json").exists() for n in names)

@@ -184,7 +184,7 @@ def test_interrupted_batch_leaves_no_partial_file_and_resumes(tmp_path, sig):
     proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 128 + sig, stderr
-    assert "run the same command again to resume" in stderr
+    assert "再次运行同一命令即可接着评分" in stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     for result in out.glob("*/result.json"):
         json.loads(result.read_text("utf-8"))  # complete, never half-written
@@ -192,7 +192,7 @@ def test_interrupted_batch_leaves_no_partial_file_and_resumes(tmp_path, sig):
     assert 1 <= done < 8
     again = cli("score", inputs, "--out", out, "--format", "json")
     assert again.returncode == 0
-    assert f"8 scored ({done} reused)" in again.stdout
+    assert f"已评分 8 份（其中沿用上次结果 {done} 份）" in again.stdout
 
 
 def test_outputs_are_replaced_atomically(tmp_path, monkeypatch):

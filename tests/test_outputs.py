@@ -56,7 +56,7 @@ def test_a_copy_gone_from_the_batch_leaves_result_and_scorecard(tmp_path):
     assert "与他人报告雷同" in card.read_text("utf-8")
     (inputs / "b.txt").unlink()
     run = cli(*args)
-    assert "1 scored (1 reused)" in run.stdout and "scorecards: 1 rendered" in run.stdout
+    assert "已评分 1 份（其中沿用上次结果 1 份）" in run.stdout and "评分表：新生成 1 份" in run.stdout
     result = load_result(tmp_path / "o" / "a" / "result.json")
     assert copies_of(result) == [] and COPIED not in [f["name"] for f in result["flags"]]
     assert "与他人报告雷同" not in card.read_text("utf-8")

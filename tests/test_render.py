@@ -152,21 +152,23 @@ def test_same_inputs_give_byte_identical_pdfs(scored, tmp_path):
 def test_batch_scorecard_shows_rank_and_median(scored):
     stem = next(SEEDS.glob("004_*.txt")).stem
     html = (scored / stem / "scorecard.html").read_text("utf-8")
-    assert "第 2 名 / 共 2 份" in html and "中位数" in html
+    assert "第 2 名 / 共 2 份" in html and "中位数" not in html  # a group of two: no median drawn
 
 
 def _path_runs(html: str, cls: str) -> list[tuple[float, float, float]]:
     """(x, y, length) of each subpath of the chart path with this class."""
-    d = re.search(rf'<path class="{cls}"[^>]* d="([^"]*)"', html).group(1)
+    m = re.search(rf'<path class="{cls}"[^>]* d="([^"]*)"', html)
+    d = m.group(1) if m else ""
     return [tuple(map(float, m)) for m in re.findall(r"M([\d.]+) ([\d.]+)[hv]([\d.]+)", d)]
 
 
 def test_chart_draws_each_area_and_the_batch_median_to_scale(scored):
     stem = next(SEEDS.glob("004_*.txt")).stem
-    html = (scored / stem / "scorecard.html").read_text("utf-8")
     result = json.loads((scored / stem / "result.json").read_text("utf-8"))
     ranking = json.loads((scored / "ranking.json").read_text("utf-8"))
-    medians = scorecard_context(ranking, stem)["area_medians"]
+    context = scorecard_context(ranking, stem)
+    html = render_html(result, batch=context | {"show_median": True})  # as for a group large enough
+    medians = context["area_medians"]
     frames = _path_runs(html, "frames")
     assert len(frames) == len(result["areas"])
     ((x0, full),) = {(x, w) for x, _, w in frames}

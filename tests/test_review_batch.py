@@ -94,7 +94,7 @@ def test_a_lowered_level_shows_everywhere_and_total_and_rank_follow(batch):
     header, first = sheet[0], sheet[1]
     assert first[header.index("文件")] == f"{LOW}.txt" and sheet[2][header.index("复核人")] == "张三"
     assert sheet[2][header.index("机器总分")] == machine["total"]
-    assert sheet[2][header.index(study["title"])] == 1  # the level that counts
+    assert sheet[2][header.index(study["title"] + "（等级）")] == 1  # the level that counts
     review = [r for r in wb[REVIEW_SHEET].iter_rows(values_only=True)]
     assert list(review[0]) == list(REVIEW_COLUMNS)
     standing = next(r for r in review if r[0] == machine["input"]["file"] and r[3] == "duties.study")
@@ -107,15 +107,15 @@ def test_a_rerun_reapplies_only_the_touched_report(batch):
     machine = _result(out, HIGH)
     save_review(out / "review.yaml", Record((_entry(machine, "duties.study", 1),)))
     run = _score(inputs, out)
-    assert "5 scored (4 reused)" in run.stdout and "review: 1 criteria of 1 reports reviewed" in run.stdout
+    assert "已评分 5 份（其中沿用上次结果 4 份）" in run.stdout and "人工复核：1 份报告共 1 项已复核" in run.stdout
     after = {p.parent.name: p.read_bytes() for p in out.glob("*/result.json")}
     assert [name for name in before if before[name] != after[name]] == [HIGH]
-    assert "5 scored (5 reused)" in _score(inputs, out).stdout  # the record unchanged: nothing to do
+    assert "已评分 5 份（其中沿用上次结果 5 份）" in _score(inputs, out).stdout  # the record unchanged: nothing to do
     save_review(out / "review.yaml", Record((_entry(machine, "duties.study", 2),)))
-    assert "5 scored (4 reused)" in _score(inputs, out).stdout
+    assert "已评分 5 份（其中沿用上次结果 4 份）" in _score(inputs, out).stdout
     assert _result(out, HIGH)["total"] == round(machine["total"] - 4.5 + _points("duties.study", 2), 2)
     save_review(out / "review.yaml", Record())  # every entry withdrawn: the machine's bytes again
-    assert "5 scored (4 reused)" in _score(inputs, out).stdout
+    assert "已评分 5 份（其中沿用上次结果 4 份）" in _score(inputs, out).stdout
     assert (out / HIGH / "result.json").read_bytes() == before[HIGH]
 
 
@@ -128,7 +128,7 @@ def test_stale_entries_are_listed_with_what_to_do_and_never_applied(batch):
     save_review(out / "review.yaml", Record((changed, unknown, quoted)))
     run = _score(inputs, out)
     assert run.returncode == 0
-    assert run.stderr.count("warning: 复核未应用") == 3 and "请重新复核该项或删除该条目" in run.stderr
+    assert run.stderr.count("复核未应用：") == 3 and "请重新复核该项或删除该条目" in run.stderr
     result = _result(out, HIGH)
     assert result["total"] == machine["total"] and not any("review" in c for c in result["criteria"])
     errors = json.loads((out / "errors.json").read_text("utf-8"))
@@ -137,7 +137,7 @@ def test_stale_entries_are_listed_with_what_to_do_and_never_applied(batch):
     ranking, entries = _ranking(out)
     assert len(ranking["review_stale"]) == 3 and entries[HIGH]["reviewed"] == 0
     assert "复核未应用（3）" in (out / "index.html").read_text("utf-8")
-    assert (out / "ranking.csv").read_text("utf-8-sig").count("review_stale") == 3
+    assert (out / "ranking.csv").read_text("utf-8-sig").count(",复核未应用,") == 3
 
 
 def test_a_batch_without_a_record_writes_no_review(batch):
@@ -184,7 +184,7 @@ def test_the_excel_round_trip_through_the_command_line(batch, tmp_path):
     record = load_review(out / "review.yaml")
     assert {(e.file, e.criterion, e.level, e.reviewer) for e in record.entries} == {
         (high["input"]["file"], "duties.study", 0, "张三"), (low["input"]["file"], "duties.deploy", None, "李四")}
-    assert "5 scored (3 reused)" in _score(inputs, out).stdout
+    assert "已评分 5 份（其中沿用上次结果 3 份）" in _score(inputs, out).stdout
     assert _result(out, HIGH)["total"] == round(high["total"] - 4.5 + _points("duties.study", 0), 2)
     assert _result(out, LOW)["total"] == low["total"] and _result(out, LOW)["reviewed"]["count"] == 1
     again = cli("review", "import", out / "ranking.xlsx", "--out", out)  # the sheet as written: filled from the record

@@ -51,7 +51,7 @@ def test_a_folder_is_scored_and_a_bad_file_does_not_stop_it(tmp_path):
     out = _score(tmp_path / "out", folder)
     assert out.returncode == 1
     assert (tmp_path / "out" / "good" / "result.json").exists()
-    assert "empty.txt: the file is empty" in out.stderr
+    assert "empty.txt：文件为空" in out.stderr
 
 
 def test_docs_rubric_md_is_generated_from_the_default_rubric():
