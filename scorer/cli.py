@@ -191,12 +191,12 @@ def round_(
     from .round_report import RoundRequest, write_round
 
     outcome = write_round(RoundRequest(out, previous, expected, title, template_dir))
-    notes = [f"{outcome.reports} reports"]
+    notes = [f"报告 {outcome.reports} 份"]
     if outcome.matched is not None:
-        notes.append(f"{outcome.matched} matched to the earlier round")
+        notes.append(f"与上一轮对应 {outcome.matched} 份")
     if outcome.missing is not None:
-        notes.append(f"{outcome.missing} expected and not submitted")
-    typer.echo(f"{', '.join(notes)} → " + ", ".join(str(p) for p in outcome.written))
+        notes.append(f"应报未报 {outcome.missing} 个")
+    typer.echo(f"{'，'.join(notes)} → " + "、".join(str(p) for p in outcome.written))
 
 
 @app.command()
@@ -211,7 +211,7 @@ def cards(
     from .cards import write_cards
 
     written = write_cards(out, to, make_zip=make_zip, cover=cover, template_dir=template_dir)
-    typer.echo(f"{len(written)} files → {to}")
+    typer.echo(f"{len(written)} 个文件 → {to}")
 
 
 from .cli_review import review_app  # noqa: E402  (the review group lives in its own module)

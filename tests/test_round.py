@@ -97,7 +97,7 @@ def test_intake_lists_the_missing_and_the_duplicate_submissions(rounds):
     assert [(r["地区"], r["上级"]) for r in rows if r["状态"] == "未提交"] == [("朝阳区", "北京市")]
     assert sorted(r["文件"] for r in rows if r["状态"] == "重复提交") == ["001_402d724fb869edf1.txt", "东城区报告.txt"]
     assert {r["地区"] for r in rows if r["状态"] == "未注明发布日期"} == {"昌平区", "东城区", "海港区"}
-    assert "1 expected and not submitted" in rounds["run"].stdout
+    assert "应报未报 1 个" in rounds["run"].stdout
 
 
 def test_expected_list_reads_the_same_from_xlsx(rounds, tmp_path):
