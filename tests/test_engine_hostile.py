@@ -365,3 +365,16 @@ def test_a_single_character_term_is_refused_where_it_is_written(tmp_path):
     assert re.fullmatch(rf"{re.escape(str(child))}:6:{line.index('的') + 1}: criteria\.\d+\.rules\.\d+\.terms\.1: "
                         "the term '的' is a single character, found in nearly every report; "
                         "write a word of two characters or more", caught.value.problems[0])
+
+
+# ── the fuzzer's batches ──────────────────────────────────────────────────
+def test_fuzzed_batches_of_hostile_names_and_damaged_caches_hold(tmp_path):
+    import random
+
+    from tools.fuzz_batch import NAMES, one_batch
+
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    for k in range(2):  # every name the fuzzer makes, in two batches
+        names = [n for kind in NAMES.values() for n in kind[k::2]]
+        (tmp_path / str(k)).mkdir()
+        assert one_batch(random.Random(k), seeds, tmp_path / str(k), names) == []
