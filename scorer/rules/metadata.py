@@ -46,4 +46,16 @@ class MetadataRule(DocumentRule):
 
         value = getattr(doc.metadata, self.field)
         level = 2 if value == self.equals else 0
-        return CriterionMatch(criterion_id, level, (), (), (self.field,), f"{self.field} = {value!r}")
+        return CriterionMatch(criterion_id, level, (), (), (self.field,), _said(self.field, value))
+
+
+_FIELD_WORDS = {"on_time": "发布时间", "year": "报告年度", "region": "地区", "published": "发布日期",
+                "issuer": "发文机关", "title": "标题"}
+
+
+def _said(field: str, value: Any) -> str:
+    """What the report's metadata says, as an evaluator reads it (发布时间：逾期)."""
+    from ..labels import ON_TIME, UNKNOWN
+
+    shown = ON_TIME.get(value, str(value)) if field == "on_time" else (UNKNOWN if value is None else str(value))
+    return f"{_FIELD_WORDS.get(field, field)}：{shown}"

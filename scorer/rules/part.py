@@ -90,9 +90,15 @@ def _parts_with(doc: Document, role: PartRole) -> list[tuple[int, Part]]:
 def _heading_evidence(doc: Document, part: Part, role: PartRole, level: int, how: str):
     """The part's heading (or its first words) as evidence, quoted as written."""
     from ..hygiene import MASK
+    from ..levels import CLAUSE_END
     from ..matcher import Evidence  # see PartRule.judge
 
-    head_end = part.start + len(part.marker) + len(part.heading) if part.heading else min(part.end, part.start + 40)
+    if part.heading:
+        head_end = part.start + len(part.marker) + len(part.heading)
+    else:  # an unheaded part: its opening words, to the last clause end within 40 (never mid-word)
+        limit = min(part.end, part.start + 40)
+        pauses = [m.start() for m in CLAUSE_END.finditer(doc.match_text, part.start, limit) if m.start() > part.start]
+        head_end = pauses[-1] if pauses and limit < part.end else limit
     a, b = part.start, head_end
     if MASK in doc.match_text[a:b]:  # quote the longest unflagged stretch of the heading
         pieces = [(m.start() + a, m.end() + a) for m in re.finditer(f"[^{MASK}]+", doc.match_text[a:b])]
