@@ -8,7 +8,8 @@ fingerprint are flagged, with the passages they share (found exactly) and the
 share of the report's text those passages cover.
 
 Everything is near-linear in the batch's text: pairs come from an inverted index
-of the fingerprints (never all pairs of reports), and the passages two reports
+of the fingerprints (only reports sharing a shingle that is not common phrasing
+are counted together, never all pairs of reports), and the passages two reports
 share are found by anchoring on equal pieces through a hash index of the other
 report and extending each match (never an alignment of the two texts, which took
 a minute for two similar 100 KB reports).
