@@ -109,27 +109,27 @@ def detect_flags(norm: Normalized) -> tuple[Flag, ...]:
     if norm.traditional:
         flags.append(Flag(
             "traditional_script",
-            f"全文为繁体字({norm.traditional_share:.0%}的汉字经繁简转换),已转为简体匹配,引文保持原文",
+            f"全文为繁体字（{norm.traditional_share:.0%}的汉字经繁简转换），已转为简体匹配，引文保持原文",
             _traditional_samples(norm),
             excluded=False,
         ))
     boiler = boilerplate_spans(text)
     if boiler:
-        flags.append(Flag("web_boilerplate", "含网页残留内容(导航、分享、浏览次数、来源日期等),不计分、不作证据",
+        flags.append(Flag("web_boilerplate", "含网页残留内容（导航、分享、浏览次数、来源日期等），不计分、不作证据",
                           boiler, excluded=True))
     injected = injected_spans(text, boiler)
     if injected:
-        flags.append(Flag("injected_text", "正文中混入外来文字(赌博/广告/文档网站/网址),不计分、不作证据",
+        flags.append(Flag("injected_text", "正文中混入外来文字（赌博/广告/文档网站/网址），不计分、不作证据",
                           injected, excluded=True))
     hidden = tuple((max(i - 1, 0), min(i + 1, len(text))) for i in norm.hidden_at)
     hidden += tuple((i, i + 1) for i in norm.lookalike_at)
     if hidden:
         flags.append(Flag("hidden_characters",
-                          f"词语中夹有不可见字符或形似字母({len(norm.hidden_at)}处不可见、{len(norm.lookalike_at)}处形似),"
+                          f"词语中夹有不可见字符或形似字母（{len(norm.hidden_at)}处不可见、{len(norm.lookalike_at)}处形似），"
                           "已按原意匹配", tuple(sorted(hidden)), excluded=False))
     stuffing = stuffing_spans(text, boiler + injected)
     if stuffing:
-        flags.append(Flag("keyword_stuffing", "疑似关键词堆砌(罗列术语或反复重复的文字),不计分、不作证据",
+        flags.append(Flag("keyword_stuffing", "疑似关键词堆砌（罗列术语或反复重复的文字），不计分、不作证据",
                           stuffing, excluded=True))
     return tuple(flags)
 

@@ -56,18 +56,18 @@ def check_entry(entry: Entry, result: dict[str, Any] | None) -> Stale | None:
     """Why an entry cannot be applied to the report `result` (None: it can). `result` is the
     batch's result for the entry's file name, or None when the batch has no such report."""
     if result is None:
-        return Stale(entry, "missing_report", "本批次中没有该报告:请核对文件名(file),或删除该条目")
+        return Stale(entry, "missing_report", "本批次中没有该报告：请核对文件名（file），或删除该条目")
     if result["input"]["sha256"] != entry.sha256:
-        return Stale(entry, "changed", "报告已更换(sha256 不同):请重新复核该项或删除该条目")
+        return Stale(entry, "changed", "报告已更换（sha256 不同）：请重新复核该项或删除该条目")
     criterion = next((c for c in result["criteria"] if c["id"] == entry.criterion), None)
     if criterion is None:
         return Stale(entry, "unknown_criterion",
-                     "评分指标中已无该指标(criterion):请改为现有指标的 id,或删除该条目")
+                     "评分指标中已无该指标（criterion）：请改为现有指标的 id，或删除该条目")
     if not criterion.get("applies", True):
-        return Stale(entry, "not_applicable", "该指标不适用于本报告所涉年度,不能复核:请删除该条目")
+        return Stale(entry, "not_applicable", "该指标不适用于本报告所涉年度，不能复核：请删除该条目")
     top = criterion.get("top_level", K - 1)
     if entry.level is not None and entry.level > top:
-        return Stale(entry, "level", f"复核等级 {entry.level} 超出该指标的等级范围(0–{top}):"
+        return Stale(entry, "level", f"复核等级 {entry.level} 超出该指标的等级范围（0–{top}）："
                                      f"请改为 0–{top} 之间的等级")
     return None
 
@@ -77,7 +77,7 @@ def quote_problem(entry: Entry, doc: Document) -> Stale | None:
     (the page and the import check quotes as they are given; a hand edit is checked here)."""
     if entry.quote is None or (entry.quote.start, entry.quote.end) in QuoteFinder.of(doc).spans(entry.quote.text):
         return None
-    return Stale(entry, "quote", "引文不在报告中(或位置不符):请从报告中原样复制引文,或删去 quote")
+    return Stale(entry, "quote", "引文不在报告中（或位置不符）：请从报告中原样复制引文，或删去 quote")
 
 
 def result_for(entry: Entry, results: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -209,17 +209,17 @@ def _row_entry(row: dict[str, Any], results: list[dict[str, Any]], at: str) -> t
     confirm = level_text.lower() in CONFIRM_WORDS
     level = _level(level_text, results)
     if not confirm and level is None:
-        return None, f"复核等级 {level_text or '(空)'} 不在等级范围内:请填 0–3 的数字、等级名称,或“确认”"
+        return None, f"复核等级 {level_text or '(空)'} 不在等级范围内：请填 0–3 的数字、等级名称，或“确认”"
     if not reason:
-        return None, "理由为空:请写明为何定为该等级"
+        return None, "理由为空：请写明为何定为该等级"
     if not reviewer:
-        return None, "复核人为空:请写上复核人"
+        return None, "复核人为空：请写上复核人"
     named = [r for r in results if r["input"]["file"] == file]
     if not named:
-        return None, f"本批次中没有报告 {file or '(空)'}:请核对文件名"
+        return None, f"本批次中没有报告 {file or '(空)'}：请核对文件名"
     sha = _text(row.get("sha256")).lower() or named[0]["input"]["sha256"]
     if criterion not in {c["id"] for r in named for c in r["criteria"]}:
-        return None, f"没有指标 {criterion or '(空)'}:请核对指标 id"
+        return None, f"没有指标 {criterion or '(空)'}：请核对指标 id"
     try:
         entry = Entry(file=file, sha256=sha, criterion=criterion, reason=reason, reviewer=reviewer,
                       at=at, level=None if confirm else level)

@@ -196,7 +196,7 @@ def test_stale_entries_are_listed_with_what_to_do_and_never_applied(results, rub
     stale = stale_entries(Record(entries), listed)
     assert sorted(s.kind for s in stale) == ["changed", "missing_report", "not_applicable", "unknown_criterion"]
     changed = next(s for s in stale if s.kind == "changed")
-    assert changed.message == "报告已更换(sha256 不同):请重新复核该项或删除该条目"
+    assert changed.message == "报告已更换（sha256 不同）：请重新复核该项或删除该条目"
     assert changed.as_dict()["criterion"] == "duties.study"
     reviewed = apply_review(result, list(entries), rubric)
     assert reviewed["total"] == result["total"] and reviewed["reviewed"]["count"] == 0
@@ -419,10 +419,10 @@ def test_the_excel_round_trip_imports_good_rows_and_reports_bad_ones_by_row(tmp_
     kept = _entry(listed[1], "duties.study", 0, reviewer="李四")
     record, problems = import_review_xlsx(path, Record((kept,)), listed, at=AT)
     expected = sorted([
-        (row_of[(name, no_reason)], "理由为空:请写明为何定为该等级"),
-        (row_of[(name, too_high)], "复核等级 7 不在等级范围内:请填 0–3 的数字、等级名称,或“确认”"),
-        (row_of[(name, structure)], "复核等级 3 超出该指标的等级范围(0–2):请改为 0–2 之间的等级"),
-        (bad_report, "本批次中没有报告 999_unknown.txt:请核对文件名"),
+        (row_of[(name, no_reason)], "理由为空：请写明为何定为该等级"),
+        (row_of[(name, too_high)], "复核等级 7 不在等级范围内：请填 0–3 的数字、等级名称，或“确认”"),
+        (row_of[(name, structure)], "复核等级 3 超出该指标的等级范围（0–2）：请改为 0–2 之间的等级"),
+        (bad_report, "本批次中没有报告 999_unknown.txt：请核对文件名"),
     ])
     assert problems == [f"ranking.xlsx: 复核!第{row}行: {message}" for row, message in expected]
     assert {(e.file, e.criterion, e.level, e.reviewer) for e in record.entries} == {

@@ -64,8 +64,8 @@ class PartRule(DocumentRule):
         if level == 2:
             how = "有独立标题的部分"
         else:
-            how = {RoleSource.OPENING: "无标题段落(由开头语判断)",
-                   RoleSource.INFERRED: "未以标题点明(主题式标题)"}.get(part.role_source, "并入其他部分")
+            how = {RoleSource.OPENING: "无标题段落（由开头语判断）",
+                   RoleSource.INFERRED: "未以标题点明（主题式标题）"}.get(part.role_source, "并入其他部分")
         ev = _heading_evidence(doc, part, role, level, how)
         return CriterionMatch(criterion_id, level, (ev,), (), (role.value,), how)
 
@@ -115,7 +115,7 @@ def _share(doc: Document, criterion_id: str, role: PartRole, min_share: float) -
     size = sum(_role_size(top, role) for top in doc.parts if top.kind not in ("preamble", "signature"))
     share = size / body if body else 0.0
     level = 2 if share >= min_share else 1
-    how = f"“{ROLE_LABELS[role]}”部分占全文{share:.1%}(标准:不低于{min_share:.0%})"
+    how = f"“{ROLE_LABELS[role]}”部分占全文{share:.1%}（标准：不低于{min_share:.0%}）"
     return CriterionMatch(criterion_id, level, (), (), (role.value,), how)
 
 
