@@ -64,7 +64,7 @@ class Report:
 
     @property
     def government(self) -> str:
-        return self.region or f"未识别地区({self.file})"
+        return self.region or f"未识别地区（{self.file}）"
 
     @property
     def label(self) -> str:

@@ -25,7 +25,7 @@ HEADERS = {
     "year": ("年度", "年份", "year"),
 }
 LEVELS = {"province": ("省", "省级", "province"), "city": ("市", "市级", "地级", "地市级", "city"),
-          "county": ("县", "区", "县级", "区级", "县区级", "区县级", "县(市、区)", "county"),
+          "county": ("县", "区", "县级", "区级", "县区级", "区县级", "县(市、区)", "县（市、区）", "county"),
           "department": ("部门", "department")}
 
 
@@ -148,7 +148,7 @@ def intake_rows(intake: Intake) -> list[list[str]]:
     for group in intake.duplicates:
         for r in group:
             rows.append(["重复提交", *_cells(r), f"同一政府同一年度共{len(group)}份"])
-    rows += [["逾期公开", *_cells(r), f"发布于{r.published},晚于{(r.year or 0) + 1}年4月1日"] for r in intake.late]
+    rows += [["逾期公开", *_cells(r), f"发布于{r.published}，晚于{(r.year or 0) + 1}年4月1日"] for r in intake.late]
     rows += [["未注明发布日期", *_cells(r), "无法判断是否按时公开"] for r in intake.undated]
     rows += [["名单外", *_cells(r), "不在应报送名单中"] for r in intake.unexpected]
     return rows

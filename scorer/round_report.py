@@ -63,7 +63,7 @@ def write_round(request: RoundRequest) -> RoundOutcome:
     intake = check_intake(rnd, expected)
     sections = build_sections(rnd, intake, cmp)
     title = request.title or default_title(rnd)
-    subtitle = (f"共评估{len(rnd.reports)}份报告 · 评估指标:{rnd.rubric['title']}(版本{rnd.rubric['version']})")
+    subtitle = (f"共评估{len(rnd.reports)}份报告 · 评估指标：{rnd.rubric['title']}（版本{rnd.rubric['version']}）")
     html = render_template(TEMPLATE, {"title": title, "subtitle": subtitle, "sections": sections,
                                       "chart_svg": lambda chart: Markup(svg(chart)), "round": rnd,
                                       "long_table": LONG_TABLE, "aligned_lines": aligned_lines,

@@ -11,27 +11,27 @@ from .round_stats import mean_median, rate_text
 def summary_blocks(rnd: Round, cmp: Comparison) -> list[Block]:
     deltas = [c.total_delta for c in cmp.changes]
     mean, _ = mean_median(deltas)
-    blocks = [h(f"(四)与上一轮({cmp.previous_label})对比")]
+    blocks = [h(f"（四）与上一轮（{cmp.previous_label}）对比")]
     if not cmp.changes:
         blocks.append(p("本轮报告与上一轮报告没有可对应的同一政府相邻年度报告。"))
     else:
         up = sum(1 for d in deltas if d > 0)
         down = sum(1 for d in deltas if d < 0)
-        blocks.append(p(f"{len(cmp.changes)}个政府两轮均有报告:总分平均变化{mean:+.2f}分,"
+        blocks.append(p(f"{len(cmp.changes)}个政府两轮均有报告：总分平均变化{mean:+.2f}分，"
                         f"{up}个上升、{down}个下降、{len(deltas) - up - down}个持平。"
                         "逐个政府的变化见附录三和round_comparison.csv。"))
     for improved, word in ((True, "进步最大"), (False, "退步最大")):
         most = cmp.most(improved)
         if most:
-            blocks += [p(f"{word}的政府:"), _change_table(rnd, most)]
+            blocks += [p(f"{word}的政府："), _change_table(rnd, most)]
     if cmp.copied:
-        blocks.append(p("照搬上年:" + "、".join(
-            f"{c.current.label}(与{c.previous.year}年度报告相同的文字约占{rate_text(c.copied_share)}"
-            + ("" if c.share_source == "text" else ",按文本指纹估计") + ")" for c in cmp.copied) + "。"))
+        blocks.append(p("照搬上年：" + "、".join(
+            f"{c.current.label}（与{c.previous.year}年度报告相同的文字约占{rate_text(c.copied_share)}"
+            + ("" if c.share_source == "text" else "，按文本指纹估计") + ")" for c in cmp.copied) + "。"))
     if cmp.only_current:
-        blocks.append(p("仅本轮有报告:" + names_text(tuple(r.label for r in cmp.only_current)) + "。"))
+        blocks.append(p("仅本轮有报告：" + names_text(tuple(r.label for r in cmp.only_current)) + "。"))
     if cmp.only_previous:
-        blocks.append(p("仅上一轮有报告:" + names_text(tuple(r.label for r in cmp.only_previous)) + "。"))
+        blocks.append(p("仅上一轮有报告：" + names_text(tuple(r.label for r in cmp.only_previous)) + "。"))
     return blocks
 
 
@@ -60,7 +60,7 @@ def appendix_blocks(rnd: Round, cmp: Comparison) -> list[Block]:
                      f"{c.previous.total:g}→{c.current.total:g}({c.total_delta:+g})", areas or "—", criteria or "—",
                      rate_text(c.copied_share) if c.copied_share is not None else "—"))
     return [h("附录三 与上一轮逐个对比"),
-            p("分领域变化列出变化最大的三个领域,指标增减列出新增达标(+)和不再达标(−)的指标各至多三项;"
+            p("分领域变化列出变化最大的三个领域，指标增减列出新增达标（+）和不再达标（−）的指标各至多三项；"
               "全部变化见round_comparison.csv。"),
             table(("地区", "年度", "总分变化", "分领域变化", "指标增减", "照搬上年"), rows, (12, 11, 17, 25, 27, 8))]
 

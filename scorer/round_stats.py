@@ -136,16 +136,16 @@ def problems(rnd: Round) -> list[Finding]:
     late = [r for r in rnd.reports if r.on_time is False]
     undated = [r for r in rnd.reports if r.on_time is None]
     if late:
-        found.append(Finding("逾期公开(晚于次年4月1日)", len(late), n, _names(late)))
+        found.append(Finding("逾期公开（晚于次年4月1日）", len(late), n, _names(late)))
     if undated:
-        found.append(Finding("未注明发布日期,无法判断是否按时公开", len(undated), n, _names(undated)))
+        found.append(Finding("未注明发布日期，无法判断是否按时公开", len(undated), n, _names(undated)))
     flags = Counter(f for r in rnd.reports for f in set(r.flags))
     for flag in sorted(flags, key=lambda f: (-flags[f], f)):
         who = [r for r in rnd.reports if flag in r.flags]
-        found.append(Finding(f"内容问题:{FLAGS.get(flag, flag)}", len(who), n, _names(who)))
+        found.append(Finding(f"内容问题：{FLAGS.get(flag, flag)}", len(who), n, _names(who)))
     formulaic = [r for r in rnd.reports if r.levels.get(PROBLEMS_ANALYSIS, 9) <= 1]
     if formulaic:
-        found.append(Finding("“存在的不足”部分流于形式,未写明具体问题和原因", len(formulaic), n, _names(formulaic)))
+        found.append(Finding("“存在的不足”部分流于形式，未写明具体问题和原因", len(formulaic), n, _names(formulaic)))
     return found
 
 
@@ -179,9 +179,9 @@ def recommendation(title: str, message: str) -> str:
     if text.startswith("报告应"):
         return f"各地在年度报告中应{text[3:]}。"
     if text.startswith("报告可"):
-        return f"各地可在年度报告中{text[3:]},使报告更完整。"
+        return f"各地可在年度报告中{text[3:]}，使报告更完整。"
     if text.startswith("是否"):
-        return f"建议各地{text[2:]},并在年度报告中写明具体举措和量化成效。"
+        return f"建议各地{text[2:]}，并在年度报告中写明具体举措和量化成效。"
     if MODAL.search(text):  # already a requirement ("不足部分应写明…")
-        return f"建议各地注意:{text}。"
-    return f"建议各地加强“{title}”工作({text}),并在年度报告中写明具体举措和量化成效。"
+        return f"建议各地注意：{text}。"
+    return f"建议各地加强“{title}”工作（{text}），并在年度报告中写明具体举措和量化成效。"

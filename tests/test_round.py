@@ -132,7 +132,7 @@ def test_recommendations_turn_the_rubric_message_into_advice():
     from scorer.round_stats import recommendation
 
     assert recommendation("述法", "是否开展党政主要负责人年终述法、述职述法。") == \
-        "建议各地开展党政主要负责人年终述法、述职述法,并在年度报告中写明具体举措和量化成效。"
+        "建议各地开展党政主要负责人年终述法、述职述法，并在年度报告中写明具体举措和量化成效。"
     assert recommendation("按时", "报告应于次年4月1日前向社会公开。") == "各地应将年度报告于次年4月1日前向社会公开。"
     assert "应急演练" in recommendation("突发事件应对", "依法应对突发事件:应急演练。")
     assert recommendation("突发事件应对", "依法应对突发事件:应急演练。").startswith("建议各地加强")
