@@ -98,3 +98,14 @@ def _show_part(name: str) -> str:
 def _decode_run(match: re.Match[str]) -> str:
     raw = bytes(ord(c) - 0xDC00 for c in match.group())
     return raw.decode("gb18030", "backslashreplace")
+
+
+def read_utf8(path: Path, what: str) -> str:
+    """A text file the user wrote (a gold file, a review record), as one located error when it
+    cannot be read: not UTF-8 (with or without BOM), or an OS error."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 text (byte {exc.start}); save the {what} as UTF-8", path=str(path)) from None
+    except OSError as exc:
+        raise UserError(f"cannot read the {what}: {exc.strerror or exc}", path=str(path)) from None

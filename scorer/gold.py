@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RubricError, UserError
+from .files import read_utf8
 from .quotes import quote_key
 from .yamlpos import Located, load_yaml
 
@@ -29,12 +30,7 @@ def load_gold(path: str | Path) -> dict[str, Any]:
     p, shown = Path(path), str(path)
     if not p.is_file():
         raise UserError("no such gold file" if not p.exists() else "not a file; give the gold YAML file", path=shown)
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text (byte {exc.start}); save the gold file as UTF-8", path=shown) from None
-    except OSError as exc:
-        raise UserError(f"cannot read the gold file: {exc.strerror or exc}", path=shown) from None
+    text = read_utf8(p, "gold file")
     try:
         located = load_yaml(text, shown)
     except RubricError as exc:  # the YAML reader names rubrics; the message is already located

@@ -29,6 +29,7 @@ import yaml
 
 from .document import Document
 from .errors import RubricError, UserError, did_you_mean
+from .files import read_utf8
 from .gold import K
 from .quotes import QuoteFinder
 from .yamlpos import Located, _convert, load_yaml
@@ -224,12 +225,7 @@ def load_review(path: str | Path) -> Record:
     p, shown = Path(path), str(path)
     if not p.exists():
         return Record()
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text (byte {exc.start}); save the review record as UTF-8", path=shown) from None
-    except OSError as exc:
-        raise UserError(f"cannot read the review record: {exc.strerror or exc}", path=shown) from None
+    text = read_utf8(p, "review record")
     try:
         located = _located(text, shown)
     except RubricError as exc:  # the YAML reader's message is already located
