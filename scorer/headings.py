@@ -12,11 +12,13 @@ clause that reports another criterion's hit is left to it.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .document import Document
+from .hygiene import MASK
 from .judge import Judged, capped
 from .levels import CLAUSE_END, LevelWords, formula, hit_level, negated_by_next_clause
 from .rubric import Rubric
@@ -24,6 +26,7 @@ from .rules import Candidate
 from .spans import span_index
 from .structure import Part
 
+_UNFLAGGED = re.compile(f"[^{MASK}]+")
 HEADING_MAX = 30  # characters: a longer "heading" is an item's first sentence, not a title
 
 
@@ -85,8 +88,8 @@ def clauses_under(doc: Document, heads: Headings, head: Heading,
             while a < s.end:
                 m = CLAUSE_END.search(text, a, s.end)
                 b = m.start() if m else s.end
-                if b > a:
-                    yield k, a, b
+                for piece in _UNFLAGGED.finditer(text, a, b):  # flagged text is never a clause's
+                    yield k, piece.start(), piece.end()
                 a = b + 1
         k += 1
 

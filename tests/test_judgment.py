@@ -160,3 +160,13 @@ def test_quotes_end_at_a_clause_end(rubric, path):
             rest = doc.original[ev.end:].lstrip(" \t\u3000")
             last = ev.quote[-1:]
             assert not rest or rest[0] in _PAUSE or last in _PAUSE or not rest[0].strip(), (cid, ev.quote, rest[:10])
+
+
+def test_flagged_text_under_a_heading_is_never_quoted(rubric):
+    # Found by the property test: spam that replaced a line's opening under a heading that
+    # names a criterion; the clause after it holds a figure.
+    text = "设。\n(二)规范行政权力运行\n1.全面落实规范性文件审核和重大行政决策审查工作\n申博体育在线:十万余册"
+    doc = document_from_text(text)
+    assert "injected_text" in doc.flag_names()
+    quotes = [e.quote for m in match_document(doc, rubric).values() for e in m.evidence]
+    assert quotes and not any("申博" in q for q in quotes)
