@@ -28,13 +28,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .hygiene import MASK
 from .rubric import Rubric
 from .rules.regex import compile_pattern, leftmost
 from .tokens import token_bounds
 
 FIGURE_REACH = 60  # characters between a hit and a figure that backs it
 CONCRETE_REACH = 15  # characters between a hit and an action or a named thing
-CLAUSE_END = re.compile(r"[,;:。!?]")
+CLAUSE_END = re.compile(f"[,;:。!?{MASK}]")  # flagged text separates clauses too
 
 
 class LevelWords:
@@ -157,6 +158,9 @@ def backing_figure(text: str, lo: int, hi: int, start: int, end: int,
     for step in (1, -1):  # the clauses after the hit, then those before it
         a, b = ca, cb
         while True:
+            edge = b if step > 0 else a - 1  # the pause crossed: flagged text ends the measure
+            if 0 <= edge < len(text) and text[edge] == MASK:
+                break
             a, b = _next_clause(text, lo, hi, a, b, step)
             if a is None or (step > 0 and a - end > FIGURE_REACH) or (step < 0 and start - b > FIGURE_REACH):
                 break

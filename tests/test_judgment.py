@@ -170,3 +170,11 @@ def test_flagged_text_under_a_heading_is_never_quoted(rubric):
     assert "injected_text" in doc.flag_names()
     quotes = [e.quote for m in match_document(doc, rubric).values() for e in m.evidence]
     assert quotes and not any("申博" in q for q in quotes)
+
+
+def test_a_level_3_quote_holds_its_figure_when_spam_stands_between(rubric):
+    doc = document_from_text("一、主要举措和成效\n召开区政府常务会会前学法申博体育在线:12次。")
+    assert "injected_text" in doc.flag_names()
+    match = match_document(doc, rubric)["duties.study"]
+    assert all("申博" not in e.quote for e in match.evidence)
+    assert all(re.search(r"\d", e.quote) for e in match.evidence if e.level == 3)
