@@ -19,6 +19,7 @@ from .batch.workers import FINGERPRINT, RESULT
 from .errors import UserError
 from .labels import GOVERNMENT_GROUPS
 from .result import load_result
+from .rubric_model import Area  # the rubric's own area: id, title, points
 
 RANKING = "ranking.json"
 PARALLEL_FROM = 200  # reports: below this, worker processes cost more than they save
@@ -89,13 +90,6 @@ class Criterion:
     points: float
     top_level: int
     message: str
-
-
-@dataclass(frozen=True)
-class Area:
-    id: str
-    title: str
-    points: float
 
 
 @dataclass(frozen=True)
