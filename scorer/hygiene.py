@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import Normalized
+from .prefilter import with_prefilter
 from .spans import blank, span_index
 
 Span = tuple[int, int]
@@ -93,7 +94,7 @@ _ADS = (
     r"|下载文档|文库网|个人图书馆|book118|doc88|docin|wenku|360doc"
 )
 _GAMBLING_RE = re.compile(_GAMBLING, re.IGNORECASE)
-_SPAM = re.compile(_GAMBLING + "|" + _ADS, re.IGNORECASE)
+_SPAM = with_prefilter(re.compile(_GAMBLING + "|" + _ADS, re.IGNORECASE))  # tried at every character
 _URL = re.compile(
     r"(?:https?://|www\.)[\w\-./?%&=#:]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|cc|vip|top|xyz|me|io|info|biz)\b(?:/[\w\-./?%&=#]*)?",
     re.IGNORECASE | re.ASCII,

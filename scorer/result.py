@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from .files import to_json
 
 if TYPE_CHECKING:
     from .document import Document
+    from .matcher import Evidence, Rejected
     from .rubric import Rubric
     from .scoring import CriterionScore, Score
     from .structure import Part
@@ -65,9 +66,14 @@ def _criterion(cs: CriterionScore, rubric: Rubric) -> dict[str, Any]:
         "applies": cs.match.applies,
         "summary": cs.match.summary,
         "message": cs.criterion.message,
-        "evidence": [asdict(e) | {"terms": list(e.terms)} for e in cs.match.evidence],
-        "rejected": [asdict(r) | {"terms": list(r.terms)} for r in cs.match.rejected],
+        "evidence": [_flat(e) for e in cs.match.evidence],
+        "rejected": [_flat(r) for r in cs.match.rejected],
     }
+
+
+def _flat(item: Evidence | Rejected) -> dict[str, Any]:
+    """A quote's fields as JSON holds them (dataclasses.asdict, without its deep copies)."""
+    return {f.name: getattr(item, f.name) for f in fields(item)} | {"terms": list(item.terms)}
 
 
 def document_metadata(doc: Document) -> dict[str, Any]:
