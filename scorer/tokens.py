@@ -1,102 +1,197 @@
 """Word tokens (jieba), so that a term matches as whole words, never across a word boundary.
 
-jieba's base dictionary is loaded once per process and never changed. Each
-rubric gets a tokenizer of its own (`tokenizer_for` its words) that keeps its
-terms whole: one rubric's terms never change how another rubric's text is cut
-(a rubric with the term 述法规 would otherwise make 学习上述法规 hold 述法 for
-every rubric used after it). Tokenising is lazy and per sentence: only
-sentences holding a candidate match are ever segmented.
+jieba's base dictionary is never changed. Each rubric gets a tokenizer of its own
+(`tokenizer_for` its words) that keeps its terms whole: one rubric's terms never change
+how another rubric's text is cut (a rubric with the term 述法规 would otherwise make
+学习上述法规 hold 述法 for every rubric used after it). Tokenising is lazy and per
+sentence: only sentences holding a candidate match are ever segmented, and jieba is
+imported on the first one.
+
+The dictionary is read in pieces: jieba only ever looks up substrings of the text it
+cuts, so the entries starting with the text's characters and character pairs are all
+it can see. A cache file holds the entries in buckets by that start (built once from
+jieba's own dictionary); a tokenizer reads the buckets of each text before cutting it,
+about 4% of the dictionary for a report instead of all of it, and cuts exactly as
+with the whole. With the cache off (SCORER_CACHE_DIR=off) or unwritable the whole
+dictionary is loaded, as jieba does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import marshal
 import os
 import sys
-import tempfile
+import zlib
 from collections.abc import Iterable
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
+BUCKETS = 1 << 16
+_FORMAT = "scorer-jieba-buckets/1"
 
-@lru_cache(maxsize=1)
-def _base():
-    """jieba with its base dictionary: shared by every rubric, never changed."""
+
+def cache_folder(name: str) -> Path | None:
+    """Where scorer keeps `name` between runs: $SCORER_CACHE_DIR/name, else the platform's
+    cache folder's scorer/name; None when SCORER_CACHE_DIR is `off`."""
+    root = os.environ.get("SCORER_CACHE_DIR", "").strip()
+    if root.lower() == "off":
+        return None
+    if root:
+        return Path(root) / name
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "scorer" / name
+
+
+def _jieba():
+    """jieba, imported without pkg_resources: that import alone costs 0.1 s, and jieba
+    only uses it to find its own files, which it then opens by path instead."""
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes the import fail
+        try:
+            import jieba
+        finally:
+            if sys.modules.get("pkg_resources", 0) is None:
+                del sys.modules["pkg_resources"]
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    if not _load_cached(tk):
-        tk.initialize()
-        _save_cached(tk)
-    return tk
+    return jieba
 
 
-def _cache_path():
-    """Where the dictionary's prefix table is cached: building it costs 1.9 s a
-    process, reading it back 0.5 s (jieba's own cache read no faster here)."""
-    import jieba
+def _bucket(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) & (BUCKETS - 1)
 
+
+def _keys(text: str) -> set[str]:
+    """The starts of every substring of `text`: its characters and character pairs."""
+    return {*text, *(text[i:i + 2] for i in range(len(text) - 1))}
+
+
+class Dictionary:
+    """jieba's base dictionary: `total`, and either `whole` (every entry) or buckets read on demand."""
+
+    def __init__(self, total: int, whole: dict[str, int] | None = None,
+                 offsets: memoryview | None = None, blob: bytes = b"") -> None:
+        self.total, self.whole, self._offsets, self._blob = total, whole, offsets, blob
+
+    def fill(self, freq: dict[str, int], text: str, loaded: set[int]) -> None:
+        """Add to `freq` every entry jieba may look up when cutting `text` (buckets in `loaded` are there)."""
+        if self.whole is not None:
+            return
+        for key in _keys(text):
+            b = _bucket(key)
+            if b not in loaded:
+                loaded.add(b)
+                start, end = self._offsets[b], self._offsets[b + 1]
+                if end > start:
+                    freq.update(marshal.loads(self._blob[start:end]))
+
+
+def _cache_path() -> Path | None:
+    jieba = _jieba()
+    folder = cache_folder("jieba")
+    if folder is None:
+        return None
     dictionary = Path(jieba.DEFAULT_DICT or Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME)
     stat = dictionary.stat()
     key = f"{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}-{sys.version_info[0]}{sys.version_info[1]}"
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scorer"
-    return base / f"jieba-{key}.marshal"
+    return folder / f"dict-{key}.buckets"
 
 
-def _load_cached(tk) -> bool:
+def _read_buckets(path: Path) -> Dictionary | None:
+    """The cached buckets, or None when missing or damaged (checked whole: a wrong entry would cut wrongly)."""
     try:
-        data = _cache_path().read_bytes()
-        tk.FREQ, tk.total = marshal.loads(data)
+        form, total, crc, offsets, blob = marshal.loads(path.read_bytes())
+        view = memoryview(offsets).cast("Q")
+        if form != _FORMAT or len(view) != BUCKETS + 1 or view[-1] != len(blob) or zlib.crc32(blob) != crc:
+            return None
+        return Dictionary(total, offsets=view, blob=blob)
     except (OSError, ValueError, EOFError, TypeError):
-        return False
-    tk.initialized = True
-    return True
+        return None
 
 
-def _save_cached(tk) -> None:
-    try:
-        path = _cache_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps((tk.FREQ, tk.total)))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home only costs time
+def _write_buckets(path: Path, freq: dict[str, int], total: int) -> None:
+    from array import array
+
+    from .errors import UserError
+    from .files import write_atomic
+
+    buckets: list[dict[str, int]] = [{} for _ in range(BUCKETS)]
+    for key, value in freq.items():
+        buckets[_bucket(key if len(key) == 1 else key[:2])][key] = value
+    blobs = [marshal.dumps(b) if b else b"" for b in buckets]
+    offsets = array("Q", [0])
+    for blob in blobs:
+        offsets.append(offsets[-1] + len(blob))
+    blob = b"".join(blobs)
+    with contextlib.suppress(OSError, UserError):  # a read-only cache only costs time
+        write_atomic(path, marshal.dumps((_FORMAT, total, zlib.crc32(blob), offsets.tobytes(), blob)))
+
+
+@lru_cache(maxsize=1)
+def base_dictionary() -> Dictionary:
+    """The base dictionary from the cache, or built by jieba (and cached for the next process)."""
+    path = _cache_path()
+    cached = _read_buckets(path) if path else None
+    if cached is not None:
+        return cached
+    tk = _jieba().Tokenizer()
+    tk.initialize()
+    if path:
+        _write_buckets(path, tk.FREQ, tk.total)
+    return Dictionary(tk.total, whole=tk.FREQ)
 
 
 class Tokenizer:
-    """A tokenizer for one set of extra words over the shared base dictionary."""
+    """A tokenizer for one set of extra words over the shared base dictionary; set up on first use."""
 
     def __init__(self, words: frozenset[str]) -> None:
         self.words = words
-        base = _base()
-        if words:
-            import jieba
-
-            # A copy of the base's frequency table (25 ms) takes the words; the base stays as loaded.
-            tk = jieba.Tokenizer()
-            tk.FREQ, tk.total, tk.initialized = dict(base.FREQ), base.total, True
-            for word in sorted(words):
-                tk.add_word(word, freq=max(tk.suggest_freq(word, tune=False), 1000))
-            base = tk
-        self._jieba = base
+        self._jieba = None
+        self._loaded: set[int] = set()  # the buckets read into this tokenizer's dictionary
         self.bounds = lru_cache(maxsize=4096)(self._bounds)
+
+    def _ready(self, text: str):
+        """jieba's tokenizer, holding every entry it may look up to cut `text`."""
+        tk = self._jieba
+        base = base_dictionary()
+        if tk is None:
+            tk = _jieba().Tokenizer()
+            tk.total, tk.initialized = base.total, True
+            # A copy of the whole dictionary takes the words; the base stays as loaded.
+            tk.FREQ = ({} if base.whole is None else dict(base.whole) if self.words else base.whole)
+            for word in self.words:  # what suggest_freq and add_word look up
+                base.fill(tk.FREQ, word, self._loaded)
+            for word in sorted(self.words):
+                tk.add_word(word, freq=max(tk.suggest_freq(word, tune=False), 1000))
+            self._jieba = tk
+        base.fill(tk.FREQ, text, self._loaded)
+        return tk
 
     def _bounds(self, text: str) -> frozenset[int]:
         """Offsets in `text` where a word starts or ends."""
         bounds = {0}
         pos = 0
-        for token in self._jieba.cut(text, HMM=True):
+        for token in self._ready(text).cut(text, HMM=True):
             pos += len(token)
             bounds.add(pos)
         return frozenset(bounds)
 
     def cut(self, text: str) -> list[str]:
-        return self._jieba.lcut(text, HMM=True)
+        return self._ready(text).lcut(text, HMM=True)
+
+    @property
+    def entries(self) -> int:
+        """How many dictionary entries this tokenizer has read so far."""
+        return len(self._jieba.FREQ) if self._jieba is not None else 0
 
 
 @lru_cache(maxsize=8)
