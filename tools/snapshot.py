@@ -1,5 +1,5 @@
-"""What the engine decided on the seeds and the dev set, frozen: levels, points, evidence
-offsets and totals, per report. `tests/test_snapshot.py` compares the engine with it, so
+"""What the engine decided on the seeds and the dev set, frozen: metadata, flagged spans,
+levels, points, evidence offsets and totals, per report. `tests/test_snapshot.py` compares the engine with it, so
 that a change made for speed cannot move a judgment unnoticed.
 
     .venv/bin/python tools/snapshot.py            # write tests/data/engine_snapshot.json
@@ -22,11 +22,14 @@ SETS = {"seeds": ROOT / "seeds", "dev": ROOT.parent / "shared" / "dev" / "openin
 
 def report_digest(path: Path, rubric) -> dict:
     from scorer.document import load_document
+    from scorer.result import document_metadata
     from scorer.scoring import score_document
 
     doc = load_document(path)
     score = score_document(doc, rubric)
     return {
+        "metadata": document_metadata(doc),
+        "flags": {f.name: [list(span) for span in f.spans] for f in doc.flags},
         "total": score.total,
         "max": score.max_points,
         "areas": {a.area.id: a.points for a in score.areas},
@@ -54,7 +57,7 @@ def differences(old: dict, new: dict) -> list[str]:
             if a is None or b is None:
                 out.append(f"{name}/{report}: {'new' if a is None else 'gone'}")
                 continue
-            for key in ("total", "max", "areas"):
+            for key in ("metadata", "flags", "total", "max", "areas"):
                 if a[key] != b[key]:
                     out.append(f"{name}/{report} {key}: {a[key]} → {b[key]}")
             for cid in sorted(set(a["criteria"]) | set(b["criteria"])):
