@@ -25,6 +25,7 @@ decision are the rubric's `language` (defaults in scorer/data/language.yaml).
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -82,12 +83,23 @@ def negated_by_next_clause(text: str, pos: int, hi: int, lang: LevelWords):
     return m
 
 
-def clause_span(text: str, lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
+def clause_span(text: str, lo: int, hi: int, start: int, end: int,
+                pauses: list[int] | None = None) -> tuple[int, int]:
+    """The clause of text[lo:hi] around [start, end): from the pause before it to the one after."""
+    if pauses is None:
+        pauses = _pauses(text)
     a = start
-    while a > lo and not CLAUSE_END.match(text, a - 1):
-        a -= 1
-    m = CLAUSE_END.search(text, end, hi)
-    return a, (m.start() if m else hi)
+    if start > lo:
+        i = bisect.bisect_left(pauses, start) - 1
+        a = max(lo, pauses[i] + 1) if i >= 0 else lo
+    j = bisect.bisect_left(pauses, end)
+    return a, (pauses[j] if j < len(pauses) and pauses[j] < hi else hi)
+
+
+@lru_cache(maxsize=4)
+def _pauses(text: str) -> list[int]:
+    """Where the text's clauses end, once per text (a report's text is asked about thousands of times)."""
+    return [m.start() for m in CLAUSE_END.finditer(text)]
 
 
 _SESSION_RUN = re.compile(r"(?:[、和及至]?[一二三四五六七八九十\d]+次)*(?:全会|全体会议|会议精神)")
@@ -122,13 +134,14 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
     segment = text[lo:hi]
     names = [(m.start(), m.end()) for m in lang.set_phrases.finditer(segment)]
     names += [(m.start(), m.end()) for m in _QUOTED.finditer(segment)]
+    pauses = [m.start() for m in CLAUSE_END.finditer(segment)]
     out = []
     for m in lang.figure.finditer(segment):
         if any(a <= m.start() < b for a, b in names):
             continue
         if _ordinal(segment, m.start(), m.end()) or _year_label(segment, m.start()):
             continue
-        ca, cb = clause_span(segment, 0, len(segment), m.start(), m.end())
+        ca, cb = clause_span(segment, 0, len(segment), m.start(), m.end(), pauses)
         if lang.honours.search(segment, ca, cb):
             continue  # "入选…104个单位" counts an honour list, not this year's work
         out.append((lo + m.start(), lo + m.end()))
@@ -185,11 +198,7 @@ def _next_clause(text: str, lo: int, hi: int, a: int, b: int, step: int):
         return b + 1, (m.start() if m else hi)
     if a <= lo:
         return None, None
-    end = a - 1
-    begin = end
-    while begin > lo and not CLAUSE_END.match(text, begin - 1):
-        begin -= 1
-    return begin, end
+    return clause_span(text, lo, hi, a - 1, a - 1)[0], a - 1
 
 
 def _same_measure(text: str, a: int, b: int, figs, hit: str, lang: LevelWords, before: bool) -> bool:
@@ -253,9 +262,7 @@ def study_topic(text: str, lo: int, start: int, lang: LevelWords) -> bool:
     opened = text.rfind("《", lo, start)
     if opened < 0 or text.rfind("》", opened, start) >= 0:
         return False
-    ca = opened
-    while ca > lo and not CLAUSE_END.match(text, ca - 1):
-        ca -= 1
+    ca = clause_span(text, lo, opened, opened, opened)[0]
     return bool(lang.study_verb.search(text, ca, opened))
 
 
