@@ -109,7 +109,7 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
             head = heading_at(heads, j.cand.start) if j.cand.rule.max_level >= 2 else None
             if head is not None:
                 named[head.part.path].setdefault(cid, j.cand)
-    text = doc.match_text
+    verdicts: dict[tuple[int, int], tuple[int, str, tuple[int, int] | None] | None] = {}
     for head in heads:
         for cid, hit in sorted(named.get(head.part.path, {}).items()):
             criterion = rubric.criterion(cid)
@@ -117,18 +117,30 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
                     if d is not head.part and named.get(d.path) and cid not in named[d.path]]
             best: dict[int, Judged] = {}
             for k, a, b in clauses_under(doc, heads, head, skip):
-                s = doc.sentences[k]
                 others = [h for h in hits_by_sentence.get(k, ()) if a <= h[0] < b]
-                if s.role.value not in criterion.scope or (others and all(h[2] != cid for h in others)):
+                if doc.sentences[k].role.value not in criterion.scope or (others and all(h[2] != cid for h in others)):
                     continue
-                clause = text[a:b]
-                if (lang.negation.search(clause) or lang.future.search(clause) or formula(clause, lang)
-                        or negated_by_next_clause(text, b, s.end, lang)):
+                if (a, b) not in verdicts:  # a heading naming several criteria asks once per clause
+                    verdicts[(a, b)] = _clause_verdict(doc, k, a, b, lang)
+                verdict = verdicts[(a, b)]
+                if verdict is None:
                     continue
-                level, why, basis = hit_level(text, a, b, a, b, lang)  # the clause's own words
-                cand = Candidate(k, a, b, (), hit.rule)
-                if level < 2 or capped(doc, cand, a, b, level == 3, lang):
-                    continue
+                level, why, basis = verdict
                 if k not in best or level > best[k].level:
-                    best[k] = Judged(cand, level, why, None, basis, inherited=True)
+                    best[k] = Judged(Candidate(k, a, b, (), hit.rule), level, why, None, basis, inherited=True)
             judged[cid].extend(best[k] for k in sorted(best))
+
+
+def _clause_verdict(doc: Document, k: int, a: int, b: int,
+                    lang: LevelWords) -> tuple[int, str, tuple[int, int] | None] | None:
+    """What a clause under a heading earns on its own words (a level of 2 or 3, why, and
+    the words it rests on), or None: whatever the criterion, the clause says the same."""
+    text, s = doc.match_text, doc.sentences[k]
+    clause = text[a:b]
+    if (lang.negation.search(clause) or lang.future.search(clause) or formula(clause, lang)
+            or negated_by_next_clause(text, b, s.end, lang)):
+        return None
+    level, why, basis = hit_level(text, a, b, a, b, lang)  # the clause's own words
+    if level < 2 or capped(doc, Candidate(k, a, b, (), None), a, b, level == 3, lang):  # where, not which rule
+        return None
+    return level, why, basis

@@ -138,24 +138,32 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
             about_cache[k] = sum(ctx.in_sentence(w, k) for w in searched)
         return about_cache[k]
 
-    def rank(j: Judged):
-        """The best evidence first: the highest level, then the passage most about the
-        criterion: found by the criterion's own words rather than under a heading, in the
-        body rather than a heading, in a sentence naming more of its words and fewer
-        other criteria."""
+    def group(j: Judged):
         in_heading = heading_at(heads, j.cand.start) is not None
-        others = len(topics.get(j.cand.sentence, set()) - {criterion.id})
-        return (-j.level, j.inherited, in_heading, others - about(j.cand.sentence), j.cand.start)
+        return -j.level, j.inherited, in_heading
 
-    counted = sorted((j for j in judged if j.reason is None), key=rank)
+    def rank(j: Judged):
+        """Within a group, the passage most about the criterion: in a sentence naming more
+        of its words and fewer other criteria, then the first."""
+        others = len(topics.get(j.cand.sentence, set()) - {criterion.id})
+        return others - about(j.cand.sentence), j.cand.start
+
+    # The best evidence first: the highest level, then found by the criterion's own words
+    # rather than under a heading, in the body rather than a heading, then by `rank`,
+    # which is costly: it is worked out only for the groups that supply the evidence.
+    groups: dict[tuple, list[Judged]] = defaultdict(list)
+    for j in judged:
+        if j.reason is None:
+            groups[group(j)].append(j)
     rejected = [j for j in judged if j.reason is not None]
     evidence: list[Evidence] = []
     used_sentences: set[int] = set()
-    for j in counted:
-        if j.cand.sentence in used_sentences:
-            continue
-        used_sentences.add(j.cand.sentence)
-        evidence.append(_evidence(doc, j, lang))
+    for key in sorted(groups):
+        for j in sorted(groups[key], key=rank):
+            if len(evidence) == 3 or j.cand.sentence in used_sentences:
+                continue
+            used_sentences.add(j.cand.sentence)
+            evidence.append(_evidence(doc, j, lang))
         if len(evidence) == 3:
             break
     level = evidence[0].level if evidence else 0
