@@ -67,9 +67,9 @@ def import_(
     imported, problems = import_rows(file, into, out)
     for problem in problems:
         typer.echo(f"error: {problem}", err=True)
-    typer.echo(f"{imported} entries imported into {into}, {len(problems)} rows not imported")
+    typer.echo(f"已导入复核意见 {imported} 条到 {into}，未导入 {len(problems)} 行")
     review = "" if into == out / REVIEW_FILE else f" --review {into}"
-    typer.echo(f"run `scorer score REPORTS --out {out}{review}` again to apply them")
+    typer.echo(f"再次运行 scorer score 报告 --out {out}{review} 即可应用")
     raise typer.Exit(1 if problems else 0)
 
 

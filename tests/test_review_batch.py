@@ -180,7 +180,7 @@ def test_the_excel_round_trip_through_the_command_line(batch, tmp_path):
     assert run.returncode == 1
     bad_row = rows[(low["input"]["file"], "duties.study")]
     assert f"filled.xlsx: 复核!第{bad_row}行: 复核等级 5 不在等级范围内" in run.stderr
-    assert "2 entries imported" in run.stdout and "again to apply" in run.stdout
+    assert "已导入复核意见 2 条" in run.stdout and "即可应用" in run.stdout
     record = load_review(out / "review.yaml")
     assert {(e.file, e.criterion, e.level, e.reviewer) for e in record.entries} == {
         (high["input"]["file"], "duties.study", 0, "张三"), (low["input"]["file"], "duties.deploy", None, "李四")}
@@ -188,7 +188,7 @@ def test_the_excel_round_trip_through_the_command_line(batch, tmp_path):
     assert _result(out, HIGH)["total"] == round(high["total"] - 4.5 + _points("duties.study", 0), 2)
     assert _result(out, LOW)["total"] == low["total"] and _result(out, LOW)["reviewed"]["count"] == 1
     again = cli("review", "import", out / "ranking.xlsx", "--out", out)  # the sheet as written: filled from the record
-    assert again.returncode == 0 and "0 entries imported" in again.stdout
+    assert again.returncode == 0 and "已导入复核意见 0 条" in again.stdout
     assert load_review(out / "review.yaml") == record
 
 
