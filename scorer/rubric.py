@@ -14,24 +14,19 @@ rubric_checks.py (the rules: scorer/rules/); this module reads and assembles.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import sys
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import RubricError
-from .rubric_checks import (
-    Problems,
-    check_areas,
-    check_criteria,
-    check_language,
-    check_levels,
-    check_wholes,
-    number,
-    str_list,
-)
-from .rubric_files import Origins, merge_chain
 from .rubric_model import (
     LANGUAGE_KEYS,
-    TOP_KEYS,
     Area,
     Criterion,
     Example,
@@ -40,6 +35,9 @@ from .rubric_model import (
     Rubric,
     Whole,
 )
+
+if TYPE_CHECKING:
+    from .rubric_files import Origins
 
 __all__ = ["LANGUAGE_KEYS", "Area", "Criterion", "Example", "Language", "Level", "Rubric", "Whole",
            "default_rubric_path", "load_rubric"]
@@ -62,11 +60,108 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
 
 @lru_cache(maxsize=16)
 def _load_cached(resolved: str, shown: str, _version: tuple[int, int] | None) -> Rubric:
-    merged, origins, digest = merge_chain(Path(resolved), shown)
-    return _build(merged, origins, shown, digest)
+    cached = _read_cache(resolved)
+    if cached is not None:
+        return replace(cached, path=shown)
+    from .rubric_files import merge_chain
+
+    files: list[tuple[str, str]] = []
+    merged, origins, digest = merge_chain(Path(resolved), shown, files=files)
+    rubric = _build(merged, origins, shown, digest)
+    _write_cache(resolved, files, rubric)
+    return rubric
+
+
+# A valid rubric is cached as built, under SCORER_CACHE_DIR/rubrics/: reading and checking
+# its YAML took a tenth of a second at every start. An entry serves only while every file of
+# the rubric's chain has the same sha256 and the package's code is the same.
+_CACHE_FORMAT = "scorer-rubric/1"
+_CACHE_KEEP = 64  # entries, the most recently written
+
+
+def _cache_file(resolved: str) -> Path | None:
+    from .tokens import cache_folder
+
+    folder = cache_folder("rubrics")
+    return folder / (hashlib.sha256(resolved.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".pickle") \
+        if folder else None
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """The package version, Python's and every module's size and time: an edit to the code
+    that builds rubrics must not be served a rubric built before it."""
+    from . import __version__
+
+    here = Path(__file__).parent
+    stamp = hashlib.sha256(f"{__version__} {sys.version}".encode())
+    for folder in (here, here / "rules"):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                st = entry.stat()
+                stamp.update(f"{entry.name} {st.st_size} {st.st_mtime_ns};".encode("utf-8", "surrogatepass"))
+    return stamp.hexdigest()
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds nothing but the rubric's own classes: the cache folder may be shared."""
+
+    def find_class(self, module: str, name: str):
+        if module == "scorer.rubric_model" or module.startswith("scorer.rules."):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a rubric")
+
+
+def _same_file(path: str, digest: str) -> bool:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
+def _read_cache(resolved: str) -> Rubric | None:
+    """The cached rubric for this file, or None (missing, stale or damaged: built again)."""
+    file = _cache_file(resolved)
+    try:
+        if file is None or not file.is_file():
+            return None
+        form, stamp, files, rubric = _Unpickler(io.BytesIO(file.read_bytes())).load()
+    except Exception:  # a damaged entry can fail in any way; it is only rebuilt
+        return None
+    if form != _CACHE_FORMAT or stamp != _code_stamp() or not isinstance(rubric, Rubric) \
+            or not files or files[0][0] != resolved or not all(_same_file(p, d) for p, d in files):
+        return None
+    return rubric
+
+
+def _write_cache(resolved: str, files: list[tuple[str, str]], rubric: Rubric) -> None:
+    from .errors import UserError
+    from .files import write_atomic
+
+    file = _cache_file(resolved)
+    if file is None:
+        return
+    with contextlib.suppress(OSError, UserError):  # a read-only cache only costs time
+        write_atomic(file, pickle.dumps((_CACHE_FORMAT, _code_stamp(), files, rubric), protocol=5))
+        entries = sorted(file.parent.glob("*.pickle"), key=lambda f: f.stat().st_mtime_ns)
+        for old in entries[:-_CACHE_KEEP]:  # rubrics in passing folders (tests, tmp) come and go
+            old.unlink()
 
 
 def _build(doc: dict, origins: Origins, file: str, digest: str) -> Rubric:
+    from .errors import RubricError
+    from .rubric_checks import (
+        Problems,
+        check_areas,
+        check_criteria,
+        check_language,
+        check_levels,
+        check_wholes,
+        number,
+        str_list,
+    )
+    from .rubric_model import TOP_KEYS
+
     p = Problems(origins, file)
     p.unknown_keys((), doc, TOP_KEYS)
     for key in ("id", "title", "version"):

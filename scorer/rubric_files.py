@@ -88,15 +88,19 @@ def _reindex(origins: Origins, prefix: tuple, mapping: dict[int, int | None]) ->
     origins.update(moved)
 
 
-def merge_chain(path: Path, shown: str, seen: tuple[str, ...] = ()) -> tuple[dict, Origins, str]:
+def merge_chain(path: Path, shown: str, seen: tuple[str, ...] = (),
+                files: list[tuple[str, str]] | None = None) -> tuple[dict, Origins, str]:
     """Follow `extends` to the root rubric and merge child over parent.
 
-    Returns the merged rubric, where each of its values was written, and the digest."""
+    Returns the merged rubric, where each of its values was written, and the digest;
+    `files` gets each file read and its sha256, child first."""
     key = str(path.resolve()) if path.exists() else str(path)
     if key in seen:
         chain = " → ".join(Path(s).name for s in [*seen, key])
         raise RubricError([f"{shown}:1:1: extends: inheritance cycle ({chain})"], path=shown)
     located, data = _read(path, shown)
+    if files is not None:
+        files.append((str(path), hashlib.sha256(data).hexdigest()))
     doc = located.value
     parent_ref = doc.get("extends")
     if parent_ref is None:
@@ -110,7 +114,7 @@ def merge_chain(path: Path, shown: str, seen: tuple[str, ...] = ()) -> tuple[dic
     if not parent_path.is_file():  # `extends: ''` names the folder
         raise RubricError([f"{located.where(('extends',))}: extends: no such rubric '{parent_ref}' "
                            f"(looked in {parent_path.parent})"], path=shown)
-    parent, origins, parent_digest = merge_chain(parent_path, str(parent_path), (*seen, key))
+    parent, origins, parent_digest = merge_chain(parent_path, str(parent_path), (*seen, key), files)
     merged = _merge(parent, doc, located, origins)
     digest = hashlib.sha256(parent_digest.encode() + data).hexdigest()
     return merged, origins, digest
