@@ -143,11 +143,27 @@ def base_dictionary() -> Dictionary:
     cached = _read_buckets(path) if path else None
     if cached is not None:
         return cached
-    tk = _jieba().Tokenizer()
-    tk.initialize()
+    freq, total = _whole()
     if path:
-        _write_buckets(path, tk.FREQ, tk.total)
-    return Dictionary(tk.total, whole=tk.FREQ)
+        _write_buckets(path, freq, total)
+    return Dictionary(total, whole=freq)
+
+
+def _whole() -> tuple[dict[str, int], int]:
+    """The whole dictionary as jieba loads it, from its own cache file when there is one:
+    jieba reads that with marshal.load on the open file, 1.2 s against 0.3 s read whole."""
+    import tempfile
+
+    tk = _jieba().Tokenizer()
+    try:
+        cache = Path(tk.tmp_dir or tempfile.gettempdir()) / (tk.cache_file or "jieba.cache")
+        freq, total = marshal.loads(cache.read_bytes())
+        if isinstance(freq, dict) and isinstance(total, int) and freq:
+            return freq, total
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    tk.initialize()
+    return tk.FREQ, tk.total
 
 
 class Tokenizer:
