@@ -21,7 +21,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import marshal
+import mmap
 import os
+import struct
 import sys
 import zlib
 from collections.abc import Iterable
@@ -29,8 +31,11 @@ from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
-BUCKETS = 1 << 16
-_FORMAT = "scorer-jieba-buckets/1"
+BUCKETS = 1 << 18  # more than the 190,000 starts of entries: a bucket read holds little else
+# The cache file: this header, the buckets' offsets (uint32, native order), then each
+# bucket's entries, marshalled.
+_MAGIC = b"scjieba3"
+_HEADER = struct.Struct("<8sQII")  # magic, total frequency, crc32 of the rest, buckets
 
 
 def cache_folder(name: str) -> Path | None:
@@ -79,7 +84,7 @@ class Dictionary:
     """jieba's base dictionary: `total`, and either `whole` (every entry) or buckets read on demand."""
 
     def __init__(self, total: int, whole: dict[str, int] | None = None,
-                 offsets: memoryview | None = None, blob: bytes = b"") -> None:
+                 offsets: memoryview | None = None, blob: memoryview | None = None) -> None:
         self.total, self.whole, self._offsets, self._blob = total, whole, offsets, blob
 
     def fill(self, freq: dict[str, int], text: str, loaded: set[int]) -> None:
@@ -103,18 +108,22 @@ def _cache_path() -> Path | None:
     dictionary = Path(jieba.DEFAULT_DICT or Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME)
     stat = dictionary.stat()
     key = f"{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}-{sys.version_info[0]}{sys.version_info[1]}"
-    return folder / f"dict-{key}.buckets"
+    return folder / f"dict-{key}-{_MAGIC.decode()}.buckets"
 
 
 def _read_buckets(path: Path) -> Dictionary | None:
-    """The cached buckets, or None when missing or damaged (checked whole: a wrong entry would cut wrongly)."""
+    """The cached buckets, mapped, or None when missing or damaged (checked whole: a wrong
+    entry would cut wrongly)."""
     try:
-        form, total, crc, offsets, blob = marshal.loads(path.read_bytes())
-        view = memoryview(offsets).cast("Q")
-        if form != _FORMAT or len(view) != BUCKETS + 1 or view[-1] != len(blob) or zlib.crc32(blob) != crc:
+        with open(path, "rb") as fh:
+            view = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+        magic, total, crc, n = _HEADER.unpack_from(view)
+        if magic != _MAGIC or n != BUCKETS or zlib.crc32(view[_HEADER.size:]) != crc:
             return None
-        return Dictionary(total, offsets=view, blob=blob)
-    except (OSError, ValueError, EOFError, TypeError):
+        table = _HEADER.size + 4 * (BUCKETS + 1)
+        offsets, blob = view[_HEADER.size:table].cast("I"), view[table:]
+        return Dictionary(total, offsets=offsets, blob=blob) if offsets[-1] == len(blob) else None
+    except (OSError, ValueError, struct.error):  # ValueError: an empty file cannot be mapped
         return None
 
 
@@ -128,12 +137,12 @@ def _write_buckets(path: Path, freq: dict[str, int], total: int) -> None:
     for key, value in freq.items():
         buckets[_bucket(key if len(key) == 1 else key[:2])][key] = value
     blobs = [marshal.dumps(b) if b else b"" for b in buckets]
-    offsets = array("Q", [0])
+    offsets = array("I", [0])
     for blob in blobs:
         offsets.append(offsets[-1] + len(blob))
-    blob = b"".join(blobs)
+    body = offsets.tobytes() + b"".join(blobs)
     with contextlib.suppress(OSError, UserError):  # a read-only cache only costs time
-        write_atomic(path, marshal.dumps((_FORMAT, total, zlib.crc32(blob), offsets.tobytes(), blob)))
+        write_atomic(path, _HEADER.pack(_MAGIC, total, zlib.crc32(body), BUCKETS) + body)
 
 
 @lru_cache(maxsize=1)
