@@ -1,11 +1,13 @@
 """Cost against a report's size: a seed scored as written and repeated up to the size limit.
 
 Each report is scored by a fresh process doing what one batch worker does for one
-report (read, score, fingerprint, write result.json). The process first scores the
-seed once, so the rubric, the dictionary and the gazetteer are loaded: its resident
-memory then is the base, and its peak is reset to it (Linux: /proc/self/clear_refs);
-its peak after scoring the report, less that base, is what the report cost. Sizes take turns, round after round, so that a slow
-spell of the machine hits them all; the figures are medians over rounds.
+report (read, score, fingerprint, write result.json). The process first scores
+another seed, so the rubric, the dictionary and the gazetteer are loaded but the
+caches hold none of the timed text: its resident memory then is the base, and its
+peak is reset to it (Linux: /proc/self/clear_refs); its peak after scoring the
+report, less that base, is what the report cost. Sizes take turns, round after
+round, so that a slow spell of the machine hits them all; the figures are medians
+over rounds.
 
     .venv/bin/python tools/bench_size.py --rounds 3
 """
@@ -45,14 +47,14 @@ def status(field):
             return int(line.split()[1]) / 1024
 
 
-seed, report, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
+warm_up, reports = sys.argv[1], sys.argv[2:]
 workers.init_worker(load_rubric())
 folder = tempfile.mkdtemp(prefix="scorer-bench-size-")
-assert "error" not in workers.score_report(seed, folder)
+assert "error" not in workers.score_report(warm_up, folder)
 Path("/proc/self/clear_refs").write_text("5")  # the peak starts again from what the process holds now
 base = status("VmRSS")
 times = []
-for _ in range(repeat):
+for report in reports:
     t = time.perf_counter()
     assert "error" not in workers.score_report(report, folder)
     times.append(time.perf_counter() - t)
@@ -69,21 +71,37 @@ def _distinct(text: str, copy: int) -> str:
     return _SENTENCE_END.sub(lambda m: f"〔{copy}〕{m.group(1)}", text)
 
 
-def _reports(folder: Path, limit_mb: int) -> dict[tuple[str, str], Path]:
-    """(series, name) → report: the seed repeated by each factor and as many times as
-    fit in the size limit; and copies made distinct, by each factor."""
+def _reports(folder: Path, limit_mb: int) -> dict[tuple[str, str], list[Path]]:
+    """(series, name) → reports of one size: the seed repeated by each factor and as many
+    times as fit in the size limit; and copies made distinct, by each factor. A small size
+    is timed over several variants (their sentences carry another number), so that no
+    variant finds the sentences of one timed before it in the process's caches."""
     text = _seed().read_text("utf-8")
     at_limit = limit_mb * 1024 * 1024 // len(text.encode("utf-8"))
-    out = {}
+    mb = len(text.encode("utf-8")) / 1e6
+    out: dict[tuple[str, str], list[Path]] = {}
     for factor in (*FACTORS, at_limit):
-        path = folder / f"repeated_x{factor}.txt"
-        path.write_text(text * factor, "utf-8")
-        out["repeated", f"{factor}×" if factor != at_limit else f"{factor}× (the {limit_mb} MB limit)"] = path
+        name = f"{factor}×" if factor != at_limit else f"{factor}× (the {limit_mb} MB limit)"
+        for v in range(_variants(factor * mb)):
+            path = folder / f"repeated_x{factor}_{v}.txt"
+            path.write_text(_distinct(text, 100_000 + v) * factor, "utf-8")  # copies alike within a report
+            out.setdefault(("repeated", name), []).append(path)
     for factor in FACTORS:
-        path = folder / f"distinct_x{factor}.txt"
-        path.write_text("".join(_distinct(text, k) for k in range(factor)), "utf-8")
-        out["distinct", f"{factor}×"] = path
+        for v in range(_variants(factor * mb)):
+            path = folder / f"distinct_x{factor}_{v}.txt"
+            path.write_text("".join(_distinct(text, v * factor + k) for k in range(factor)), "utf-8")
+            out.setdefault(("distinct", f"{factor}×"), []).append(path)
     return out
+
+
+def _variants(mb: float) -> int:
+    """Small reports are timed several times (each a variant), for a steadier time."""
+    return max(1, min(50, round(1.0 / mb)))
+
+
+def _warm_up() -> Path:
+    """Scored first in each process: another seed, so that caches hold none of the timed text."""
+    return next(p for p in sorted((ROOT / "seeds").glob("*.txt")) if not p.name.startswith(SEED))
 
 
 def _seed() -> Path:
@@ -94,12 +112,10 @@ def bench_size(rounds: int, limit_mb: int) -> dict:
     runs: dict[tuple[str, str], list[dict]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         reports = _reports(Path(tmp), limit_mb)
-        sizes = {key: path.stat().st_size / 1e6 for key, path in reports.items()}
+        sizes = {key: paths[0].stat().st_size / 1e6 for key, paths in reports.items()}
         for _ in range(rounds):
-            for key, path in reports.items():
-                # Small reports are scored several times in the process, for a steadier time.
-                repeat = max(1, min(50, round(1.0 / sizes[key])))
-                done = subprocess.run([sys.executable, "-c", CHILD, str(_seed()), str(path), str(repeat)],
+            for key, paths in reports.items():
+                done = subprocess.run([sys.executable, "-c", CHILD, str(_warm_up()), *map(str, paths)],
                                       cwd=ROOT, check=True, capture_output=True, text=True)
                 runs.setdefault(key, []).append(json.loads(done.stdout.strip().splitlines()[-1]))
     series: dict[str, list[dict]] = {}
@@ -125,13 +141,15 @@ def size_markdown(r: dict) -> list[str]:
     lines = [
         "## Report size",
         "",
-        f"The seed `{r['seed']}` scored as written and repeated, each report by a fresh process doing one batch "
-        "worker's work on one report (read, score, fingerprint, write result.json) after scoring the seed "
-        f"once; medians of {r['rounds']} rounds, all reports taking turns. Peak memory is the process's peak "
+        f"The seed `{r['seed']}` at 1× and repeated, each report by a fresh process doing one batch "
+        "worker's work on one report (read, score, fingerprint, write result.json) after scoring another seed "
+        "(so that its caches hold none of the timed text); a report under a MB is timed as several variants, "
+        "whose sentences carry another number, and the median taken. Medians of "
+        f"{r['rounds']} rounds, all reports taking turns. Peak memory is the process's peak "
         "resident memory while it scores the report less its resident memory before (the base: Python, the "
         "rubric, the dictionary, the gazetteer).",
         "",
-        "- **repeated**: the seed repeated as it is, up to the size limit. From three copies on, every "
+        "- **repeated**: the seed repeated, each copy alike, up to the size limit. From three copies on, every "
         "sentence stands three times and is flagged as stuffing (hygiene.py), so this measures reading, "
         "flagging and structure; matching sees little of it.",
         "- **distinct**: each copy's sentences and lines end with the copy's number, so nothing repeats and "
