@@ -95,6 +95,9 @@ def test_every_reading_failure_reads_in_chinese(tmp_path, name, data, words):
     "a.txt: scoring took longer than the time limit of 300 s; skipped (check the file, or raise the limit with "
     "--time-limit)", "a.txt: the worker stopped (killed, out of memory, or past the time limit inside a library "
     "call); skipped", "a.txt: internal error (KeyError: 'x'); please report it", "cannot read: Permission denied",
+    "cannot read: Input/output error", "cannot read: [Errno 1] Operation not permitted: 'a.txt'",
+    "cannot read: No such file or directory", "cannot read: File name too long",
+    "cannot read: Too many levels of symbolic links", "cannot read: Too many open files",
     "is an output folder of scorer, not a folder of reports; not scored", "symlink loop: this folder was already "
     "visited; skipped", "a symbolic link leaving the input folder (to /x); not followed: copy the file in, or pass "
     "--follow-links", "not read: an old Word or other word-processor file; 请另存为 .docx",
@@ -252,3 +255,13 @@ def test_the_demo_ranks_the_seeds_together():
     demo = (ROOT / "Makefile").read_text("utf-8").split("\ndemo:")[1].split("\n\n")[0]
     assert "scorer score $(SEEDS) --out $(OUT) --group-by none" in demo
     assert "--group-by none" in (ROOT / "README.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("cause", ["Permission denied", "[Errno 1] Operation not permitted: 'a.txt'",
+                                   "Input/output error", "No such file or directory", "File name too long",
+                                   "Too many levels of symbolic links", "Too many open files"])
+def test_the_systems_common_reasons_for_an_unreadable_file_read_in_chinese(cause):
+    from scorer.labels import reason_word
+
+    shown = reason_word(f"a.txt: cannot read: {cause}")
+    assert shown.startswith("a.txt：无法读取：") and not re.search(r"[A-Za-z]", shown.removeprefix("a.txt")), shown
