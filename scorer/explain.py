@@ -7,7 +7,6 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from .document import Document
@@ -66,6 +65,8 @@ def print_explanation(doc: Document, rubric: Rubric, score: Score, only: str | N
 
 
 def print_agreement(result: dict[str, Any], console: Console | None = None) -> None:
+    from rich.table import Table  # only the agreement has tables: explain starts without them
+
     console = console or Console()
     console.print(f"[bold]n = {result['n']}[/bold]  exact {result['exact_agreement']:.3f}  "
                   f"within one {result['within_one']:.3f}  QWK {result['qwk']:.3f}  "

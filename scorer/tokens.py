@@ -39,19 +39,19 @@ _HEADER = struct.Struct("<8sQII")  # magic, total frequency, crc32 of the rest, 
 
 
 def cache_folder(name: str) -> Path | None:
-    """Where scorer keeps `name` between runs: $SCORER_CACHE_DIR/name, else the platform's
-    cache folder's scorer/name; None when SCORER_CACHE_DIR is `off`."""
-    root = os.environ.get("SCORER_CACHE_DIR", "").strip()
-    if root.lower() == "off":
+    """Where scorer keeps `name` between runs: $SCORER_CACHE_DIR/name, else
+    $XDG_CACHE_HOME/scorer/name or ~/.cache/scorer/name (as the document cache, doccache.py);
+    None when SCORER_CACHE_DIR is `off` or there is no home."""
+    chosen = os.environ.get("SCORER_CACHE_DIR", "")
+    if chosen.strip().lower() == "off":
         return None
-    if root:
-        return Path(root) / name
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    if chosen:
+        return Path(chosen) / name
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # a relative one is ignored
+    except RuntimeError:  # no home folder
+        return None
     return base / "scorer" / name
 
 
@@ -181,14 +181,15 @@ class Tokenizer:
     def __init__(self, words: frozenset[str]) -> None:
         self.words = words
         self._jieba = None
+        self._base: Dictionary | None = None
         self._loaded: set[int] = set()  # the buckets read into this tokenizer's dictionary
         self.bounds = lru_cache(maxsize=4096)(self._bounds)
 
     def _ready(self, text: str):
         """jieba's tokenizer, holding every entry it may look up to cut `text`."""
-        tk = self._jieba
-        base = base_dictionary()
-        if tk is None:
+        tk, base = self._jieba, self._base
+        if tk is None or base is None:
+            base = self._base = base_dictionary()  # kept: its buckets are the ones in _loaded
             tk = _jieba().Tokenizer()
             tk.total, tk.initialized = base.total, True
             # A copy of the whole dictionary takes the words; the base stays as loaded.
