@@ -4,11 +4,17 @@ index.html and ranking.pdf. Each lists the failures with file and reason.
 Every export is made from the same `Ranked` batch (the ranking, the rubric and the
 reports' summaries) and is listed once in `EXPORTS`; ranking.pdf, slow for a big
 batch, is rendered beside the scorecards instead (`ranking_pdf`).
+
+A re-run writes only the exports whose inputs changed: each export's key is the sha256 of
+exactly what it is made from (`export_keys`), and `.exports-key` beside them records, per
+export, the key it was made from and the sha256 of its bytes (`ExportRecord`). An export is
+written again when its key differs, or when the file is missing or not the one written.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Callable
@@ -16,10 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from . import __version__
 from .cells import inert as _inert
 from .files import to_json, write_atomic
 from .labels import FLAGS, ON_TIME, STATUS, flag_word
-from .render import html_to_pdf, render_template
+from .render import html_to_pdf, render_template, template_dirs
 from .rubric import Rubric
 
 
@@ -131,18 +140,124 @@ EXPORTS: tuple[tuple[str, Callable[[Ranked], str | bytes]], ...] = (
 )
 
 
-def write_exports(batch: Ranked, out: Path) -> list[Path]:
-    """Every export in `EXPORTS`, written atomically into `out`; returns their paths."""
+EXPORTS_KEY = ".exports-key"  # beside the exports: per export, its key and its bytes' sha256
+RANKING_PDF = "ranking.pdf"
+# What each export is made from besides the ranking and the scorer's version (its code).
+DEPENDS: dict[str, tuple[str, ...]] = {
+    "ranking.json": (), "errors.json": (), "ranking.csv": ("rubric",),
+    "ranking.xlsx": ("rubric", "summaries"), "index.html": ("templates",), RANKING_PDF: ("templates",),
+}
+
+
+def export_keys(batch: Ranked) -> dict[str, str]:
+    """Per export (ranking.pdf too), the sha256 of exactly what it is made from."""
+    material = {"ranking": canonical(batch.ranking), "rubric": batch.rubric.sha256.encode(),
+                "summaries": canonical(batch.summaries), "templates": templates_sha256(batch.template_dir).encode()}
+    keys = {}
+    for name, depends in DEPENDS.items():
+        h = hashlib.sha256()
+        for part in (__version__.encode(), name.encode(), material["ranking"], *(material[d] for d in depends)):
+            h.update(b"%d:" % len(part) + part)  # each part's length first: no two inputs hash alike
+        keys[name] = h.hexdigest()
+    return keys
+
+
+def canonical(value: Any) -> bytes:
+    """JSON with sorted keys, the same bytes for the same value, to hash."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # what orjson refuses (a lone surrogate from an undecodable file name)
+        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+
+
+def templates_sha256(template_dir: Path | None) -> str:
+    """Every template file a rendering may read (the folder given, then the shipped ones)."""
+    h = hashlib.sha256()
+    for folder in template_dirs(template_dir):
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                h.update(str(f.relative_to(folder)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+class ExportRecord:
+    """`.exports-key` of an output folder: per export the key it was made from and the sha256
+    of the bytes written. An export is current when both still hold (a file deleted or edited
+    by hand is not)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.entries = _read_record(out / EXPORTS_KEY)
+        self._saved = dict(self.entries)
+
+    def current(self, name: str, key: str) -> bool:
+        entry = self.entries.get(name)
+        return isinstance(entry, dict) and entry.get("key") == key and entry.get("sha256") == _file_sha256(
+            self.out / name)
+
+    def note(self, name: str, key: str, data: bytes | None = None) -> None:
+        """An export just written (its bytes, or read back from the file when not given)."""
+        digest = hashlib.sha256(data).hexdigest() if data is not None else _file_sha256(self.out / name)
+        self.entries[name] = {"key": key, "sha256": digest}
+
+    def remove_stale(self, name: str, key: str) -> tuple[Path, ...]:
+        """An export this run does not write (ranking.pdf without --format pdf), removed when it
+        was made from something else: it would show an older ranking."""
+        path = self.out / name
+        if not path.exists() or self.current(name, key):
+            return ()
+        path.unlink()
+        self.entries.pop(name, None)
+        return (path,)
+
+    def save(self) -> None:
+        """Written after the exports it describes, and only when it changed."""
+        if self.entries != self._saved:
+            write_atomic(self.out / EXPORTS_KEY, to_json(self.entries))
+            self._saved = dict(self.entries)
+
+
+def _read_record(path: Path) -> dict[str, Any]:
+    try:
+        entries = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}  # none yet, or damaged: every export is written again
+    return entries if isinstance(entries, dict) else {}
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def write_exports(batch: Ranked, out: Path, record: ExportRecord | None = None,
+                  keys: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """Every export in `EXPORTS` whose key changed or whose file is not the one written, written
+    atomically into `out`, then `.exports-key`; returns the names written and those unchanged."""
+    record = record or ExportRecord(out)
+    keys = keys or export_keys(batch)
+    written, unchanged = [], []
     for name, make in EXPORTS:
-        write_atomic(out / name, make(batch))
-    return [out / name for name, _ in EXPORTS]
+        if record.current(name, keys[name]):
+            unchanged.append(name)
+            continue
+        data = make(batch)
+        data = data.encode("utf-8", "backslashreplace") if isinstance(data, str) else data  # as write_atomic does
+        write_atomic(out / name, data)
+        record.note(name, keys[name], data)
+        written.append(name)
+    record.save()
+    return written, unchanged
 
 
 def write_ranking_pdf(ranking: dict[str, Any], out: Path, *, template_dir: str | Path | None = None) -> Path:
     """ranking.pdf: the distribution of totals, the ranking, the criteria most often missed."""
     summary_html = render_template("ranking.html.j2", summary_context(ranking), template_dir=template_dir)
-    write_atomic(out / "ranking.pdf", html_to_pdf(summary_html, template_dir=template_dir))
-    return out / "ranking.pdf"
+    write_atomic(out / RANKING_PDF, html_to_pdf(summary_html, template_dir=template_dir))
+    return out / RANKING_PDF
 
 
 BINS = 10

@@ -4,12 +4,14 @@ before made to what the next needs:
     discover  paths              → jobs (file, output folder, sha256) and failures
     score     jobs               → reports: OUT/<name>/result.json with the review record's
                                    entries applied, reused when input, rubric, scorer
-                                   version and the report's entries are unchanged
+                                   version and the report's entries are unchanged (known
+                                   from OUT/.results-index while result.json is unchanged)
     compare   reports            → the same, with copied passages recorded in result.json
     rank      reports, failures  → the ranking (ranking.py)
     render    reports, ranking   → scorecards and ranking.pdf, reused when the result,
                                    templates and batch context are unchanged
-    export    ranking            → ranking.json, errors.json, ranking.csv/.xlsx, index.html
+    export    ranking            → ranking.json, errors.json, ranking.csv/.xlsx, index.html,
+                                   each written only when what it is made from changed
 
 result.json is the boundary: every per-report fact (batch-level ones included) is in
 it, and everything after scoring reads it through result.load_result. A signal stops
@@ -27,15 +29,22 @@ from typing import Any
 
 from .. import __version__
 from ..errors import UserError
-from ..exports import Ranked, write_exports
+from ..exports import (
+    RANKING_PDF,
+    ExportRecord,
+    Ranked,
+    export_keys,
+    templates_sha256,
+    write_exports,
+)
 from ..files import show_name, write_atomic
 from ..ranking import build_ranking, scorecard_context, summarize
 from ..render import template_dirs
 from ..result import digest, dumps, load_result, points_follow_rubric, with_copies
 from ..review import Record
 from ..rubric import Rubric
+from . import outfolder
 from .discover import Discovered, Job, discover_jobs
-from .outfolder import locked_out, note_shown, remove_stale_scorecards
 from .pool import Task, run_tasks
 from .reviewing import batch_stale, entries_for_job, expected_key, stored_key, unmatched_stale
 from .workers import (
@@ -76,6 +85,7 @@ class Report:
     summary: dict[str, Any]  # ranking's view of its result.json, with the folder name
     fingerprint: tuple[int, ...]
     result_sha256: str  # of its result.json: the scorecards' reuse key
+    indexed: bool = False  # taken from .results-index as it stands: the index need not be written
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class Scored:
     scored: int
     reused: int
     interrupted: int  # the signal that stopped the phase, 0 when none
+    index: outfolder.Index = outfolder.Index()  # .results-index as this run found it
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,7 @@ class Rendered:
     reused: int
     interrupted: int
     removed: tuple[Path, ...] = ()
+    ranking_pdf: bool = False  # ranking.pdf was rendered (not unchanged)
 
 
 @dataclass(frozen=True)
@@ -104,7 +116,9 @@ class BatchOutcome:
     rendered: int = 0
     renders_reused: int = 0
     interrupted: int = 0  # SIGINT or SIGTERM when a signal stopped the batch
-    removed: tuple[Path, ...] = ()  # stale scorecards removed (a format this run did not render)
+    removed: tuple[Path, ...] = ()  # stale scorecards and ranking.pdf removed (a format this run did not render)
+    written: tuple[str, ...] = ()  # the ranking files written, in the order written
+    unchanged: tuple[str, ...] = ()  # those left as they were: what they are made from did not change
 
 
 def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchOutcome:
@@ -112,7 +126,7 @@ def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchO
     the batch after it."""
     progress = progress or (lambda *args: None)
     template_dirs(request.template_dir)  # a missing template folder is an error before any work
-    with locked_out(request.out):
+    with outfolder.locked_out(request.out):
         return _run(request, progress)
 
 
@@ -124,13 +138,20 @@ def _run(request: BatchRequest, progress: Progress) -> BatchOutcome:
     outcome = BatchOutcome(None, scored.failures, scored.scored, scored.reused, interrupted=scored.interrupted)
     if scored.interrupted:
         return outcome
-    reports = compare(scored.reports, request.out)
+    reports, copies = compare(scored.reports, request.out, scored.index)
+    _save_index(reports, request, scored.index, copies)
     ranking = rank(reports, scored.failures, request)
-    rendered = render(reports, ranking, request, progress)
-    if not rendered.interrupted:
-        export(Ranked(ranking, request.rubric, tuple(r.summary for r in reports), request.template_dir), request.out)
-    return replace(outcome, ranking=ranking, rendered=rendered.rendered, renders_reused=rendered.reused,
-                   interrupted=rendered.interrupted, removed=rendered.removed)
+    batch = Ranked(ranking, request.rubric, tuple(r.summary for r in reports), request.template_dir)
+    record, keys = ExportRecord(request.out), export_keys(batch)
+    rendered = render(reports, ranking, request, progress, record, keys[RANKING_PDF])
+    outcome = replace(outcome, ranking=ranking, rendered=rendered.rendered, renders_reused=rendered.reused,
+                      interrupted=rendered.interrupted, removed=rendered.removed)
+    if rendered.interrupted:
+        return outcome
+    written, unchanged = write_exports(batch, request.out, record, keys)  # the export phase
+    if "pdf" in request.formats:  # rendered beside the scorecards, or left as it was
+        (written if rendered.ranking_pdf else unchanged).insert(0, RANKING_PDF)
+    return replace(outcome, written=tuple(written), unchanged=tuple(unchanged))
 
 
 # ── score ─────────────────────────────────────────────────────────────────
@@ -138,8 +159,9 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
     """result.json for every job whose result cannot be reused, in worker processes."""
     reports: list[Report] = []
     todo: list[Job] = []
+    index = outfolder.read_index(request.out, __version__, request.rubric.sha256)
     for job in found.jobs:
-        report = _reusable(job, request)
+        report = _reusable(job, request, index.entries.get(job.name))
         if report is None:
             todo.append(job)
         else:
@@ -149,7 +171,7 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
     total, failed_before = found.n_files, len(failures)
     progress("score", reused, total, len(failures), None)
     if not todo:
-        return Scored(tuple(reports), tuple(failures), 0, reused, 0)
+        return Scored(tuple(reports), tuple(failures), 0, reused, 0, index)
     warm_up_scoring(request.rubric)
     owner = {Task(job.file, score_report, (str(job.path), str(request.out / job.name), _entries(job, request),
                                            request.time_limit)): job for job in todo}
@@ -167,7 +189,9 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
         list(owner), jobs=request.jobs, done=done, initializer=init_worker, initargs=(request.rubric,),
         progress=lambda message: progress("score", len(reports) + len(failures) - failed_before, total,
                                           len(failures), message))
-    return Scored(tuple(reports), tuple(failures), len(reports) - reused, reused, interrupted)
+    order = {job.name: i for i, job in enumerate(found.jobs)}  # not the workers' finishing order: the
+    reports.sort(key=lambda r: order[r.job.name])  # outputs listing reports as given must not vary
+    return Scored(tuple(reports), tuple(failures), len(reports) - reused, reused, interrupted, index)
 
 
 def _named(summary: dict[str, Any], job: Job) -> dict[str, Any]:
@@ -178,37 +202,53 @@ def _entries(job: Job, request: BatchRequest):
     return entries_for_job(request.review, job.file, job.sha256)
 
 
-def _reusable(job: Job, request: BatchRequest) -> Report | None:
+def _reusable(job: Job, request: BatchRequest, entry: dict[str, Any] | None) -> Report | None:
     folder = request.out / job.name
+    fingerprint = outfolder.read_fingerprint(folder / FINGERPRINT)
+    if fingerprint is None:
+        return None  # none yet, damaged, or scored by an older run without a fingerprint
+    if outfolder.as_indexed(folder / RESULT, entry, job.sha256, expected_key(_entries(job, request))):
+        return Report(job, _named(entry["summary"], job), fingerprint, entry["result"], indexed=True)
     try:
         result = load_result(folder / RESULT)  # checked: its schema, its sums, its points
-        fingerprint = json.loads((folder / FINGERPRINT).read_text("utf-8"))
-    except (UserError, OSError, ValueError):
-        return None  # none yet, damaged, or scored by an older run without a fingerprint
-    if not (isinstance(fingerprint, list) and all(type(n) is int for n in fingerprint)):
-        return None  # a damaged fingerprint is made again, never trusted
+    except UserError:
+        return None
     if not points_follow_rubric(result, request.rubric):
         return None  # a hand-edited level or total is scored again, never trusted
     if (result["input"].get("sha256") != job.sha256 or result["rubric"].get("sha256") != request.rubric.sha256
             or result.get("scorer_version") != __version__  # a new scorer may judge differently
             or stored_key(result) != expected_key(_entries(job, request))):  # the record changed for it
         return None
-    return Report(job, _named(summarize(result), job), tuple(fingerprint), digest(result))
+    return Report(job, _named(summarize(result), job), fingerprint, digest(result))
+
+
+def _save_index(reports: tuple[Report, ...], request: BatchRequest, found: outfolder.Index,
+                new: outfolder.Index) -> None:
+    """The index of every report's result as it now stands, and the copies found, unless every
+    report is as indexed, the index holds no other, and the copies are those it holds."""
+    if all(r.indexed for r in reports) and len(reports) == len(found.entries) and new.copies_key == found.copies_key:
+        return
+    entries = {r.job.name: outfolder.index_entry(r.result_sha256, r.summary["sha256"],
+                                                 expected_key(_entries(r.job, request)), r.summary) for r in reports}
+    outfolder.write_index(request.out, __version__, request.rubric.sha256, replace(new, entries=entries))
 
 
 # ── compare ───────────────────────────────────────────────────────────────
-def compare(reports: tuple[Report, ...], out: Path) -> tuple[Report, ...]:
-    """Reports sharing long passages: each one's copies recorded in its result.json
-    (and an earlier batch's finding that no longer holds removed)."""
+def compare(reports: tuple[Report, ...], out: Path, index: outfolder.Index) -> tuple[tuple[Report, ...],
+                                                                                     outfolder.Index]:
+    """Reports sharing long passages: each one's copies recorded in its result.json (and an
+    earlier batch's finding that no longer holds removed); and what was found with the key of
+    what it was found from (the index's finding when the key is the same)."""
     from ..copying import find_copies
     from ..document import load_document
 
     by_name = {r.job.name: r for r in reports}
-    copies = find_copies(
-        [{"name": r.job.name, "file": r.summary["file"], "region": r.summary["metadata"]["region"],
-          "fingerprint": list(r.fingerprint)} for r in reports],
-        lambda name: load_document(by_name[name].job.path))
-    return tuple(_record_copies(r, copies.get(r.job.name, []), out) for r in reports)
+    found = [{"name": r.job.name, "file": r.summary["file"], "region": r.summary["metadata"]["region"],
+              "fingerprint": r.fingerprint} for r in reports]
+    key = outfolder.copies_key(found, [r.job.sha256 for r in reports], __version__)
+    copies = index.copies if key == index.copies_key else find_copies(
+        [f | {"fingerprint": list(f["fingerprint"])} for f in found], lambda name: load_document(by_name[name].job.path))
+    return tuple(_record_copies(r, copies.get(r.job.name, []), out) for r in reports), outfolder.Index({}, key, copies)
 
 
 def _record_copies(report: Report, copies: list[dict[str, Any]], out: Path) -> Report:
@@ -217,7 +257,8 @@ def _record_copies(report: Report, copies: list[dict[str, Any]], out: Path) -> R
     path = out / report.job.name / RESULT
     result = with_copies(load_result(path), copies)
     write_atomic(path, dumps(result))
-    return replace(report, summary=_named(summarize(result), report.job), result_sha256=digest(result))
+    return replace(report, summary=_named(summarize(result), report.job), result_sha256=digest(result),
+                   indexed=False)
 
 
 # ── rank ──────────────────────────────────────────────────────────────────
@@ -232,27 +273,30 @@ def rank(reports: tuple[Report, ...], failures: tuple[dict[str, str], ...], requ
 
 
 # ── render ────────────────────────────────────────────────────────────────
-def render(reports: tuple[Report, ...], ranking: dict[str, Any], request: BatchRequest,
-           progress: Progress) -> Rendered:
-    """Scorecards whose result, templates or place in the batch changed, and ranking.pdf
-    (slow for a big batch: it renders beside the scorecards, not after them)."""
+def render(reports: tuple[Report, ...], ranking: dict[str, Any], request: BatchRequest, progress: Progress,
+           record: ExportRecord, pdf_key: str) -> Rendered:
+    """Scorecards whose result, templates or place in the batch changed, and ranking.pdf when
+    what it is made from changed (slow for a big batch: it renders beside the scorecards)."""
     formats = tuple(sorted(request.formats & {"html", "pdf"}))
-    removed = tuple(p for r in reports for p in remove_stale_scorecards(request.out / r.job.name, r.result_sha256,
-                                                                         formats))
+    removed = tuple(p for r in reports
+                    for p in outfolder.remove_stale_scorecards(request.out / r.job.name, r.result_sha256, formats))
+    if "pdf" not in request.formats:  # a ranking.pdf showing another ranking is removed
+        removed += record.remove_stale(RANKING_PDF, pdf_key)
     if not formats:
         return Rendered(0, 0, 0, removed)
     tdir = str(request.template_dir) if request.template_dir else None
-    tasks = [Task("ranking.pdf", render_ranking_pdf, (ranking, str(request.out), tdir))] if "pdf" in formats else []
+    pdf_due = "pdf" in formats and not record.current(RANKING_PDF, pdf_key)
+    tasks = [Task(RANKING_PDF, render_ranking_pdf, (ranking, str(request.out), tdir))] if pdf_due else []
     templates = templates_sha256(request.template_dir)
     for r in reports:
         context = scorecard_context(ranking, r.job.name) | {"scored_on": request.scored_on}
         key = hashlib.sha256(json.dumps([r.result_sha256, templates, formats, context], sort_keys=True,
                                         ensure_ascii=False).encode()).hexdigest()
-        if not _rendered_before(request.out / r.job.name, formats, key):
+        if not outfolder.rendered_before(request.out / r.job.name, formats, RENDER_KEY, key):
             tasks.append(Task(r.job.name, render_scorecard, (str(request.out / r.job.name), formats, tdir,
                                                              context, key, r.result_sha256)))
         else:
-            note_shown(request.out / r.job.name, r.result_sha256)
+            outfolder.note_shown(request.out / r.job.name, r.result_sha256)
     reused = len(reports) - sum(task.run is render_scorecard for task in tasks)
     progress("render", reused, len(reports), 0, None)
     if not tasks:
@@ -267,6 +311,8 @@ def render(reports: tuple[Report, ...], ranking: dict[str, Any], request: BatchR
             return f"✘ {value['error']}"
         if task.run is render_scorecard:
             rendered.append(task)
+        else:
+            record.note(RANKING_PDF, pdf_key)  # saved with the exports, once the batch is done
         return f"✔ {task.label}"
 
     interrupted = run_tasks(
@@ -274,27 +320,4 @@ def render(reports: tuple[Report, ...], ranking: dict[str, Any], request: BatchR
         progress=lambda message: progress("render", reused + len(rendered), len(reports), len(errors), message))
     if errors:
         raise UserError(errors[0])  # a template error is the evaluator's to fix, not the report's: stop
-    return Rendered(len(rendered), reused, interrupted, removed)
-
-
-def _rendered_before(folder: Path, formats: tuple[str, ...], key: str) -> bool:
-    try:
-        return (all((folder / f"scorecard.{ext}").exists() for ext in formats)
-                and (folder / RENDER_KEY).read_text("utf-8") == key)
-    except OSError:
-        return False
-
-
-def templates_sha256(template_dir: Path | None) -> str:
-    h = hashlib.sha256()
-    for folder in template_dirs(template_dir):
-        for f in sorted(folder.rglob("*")):
-            if f.is_file():
-                h.update(str(f.relative_to(folder)).encode())
-                h.update(f.read_bytes())
-    return h.hexdigest()
-
-
-# ── export ────────────────────────────────────────────────────────────────
-def export(batch: Ranked, out: Path) -> list[Path]:
-    return write_exports(batch, out)
+    return Rendered(len(rendered), reused, interrupted, removed, pdf_due)
