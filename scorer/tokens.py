@@ -91,13 +91,13 @@ class Dictionary:
         """Add to `freq` every entry jieba may look up when cutting `text` (buckets in `loaded` are there)."""
         if self.whole is not None:
             return
-        for key in _keys(text):
-            b = _bucket(key)
-            if b not in loaded:
-                loaded.add(b)
-                start, end = self._offsets[b], self._offsets[b + 1]
-                if end > start:
-                    freq.update(marshal.loads(self._blob[start:end]))
+        crc32, mask, offsets, blob = zlib.crc32, BUCKETS - 1, self._offsets, self._blob
+        wanted = {crc32(key.encode("utf-8", "surrogatepass")) & mask for key in _keys(text)} - loaded
+        loaded |= wanted
+        for b in wanted:
+            start, end = offsets[b], offsets[b + 1]
+            if end > start:
+                freq.update(marshal.loads(blob[start:end]))
 
 
 def _cache_path() -> Path | None:
@@ -155,6 +155,9 @@ def base_dictionary() -> Dictionary:
     freq, total = _whole()
     if path:
         _write_buckets(path, freq, total)
+        for old in path.parent.parent.glob("jieba-*.marshal"):  # the whole-dictionary cache of before (9 MB)
+            with contextlib.suppress(OSError):
+                old.unlink()
     return Dictionary(total, whole=freq)
 
 
