@@ -27,10 +27,10 @@ def document_summary(doc: Document) -> dict[str, Any]:
 
 
 def _place_note(m) -> str:
-    """(县级 · 重庆市): the level and the governments above, where known."""
+    """（县级 · 重庆市）: the level and the governments above, where known."""
     words = [GOVERNMENT_LEVELS.get(m.level or "", "")] + [n for n in dict.fromkeys((m.city, m.province)) if n]
     words = [w for w in words if w and w != m.region]
-    return f" ({' · '.join(words)})" if words else ""
+    return f"（{' · '.join(words)}）" if words else ""
 
 
 def outline_lines(doc: Document, max_level: int = 2) -> list[str]:
@@ -39,7 +39,7 @@ def outline_lines(doc: Document, max_level: int = 2) -> list[str]:
     on_time = ON_TIME[m.on_time]
     lines = [
         show_name(doc.path),
-        f"  地区 {m.region or '?'}{_place_note(m)}  年度 {m.year or '?'}  发布 {m.published or UNKNOWN} ({on_time})",
+        f"  地区 {m.region or '?'}{_place_note(m)}  年度 {m.year or '?'}  发布 {m.published or UNKNOWN}（{on_time}）",
         f"  发文 {m.issuer or UNKNOWN}  标题 {m.title or UNKNOWN}",
         f"  读取 {doc.kind}" + (f" {doc.encoding}" if doc.encoding else ""),
     ]

@@ -36,9 +36,9 @@ from .yamlpos import Located, _convert, load_yaml
 
 SCHEMA = "scorer.review/1"
 ENTRY_KEYS = ("file", "sha256", "criterion", "level", "confirm", "reason", "quote", "reviewer", "at")
-_HEADER = ("# 复核记录 (scorer review record): 每条 = 报告(file, sha256)、指标(criterion)、\n"
-           "# 复核等级(level 0–3,或 confirm: true 确认机器等级)、理由(reason)、引文(quote,可省)、\n"
-           "# 复核人(reviewer)、时间(at)。条目按文件、指标、时间排序。\n")
+_HEADER = ("# 复核记录（scorer review record）：每条 = 报告（file, sha256）、指标（criterion）、\n"
+           "# 复核等级（level 0–3，或 confirm: true 确认机器等级）、理由（reason）、引文（quote，可省）、\n"
+           "# 复核人（reviewer）、时间（at）。条目按文件、指标、时间排序。\n")
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 3x faster, the same bytes
 _LEVELS = "a level 0–3 (0 未体现, 1 泛泛提及, 2 具体举措, 3 量化成效)"
 

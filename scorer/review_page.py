@@ -87,14 +87,14 @@ def _guard() -> None:
     allowed = current_app.config["ALLOWED_HOSTS"]  # host:port once the server is bound
     host = request.host.lower()
     if not (host in allowed if allowed else urlsplit(f"//{host}").hostname in LOCAL_HOSTS):
-        abort(Response("只接受本机访问 (Host 不符)", status=400, mimetype="text/plain; charset=utf-8"))
+        abort(Response("只接受本机访问（Host 不符）", status=400, mimetype="text/plain; charset=utf-8"))
     if request.method != "POST":
         return
     origin = request.headers.get("Origin")
     if origin and urlsplit(origin).netloc.lower() != host:
-        abort(_refused("拒绝来自其他网页的提交,未保存"))
+        abort(_refused("拒绝来自其他网页的提交，未保存"))
     if not secrets.compare_digest(request.form.get("token", ""), current_app.config["TOKEN"]):
-        abort(_refused("提交缺少有效的令牌,未保存:请刷新复核页面后重新提交"))
+        abort(_refused("提交缺少有效的令牌，未保存：请刷新复核页面后重新提交"))
 
 
 def _refused(message: str) -> Response:
@@ -164,8 +164,8 @@ def post_review(name: str) -> Any:
     view = _batch().view(name, read_report=False)
     c = next(c for c in (view.reviewed or view.result)["criteria"] if c["id"] == entry.criterion)
     what = "确认机器等级" if entry.confirm else f"定为 {entry.level} {c.get('review', {}).get('level_name', '')}"
-    total = f";总分 {view.reviewed['total']:g}(机器评分 {view.reviewed['machine_total']:g})" if view.reviewed else ""
-    flash(f"已保存:{c['title']} {what},得分 {c['points']:g}{total}。记录:{_batch().review_path}", "ok")
+    total = f"；总分 {view.reviewed['total']:g}（机器评分 {view.reviewed['machine_total']:g}）" if view.reviewed else ""
+    flash(f"已保存：{c['title']} {what}，得分 {c['points']:g}{total}。记录：{_batch().review_path}", "ok")
     return redirect(url_for("report_page", name=name, _anchor=f"c-{entry.criterion}"), code=303)
 
 
@@ -179,9 +179,9 @@ def post_scorecard(name: str) -> Any:
             raise PageError(view.problem or "无法应用复核记录")
         write_scorecard(view.reviewed, batch.folders()[name], SCORECARD_FORMATS)
     except (PageError, TemplateError, UserError) as exc:
-        flash(f"评分卡未生成:{exc}", "error")
+        flash(f"评分卡未生成：{exc}", "error")
     else:
-        flash("已重新生成评分卡(含复核):scorecard.html、scorecard.pdf", "ok")
+        flash("已重新生成评分卡（含复核）：scorecard.html、scorecard.pdf", "ok")
     return redirect(url_for("report_page", name=name), code=303)
 
 
@@ -192,7 +192,7 @@ def make_server(out_dir: Path, *, review_path: Path | None = None, host: str = "
     from werkzeug.serving import make_server as werkzeug_server
 
     if host not in LOCAL_HOSTS:
-        raise UserError(f"复核页面只在本机提供:host 必须是 127.0.0.1 或 localhost,不能是 {host}")
+        raise UserError(f"复核页面只在本机提供：host 必须是 127.0.0.1 或 localhost，不能是 {host}")
     app = make_app(out_dir, review_path)
     server = werkzeug_server(host, port, app, threaded=True)
     app.config["ALLOWED_HOSTS"] = {f"{h}:{server.server_port}" for h in LOCAL_HOSTS}
@@ -205,7 +205,7 @@ def serve(out_dir: Path, *, review_path: Path | None = None, host: str = "127.0.
     server = make_server(out_dir, review_path=review_path, host=host, port=port)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request on the terminal
     url = f"http://{host}:{server.server_port}/"
-    print(f"复核页面: {url}  (复核记录: {server.app.extensions['review_batch'].review_path};Ctrl-C 结束)",
+    print(f"复核页面：{url}（复核记录：{server.app.extensions['review_batch'].review_path}；Ctrl-C 结束）",
           flush=True)
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()

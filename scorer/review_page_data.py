@@ -2,7 +2,8 @@
 rubrics, the review record, and the checks of one submitted review.
 
 The page reads nothing but OUT_DIR's <report>/result.json files, the report files and
-rubrics those results name (each checked against its sha256), and the review record. A
+rubrics those results name (each checked against its sha256), the review record, and the
+shipped templates (review_page.py: the page's own, and the scorecard's when it re-renders). A
 request names a report by its output folder, looked up among the folders found, never
 joined into a path.
 """
@@ -55,13 +56,13 @@ class Batch:
     def __init__(self, out_dir: Path, review_path: Path | None = None) -> None:
         self.out_dir = Path(out_dir).resolve()
         if not self.out_dir.is_dir():
-            raise UserError(f"没有这个文件夹: {out_dir}")
+            raise UserError(f"没有这个文件夹：{out_dir}")
         self.review_path = Path(review_path) if review_path else self.out_dir / "review.yaml"
         self._docs: dict[tuple[str, str], Document] = {}
         self._rubrics: dict[tuple[str, str], Rubric] = {}
         self.lock = threading.Lock()  # one writer of the record at a time (the server is threaded)
         if not self.folders():
-            raise UserError(f"{out_dir} 中没有评分结果 (<报告>/{RESULT}):请先运行 scorer score … --out {out_dir}")
+            raise UserError(f"{out_dir} 中没有评分结果（<报告>/{RESULT}）：请先运行 scorer score … --out {out_dir}")
 
     def folders(self) -> dict[str, Path]:
         """Output folder name → folder, for each result.json directly inside OUT_DIR."""
@@ -78,15 +79,15 @@ class Batch:
         try:
             return load_result(folder / RESULT)
         except UserError as exc:
-            raise PageError(f"评分结果无法读取: {exc}") from None
+            raise PageError(f"评分结果无法读取：{exc}") from None
 
     def record(self) -> Record:
         try:
             return load_review(self.review_path)
         except ReviewError as exc:
-            raise PageError("复核记录文件有误,请先改正(页面不会覆盖它):\n" + "\n".join(exc.problems)) from None
+            raise PageError("复核记录文件有误，请先改正（页面不会覆盖它）：\n" + "\n".join(exc.problems)) from None
         except UserError as exc:
-            raise PageError(f"复核记录文件无法读取: {exc}") from None
+            raise PageError(f"复核记录文件无法读取：{exc}") from None
 
     def rubric(self, result: dict[str, Any]) -> Rubric:
         """The rubric the result was scored with, as long as its file is unchanged."""
@@ -97,7 +98,7 @@ class Batch:
             except UserError:
                 rubric = None
             if rubric is None or rubric.sha256 != sha:
-                raise PageError(f"评分标准 {path} 已更改或无法读取:请重新运行 scorer score 后再复核")
+                raise PageError(f"评分标准 {path} 已更改或无法读取：请重新运行 scorer score 后再复核")
             self._rubrics[(path, sha)] = rubric
         return self._rubrics[(path, sha)]
 
@@ -109,7 +110,7 @@ class Batch:
             try:
                 self._docs[key] = load_document(path, data_sha256=key[1])
             except UserError as exc:
-                raise PageError(f"报告文件无法读取: {exc}") from None
+                raise PageError(f"报告文件无法读取：{exc}") from None
         return self._docs[key]
 
     def view(self, name: str, record: Record | None = None, *, read_report: bool = True) -> Reviewed:
@@ -143,8 +144,8 @@ def _report_file(result: dict[str, Any], out_dir: Path) -> Path:
         if hashlib.sha256(path.read_bytes()).hexdigest() == result["input"]["sha256"]:
             return path
     if existing:
-        raise PageError(f"报告文件 {given} 已更改(sha256 不同):请重新运行 scorer score 后再复核")
-    raise PageError(f"找不到报告文件 {given}:请在评分时所在的文件夹中启动复核页面")
+        raise PageError(f"报告文件 {given} 已更改（sha256 不同）：请重新运行 scorer score 后再复核")
+    raise PageError(f"找不到报告文件 {given}：请在评分时所在的文件夹中启动复核页面")
 
 
 # --- one submitted review ------------------------------------------------------------------
@@ -157,20 +158,20 @@ def submit(batch: Batch, name: str, form: dict[str, str]) -> Entry:
     cid = form.get("criterion", "").strip()
     criterion = next((c for c in result["criteria"] if c["id"] == cid), None)
     if criterion is None:
-        raise PageError(f"没有指标 {cid or '(空)'}:请从页面上的指标中选择")
+        raise PageError(f"没有指标 {cid or '（空）'}：请从页面上的指标中选择")
     level, confirm = _level(form.get("level", ""), result, criterion)
     reason, reviewer = form.get("reason", "").strip(), form.get("reviewer", "").strip()
     if not reason:
-        raise PageError("理由为空:请写明为何定为该等级")
+        raise PageError("理由为空：请写明为何定为该等级")
     if not reviewer:
-        raise PageError("复核人为空:请写上复核人姓名")
+        raise PageError("复核人为空：请写上复核人姓名")
     quote = form.get("quote", "").strip() or None
     try:
         entry = make_entry(doc, cid, reason=reason, reviewer=reviewer, level=level, confirm=confirm, quote=quote)
     except UserError as exc:
         if quote and str(exc).startswith("quote:"):
-            raise PageError("引文在报告中找不到:请在左侧报告原文中选取文字作为引文,或清空引文") from None
-        raise PageError(f"复核无效: {exc}") from None
+            raise PageError("引文在报告中找不到：请在左侧报告原文中选取文字作为引文，或清空引文") from None
+        raise PageError(f"复核无效：{exc}") from None
     stale = check_entry(entry, result)
     if stale is not None:
         raise PageError(stale.message)
@@ -192,7 +193,7 @@ def _level(raw: str, result: dict[str, Any], criterion: dict[str, Any]) -> tuple
     except ValueError:
         level = None
     if level not in allowed:
-        raise PageError(f"复核等级 {raw[:20] or '(空)'} 无效:请选择 {allowed[0]}–{allowed[-1]} 之间的等级,"
+        raise PageError(f"复核等级 {raw[:20] or '（空）'} 无效：请选择 {allowed[0]}–{allowed[-1]} 之间的等级，"
                         "或确认机器等级")
     return level, False
 
@@ -215,13 +216,13 @@ def marks(result: dict[str, Any]) -> list[Mark]:
     out = []
     for c in result["criteria"]:
         for i, e in enumerate(c.get("evidence") or []):
-            out.append(Mark(e["start"], e["end"], "ev", c["id"], f"ev-{c['id']}-{i}", f"证据:{c['title']}"))
+            out.append(Mark(e["start"], e["end"], "ev", c["id"], f"ev-{c['id']}-{i}", f"证据：{c['title']}"))
         for i, r in enumerate(c.get("rejected") or []):
             out.append(Mark(r["start"], r["end"], "rej", c["id"], f"rej-{c['id']}-{i}",
-                            f"未计入:{c['title']}({r.get('reason', '')})"))
+                            f"未计入：{c['title']}（{r.get('reason', '')}）"))
         quote = (c.get("review") or {}).get("quote")
         if quote:
-            out.append(Mark(quote["start"], quote["end"], "rq", c["id"], f"rq-{c['id']}", f"复核引文:{c['title']}"))
+            out.append(Mark(quote["start"], quote["end"], "rq", c["id"], f"rq-{c['id']}", f"复核引文：{c['title']}"))
     return out
 
 

@@ -176,7 +176,7 @@ def import_review_xlsx(path: str | Path, record: Record, results: list[dict[str,
                 row = {name: values[i] if i < len(values) else None for name, i in columns.items()}
                 entry, problem = _row_entry(row, results, at or now_iso())
                 if problem:
-                    problems.append(f"{Path(path).name}: {ws.title}!第{number}行: {problem}")
+                    problems.append(f"{Path(path).name}：{ws.title}!第{number}行：{problem}")
                 elif entry is not None:
                     record = add_entry(record, entry)
     finally:
@@ -209,17 +209,17 @@ def _row_entry(row: dict[str, Any], results: list[dict[str, Any]], at: str) -> t
     confirm = level_text.lower() in CONFIRM_WORDS
     level = _level(level_text, results)
     if not confirm and level is None:
-        return None, f"复核等级 {level_text or '(空)'} 不在等级范围内：请填 0–3 的数字、等级名称，或“确认”"
+        return None, f"复核等级 {level_text or '（空）'} 不在等级范围内：请填 0–3 的数字、等级名称，或“确认”"
     if not reason:
         return None, "理由为空：请写明为何定为该等级"
     if not reviewer:
         return None, "复核人为空：请写上复核人"
     named = [r for r in results if r["input"]["file"] == file]
     if not named:
-        return None, f"本批次中没有报告 {file or '(空)'}：请核对文件名"
+        return None, f"本批次中没有报告 {file or '（空）'}：请核对文件名"
     sha = _text(row.get("sha256")).lower() or named[0]["input"]["sha256"]
     if criterion not in {c["id"] for r in named for c in r["criteria"]}:
-        return None, f"没有指标 {criterion or '(空)'}：请核对指标 id"
+        return None, f"没有指标 {criterion or '（空）'}：请核对指标 id"
     try:
         entry = Entry(file=file, sha256=sha, criterion=criterion, reason=reason, reviewer=reviewer,
                       at=at, level=None if confirm else level)

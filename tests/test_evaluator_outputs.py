@@ -3,6 +3,7 @@ batch in Chinese, a CSV of records only, a workbook laid out for reading and pri
 
 from __future__ import annotations
 
+import ast
 import csv
 import html
 import io
@@ -265,3 +266,50 @@ def test_the_systems_common_reasons_for_an_unreadable_file_read_in_chinese(cause
 
     shown = reason_word(f"a.txt: cannot read: {cause}")
     assert shown.startswith("a.txt：无法读取：") and not re.search(r"[A-Za-z]", shown.removeprefix("a.txt")), shown
+
+
+# Where rarely seen Chinese messages are written: the review page, the review record and its
+# tools, and the outline of `scorer inspect`.
+CHINESE_SOURCES = ("scorer/review_page.py", "scorer/review_page_data.py", "scorer/review.py",
+                   "scorer/review_tools.py", "scorer/review_agreement.py", "scorer/outline.py")
+# ASCII , : ; ( ) touching a Chinese character, or one space away from it, and a value put in
+# ASCII brackets (发布 {date} ({on_time})): full-width in a Chinese message. In a template, also
+# two values joined by an ASCII colon or comma.
+ASCII_BESIDE_CHINESE = re.compile(r"[\u4e00-\u9fff] ?[,:;()]|[,:;()] ?[\u4e00-\u9fff]|\((?:\{\} ?)+\)")
+ASCII_BETWEEN_VALUES = re.compile(r"\{\}[,:;]\{\}")
+
+
+def _string_literals(source: str) -> list[str]:
+    """A module's string literals but its docstrings, with an f-string's placeholders as {}."""
+    tree = ast.parse(source)
+    documented = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree) if isinstance(node, documented)
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    parts = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
+    texts = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            texts.append("".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings | parts:
+            texts.append(node.value)
+    return texts
+
+
+def ascii_punctuation_in_chinese(source: str, *, template: bool = False) -> list[str]:
+    """Each ASCII , : ; ( ) beside a Chinese character in the messages of a module (or in a
+    template's text), with a little context. An English sentence ("a level 0–3 (0 未体现, …)")
+    keeps its own punctuation."""
+    if template:
+        texts = [re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "{}", source, flags=re.S)]
+    else:
+        texts = [t for t in _string_literals(source) if not re.match(r"[A-Za-z]+ [A-Za-z]", t)]
+    patterns = (ASCII_BESIDE_CHINESE, ASCII_BETWEEN_VALUES) if template else (ASCII_BESIDE_CHINESE,)
+    return [t[max(m.start() - 10, 0):m.end() + 10] for t in texts for p in patterns for m in p.finditer(t)]
+
+
+def test_the_review_pages_chinese_messages_use_full_width_punctuation():
+    templates = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "templates").glob("review*.j2"))]
+    assert len(templates) >= 5
+    found = {path: hits for path in (*CHINESE_SOURCES, *templates)
+             if (hits := ascii_punctuation_in_chinese((ROOT / path).read_text("utf-8"), template=path in templates))}
+    assert not found

@@ -175,7 +175,7 @@ def test_inspect_shows_the_level_and_the_governments_above(tmp_path):
     path = tmp_path / "r.txt"
     path.write_text("重庆市綦江区2023年法治政府建设工作报告\n2023年,区政府坚持依法行政,成效明显。" + BODY, "utf-8")
     out = cli("inspect", str(path))
-    assert "地区 綦江区 (县级 · 重庆市)" in out.stdout
+    assert "地区 綦江区（县级 · 重庆市）" in out.stdout
     summary = json.loads(cli("inspect", str(path), "--json").stdout)
     assert (summary["region"], summary["level"], summary["city"], summary["province"]) == (
         "綦江区", "county", "重庆市", "重庆市")

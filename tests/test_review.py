@@ -424,7 +424,7 @@ def test_the_excel_round_trip_imports_good_rows_and_reports_bad_ones_by_row(tmp_
         (row_of[(name, structure)], "复核等级 3 超出该指标的等级范围（0–2）：请改为 0–2 之间的等级"),
         (bad_report, "本批次中没有报告 999_unknown.txt：请核对文件名"),
     ])
-    assert problems == [f"ranking.xlsx: 复核!第{row}行: {message}" for row, message in expected]
+    assert problems == [f"ranking.xlsx：复核!第{row}行：{message}" for row, message in expected]
     assert {(e.file, e.criterion, e.level, e.reviewer) for e in record.entries} == {
         (name, high, 1, "张三"), (name, confirm, None, "张三"), (kept.file, "duties.study", 0, "李四")}
     reviewed = apply_review(result, entries_for(record, result), rubric)

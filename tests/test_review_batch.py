@@ -179,7 +179,7 @@ def test_the_excel_round_trip_through_the_command_line(batch, tmp_path):
     run = cli("review", "import", workbook, "--out", out)
     assert run.returncode == 1
     bad_row = rows[(low["input"]["file"], "duties.study")]
-    assert f"filled.xlsx: 复核!第{bad_row}行: 复核等级 5 不在等级范围内" in run.stderr
+    assert f"filled.xlsx：复核!第{bad_row}行：复核等级 5 不在等级范围内" in run.stderr
     assert "已导入复核意见 2 条" in run.stdout and "即可应用" in run.stdout
     record = load_review(out / "review.yaml")
     assert {(e.file, e.criterion, e.level, e.reviewer) for e in record.entries} == {

@@ -74,8 +74,8 @@ def test_a_level_set_is_in_the_record_and_the_page_shows_the_new_points_and_tota
     expected = apply_review(result, [entry], load_rubric(result["rubric"]["path"]))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert _total(page) == expected["total"] < result["total"]
-    assert f"已保存:{c['title']} 定为 1 泛泛提及" in page and f"总分 {expected['total']:g}(机器评分" in page
-    assert "人工复核:1 泛泛提及" in page
+    assert f"已保存：{c['title']} 定为 1 泛泛提及" in page and f"总分 {expected['total']:g}（机器评分" in page
+    assert "人工复核：1 泛泛提及" in page
     assert json.loads((out / REPORT / "result.json").read_text("utf-8")) == result  # never rewritten
     batch_page = client.get("/").get_data(as_text=True)
     assert f">{expected['total']:g}<" in batch_page and "1 / 30" in batch_page
@@ -88,7 +88,7 @@ def test_a_confirmation_marks_the_criterion_reviewed_and_keeps_the_total(app, cl
     [entry] = load_review(_review_file(app)).entries
     assert entry.confirm
     page = client.get(f"/report/{REPORT}").get_data(as_text=True)
-    assert _total(page) == result["total"] and "(确认机器等级)" in page
+    assert _total(page) == result["total"] and "（确认机器等级）" in page
 
 
 def test_a_quote_selected_in_the_report_is_kept_with_its_offsets_and_highlighted(app, client, out):
@@ -121,7 +121,7 @@ def test_the_evidence_and_rejected_hits_are_marked_at_their_offsets(client, out)
 REFUSALS = [
     ({"level": "7"}, "复核等级 7 无效"),
     ({"level": "高"}, "复核等级 高 无效"),
-    ({"level": None}, "复核等级 (空) 无效"),
+    ({"level": None}, "复核等级 （空） 无效"),
     ({"reason": "   "}, "理由为空"),
     ({"reviewer": ""}, "复核人为空"),
     ({"criterion": "duties.nonexistent"}, "没有指标 duties.nonexistent"),
@@ -209,7 +209,7 @@ def test_a_changed_report_is_shown_as_such_and_cannot_be_reviewed(tmp_path):
     app = make_app(tmp_path / "out")
     client = app.test_client()
     page = client.get("/report/r").get_data(as_text=True)
-    assert "已更改(sha256 不同)" in page and 'class="review-form"' not in page
+    assert "已更改（sha256 不同）" in page and 'class="review-form"' not in page
     c = _criterion(_result(tmp_path / "out", "r"), 3)["id"]
     response = _post(client, app, c, name="r")
     assert response.status_code == 400 and "已更改" in response.get_data(as_text=True)
@@ -287,7 +287,7 @@ def test_in_chromium_a_level_set_changes_the_total_is_recorded_and_kept_on_reloa
         driver.refresh()
         assert float(driver.find_element(By.ID, "total").text) == after
         card = driver.find_element(By.ID, f"c-{c['id']}")
-        assert "人工复核:1 泛泛提及" in card.text and "只有原则性表述" in card.text
+        assert "人工复核：1 泛泛提及" in card.text and "只有原则性表述" in card.text
         assert "reviewed" in card.get_attribute("class")
         driver.save_screenshot(str(tmp_path / "review.png"))
         assert len((tmp_path / "review.png").read_bytes()) > 10_000
