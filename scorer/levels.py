@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .hygiene import MASK
@@ -84,7 +86,7 @@ def negated_by_next_clause(text: str, pos: int, hi: int, lang: LevelWords):
 
 
 def clause_span(text: str, lo: int, hi: int, start: int, end: int,
-                pauses: list[int] | None = None) -> tuple[int, int]:
+                pauses: Sequence[int] | None = None) -> tuple[int, int]:
     """The clause of text[lo:hi] around [start, end): from the pause before it to the one after."""
     if pauses is None:
         pauses = _pauses(text)
@@ -97,9 +99,10 @@ def clause_span(text: str, lo: int, hi: int, start: int, end: int,
 
 
 @lru_cache(maxsize=4)
-def _pauses(text: str) -> list[int]:
-    """Where the text's clauses end, once per text (a report's text is asked about thousands of times)."""
-    return [m.start() for m in CLAUSE_END.finditer(text)]
+def _pauses(text: str) -> Sequence[int]:
+    """Where the text's clauses end, once per text (a report's text is asked about thousands
+    of times); machine integers, as a long report has hundreds of thousands."""
+    return array("q", [m.start() for m in CLAUSE_END.finditer(text)])
 
 
 _SESSION_RUN = re.compile(r"(?:[、和及至]?[一二三四五六七八九十\d]+次)*(?:全会|全体会议|会议精神)")
