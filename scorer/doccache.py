@@ -42,7 +42,7 @@ from .files import write_atomic
 from .read import MAX_BYTES as MAX_FILE
 
 FORMAT = b"scorer.doccache/1\n"
-SUFFIX = ".doc"
+SUFFIX = ".entry"  # not .doc: a report folder lists Word's .doc files as not read
 MAX_BYTES = 512 * 2**20  # the folder's bound; a real report's entry is 8-15 KB
 PRUNE_EVERY = MAX_BYTES // 16  # bytes this process writes between two checks of the bound
 STALE_TMP = 3600  # seconds after which a temp file is an interrupted write's leftover

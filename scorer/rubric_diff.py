@@ -23,6 +23,7 @@ from .rubric import Criterion, Rubric
 from .scoring import score_document
 
 SCHEMA = "scorer.rubric-diff/1"
+PARALLEL_MIN = 40  # reports below which starting workers costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -87,33 +88,81 @@ class RubricDiff:
 def load_reports(reports: Path) -> tuple[list[tuple[str, Document]], list[dict[str, str]]]:
     """Every report under a folder (as `scorer score` finds them), built once (or taken from the
     document cache: a rubric edit re-matches only); unreadable ones listed."""
+    items, failures = _discover(reports)
+    docs: list[tuple[str, Document]] = []
+    for name, path in items:
+        doc = _read(path, failures)
+        if doc is not None:
+            docs.append((name, doc))
+    return docs, failures
+
+
+def _discover(reports: Path) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+    """Each report's name and path, in the order `scorer score` lists them, and the failures."""
     if not reports.exists():
         raise UserError("no such file or folder", path=str(reports))
     files, failures = discover([reports])
-    names = output_names(files)
-    docs: list[tuple[str, Document]] = []
-    for f in files:
-        try:
-            docs.append((names[f], load_document(f)))
-        except UserError as exc:
-            failures.append({"file": str(f), "error": _one_line(str(exc))})
-        except Exception as exc:  # a bug on one report must not hide the effect on the others
-            failures.append({"file": str(f), "error": f"{f}: internal error ({type(exc).__name__}: {exc})"})
-    if not docs and not failures:
+    if not files and not failures:
         raise UserError("no report files found (.txt .docx .pdf .html .htm)", path=str(reports))
-    return docs, failures
+    names = output_names(files)
+    return [(names[f], str(f)) for f in files], failures
+
+
+def _read(path: str, failures: list[dict[str, str]]) -> Document | None:
+    try:
+        return load_document(path)
+    except UserError as exc:
+        failures.append({"file": path, "error": _one_line(str(exc))})
+    except Exception as exc:  # a bug on one report must not hide the effect on the others
+        failures.append({"file": path, "error": f"{path}: internal error ({type(exc).__name__}: {exc})"})
+    return None
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _summary(name: str, doc: Document, rubric: Rubric) -> dict[str, Any]:
+    return summarize(build_result(doc, rubric, score_document(doc, rubric))) | {"name": name, "path": doc.path}
+
+
+def score_items(items: Sequence[tuple[str, str]], rubrics: Sequence[Rubric]) -> dict[str, Any]:
+    """Read each (name, path) once and summarise it under each rubric: `rows` holds a list of
+    summaries per report read, one per rubric; `failures` the reports that could not be read."""
+    rows, failures = [], []
+    for name, path in items:
+        doc = _read(path, failures)
+        if doc is None:
+            continue
+        try:
+            rows.append([_summary(name, doc, r) for r in rubrics])
+        except Exception as exc:  # as when reading: one report's bug is listed, the others go on
+            failures.append({"file": path, "error": f"{path}: internal error ({type(exc).__name__}: {exc})"})
+    return {"rows": rows, "failures": failures}
+
+
+def score_reports(reports: Path, rubrics: Sequence[Rubric], jobs: int = 1) -> tuple[list[list[dict[str, Any]]],
+                                                                                   list[dict[str, str]]]:
+    """Every report's summary under each rubric (a list per rubric, in the batch's order) and the
+    reports that could not be read; in `jobs` worker processes when the batch is worth it."""
+    items, failures = _discover(reports)
+    if jobs > 1 and len(items) >= PARALLEL_MIN:
+        from .batch.workers import score_in_workers
+
+        rows, more = score_in_workers(items, rubrics, jobs)
+    else:
+        scored = score_items(items, rubrics)
+        rows, more = scored["rows"], scored["failures"]
+    return [[row[k] for row in rows] for k in range(len(rubrics))], failures + more
+
+
 def place(docs: list[tuple[str, Document]], rubric: Rubric, group_by: str = "auto") -> tuple[str, dict[str, Placed]]:
     """Score every document with a rubric and rank the batch as `scorer score` would."""
-    summaries = []
-    for name, doc in docs:
-        summary = summarize(build_result(doc, rubric, score_document(doc, rubric)))
-        summaries.append(summary | {"name": name, "path": doc.path})
+    return rank([_summary(name, doc, rubric) for name, doc in docs], rubric, group_by)
+
+
+def rank(summaries: list[dict[str, Any]], rubric: Rubric, group_by: str = "auto") -> tuple[str, dict[str, Placed]]:
+    """Rank summaries made with a rubric as `scorer score` would."""
     ranking = build_ranking(summaries, [], rubric, group_by=group_by)
     placed = {e["name"]: Placed(e["name"], e["path"], e["region"], e["total"], e["max"], group["key"], e["rank"],
                                 e["levels"]) for group in ranking["groups"] for e in group["entries"]}
@@ -159,12 +208,15 @@ def _definition(c: Criterion) -> Criterion:
     return replace(c, examples=(), message="", source="", description="")
 
 
-def diff_rubrics(old: Rubric, new: Rubric, reports: Path, group_by: str = "auto") -> RubricDiff:
-    """Read the batch once, score it with both rubrics and compare."""
-    docs, failures = load_reports(reports)
-    effective, before = place(docs, old, group_by)
-    _, after = place(docs, new, group_by)
-    return compare(old, new, before, after, effective, failures)
+def diff_rubrics(old: Rubric, new: Rubric, reports: Path, group_by: str = "auto", jobs: int | None = None) -> RubricDiff:
+    """Read the batch once, score it with both rubrics (in `jobs` processes, by default one per
+    core) and compare."""
+    from .batch import default_jobs
+
+    (before, after), failures = score_reports(reports, (old, new), default_jobs() if jobs is None else jobs)
+    effective, placed_before = rank(before, old, group_by)
+    _, placed_after = rank(after, new, group_by)
+    return compare(old, new, placed_before, placed_after, effective, failures)
 
 
 def _rubric_json(r: Rubric) -> dict[str, Any]:

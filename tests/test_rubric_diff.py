@@ -8,9 +8,10 @@ import shutil
 import pytest
 from conftest import ROOT, SEEDS, cli, seed
 
+from scorer import doccache, rubric_diff
 from scorer.document import load_document
 from scorer.rubric import load_rubric
-from scorer.rubric_diff import Placed, compare, diff_json, place
+from scorer.rubric_diff import Placed, compare, diff_json, diff_rubrics, place
 from scorer.scoring import score_document
 
 SHIPPED = ROOT / "rubrics" / "fazhi-annual.yaml"
@@ -44,6 +45,15 @@ criteria:
       - {{text: "12345热线办理质量有待提高。", level: 0}}
 remove: [oversight.external]
 """
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cache(tmp_path_factory):
+    """Documents are cached in this module's own folder, never in the home folder."""
+    with pytest.MonkeyPatch.context() as mp:
+        folder = tmp_path_factory.mktemp("cache")
+        mp.setenv("SCORER_CACHE_DIR", str(folder))
+        yield folder / "documents"
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +186,22 @@ def test_usage_errors_are_one_line_exit_2(tmp_path, case, default):
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr.startswith("error: ") and run.stderr.count("\n") == 1
     assert ("nope.yaml" if case == "missing" else "bad.yaml" if case == "bad" else "nothing") in run.stderr
+
+
+def test_workers_give_the_diff_one_process_gives_and_a_second_diff_reads_nothing(tmp_path, rubrics, monkeypatch):
+    old, new, _ = rubrics
+    reports = tmp_path / "in"
+    reports.mkdir()
+    for path in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(path, reports / path.name)
+    (reports / "broken.docx").write_bytes(b"not a zip archive")
+    monkeypatch.setenv("SCORER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(rubric_diff, "PARALLEL_MIN", 2)  # the seeds are few: in workers all the same
+    in_workers = diff_json(diff_rubrics(old, new, reports, jobs=2))
+    assert len(list((tmp_path / "cache" / "documents").glob("*" + doccache.SUFFIX))) == 5  # written by the workers
+    read = []
+    monkeypatch.setattr(doccache, "read_document", lambda *a: read.append(a) or load_document(*a))
+    in_process = diff_json(diff_rubrics(old, new, reports, jobs=1))
+    assert in_workers == in_process and in_process["n_reports"] == 5
+    assert [r[0] for r in read] == [str(reports / "broken.docx")]  # only the file that cannot be read
+    assert [f["file"] for f in in_process["failures"]] == [str(reports / "broken.docx")]

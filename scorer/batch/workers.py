@@ -162,3 +162,45 @@ def warm_up_rendering(template_dir: Path | None) -> None:
     from ..render import html_to_pdf
 
     html_to_pdf("<html><body><p class=\"x\">法治</p></body></html>", template_dir=template_dir)
+
+
+def init_diff_worker(rubrics: tuple[Rubric, ...], parent: int | None = None) -> None:
+    """A `rubric diff` worker: the rubrics to score with, and the batch workers' signals."""
+    init_worker(None, parent)
+    _STATE["rubrics"] = rubrics
+
+
+def score_for_diff(items: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """A chunk of (name, path): each report's summary under each rubric, the failures."""
+    from ..rubric_diff import score_items
+
+    return score_items(items, _STATE["rubrics"])
+
+
+def score_in_workers(items: list[tuple[str, str]], rubrics: tuple[Rubric, ...] | list[Rubric],
+                     jobs: int) -> tuple[list[list[dict[str, Any]]], list[dict[str, str]]]:
+    """`rubric diff`'s scoring in worker processes: rows of summaries in the order of `items`."""
+    from .pool import Task, run_tasks
+
+    for rubric in rubrics:  # loaded before forking, so that each worker does not load them again
+        warm_up_scoring(rubric)
+    size = max(1, min(25, len(items) // (jobs * 8)))  # chunks: fewer round trips, still balanced
+    chunks = [tuple(items[i:i + size]) for i in range(0, len(items), size)]
+    tasks = [Task(chunk[0][1], score_for_diff, (chunk,)) for chunk in chunks]
+    order = {task: k for k, task in enumerate(tasks)}
+    rows: dict[int, list] = {}
+    failures: list[dict[str, str]] = []
+
+    def done(task: Task, value: dict[str, Any]) -> str:
+        if "error" in value:  # its worker died: every report of the chunk is listed with why
+            failures.extend({"file": path, "error": value["error"]} for _, path in task.args[0])
+        else:
+            rows[order[task]] = value["rows"]
+            failures.extend(value["failures"])
+        return ""
+
+    stopped = run_tasks(tasks, jobs=jobs, done=done, progress=lambda _: None,
+                        initializer=init_diff_worker, initargs=(tuple(rubrics),))
+    if stopped:
+        raise SystemExit(128 + stopped)  # the shell's convention, as `scorer score` exits
+    return [row for k in sorted(rows) for row in rows[k]], failures
