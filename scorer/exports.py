@@ -142,21 +142,25 @@ EXPORTS: tuple[tuple[str, Callable[[Ranked], str | bytes]], ...] = (
 
 EXPORTS_KEY = ".exports-key"  # beside the exports: per export, its key and its bytes' sha256
 RANKING_PDF = "ranking.pdf"
-# What each export is made from besides the ranking and the scorer's version (its code).
+# What each export is made from, besides the scorer's version (its code): `errors` is the
+# ranking's failures and review entries not applied, all errors.json shows.
 DEPENDS: dict[str, tuple[str, ...]] = {
-    "ranking.json": (), "errors.json": (), "ranking.csv": ("rubric",),
-    "ranking.xlsx": ("rubric", "summaries"), "index.html": ("templates",), RANKING_PDF: ("templates",),
+    "ranking.json": ("ranking",), "errors.json": ("errors",), "ranking.csv": ("ranking", "rubric"),
+    "ranking.xlsx": ("ranking", "rubric", "summaries"), "index.html": ("ranking", "templates"),
+    RANKING_PDF: ("ranking", "templates"),
 }
 
 
 def export_keys(batch: Ranked) -> dict[str, str]:
     """Per export (ranking.pdf too), the sha256 of exactly what it is made from."""
-    material = {"ranking": canonical(batch.ranking), "rubric": batch.rubric.sha256.encode(),
+    ranking = batch.ranking
+    material = {"ranking": canonical(ranking), "rubric": batch.rubric.sha256.encode(),
+                "errors": canonical([ranking["failures"], ranking.get("review_stale", [])]),
                 "summaries": canonical(batch.summaries), "templates": templates_sha256(batch.template_dir).encode()}
     keys = {}
     for name, depends in DEPENDS.items():
         h = hashlib.sha256()
-        for part in (__version__.encode(), name.encode(), material["ranking"], *(material[d] for d in depends)):
+        for part in (__version__.encode(), name.encode(), *(material[d] for d in depends)):
             h.update(b"%d:" % len(part) + part)  # each part's length first: no two inputs hash alike
         keys[name] = h.hexdigest()
     return keys
