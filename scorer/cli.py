@@ -147,7 +147,8 @@ def explain(
     rubric: RubricOption = None,
 ) -> None:
     """Why each criterion got its level: the evidence with matched terms highlighted, and rejected hits."""
-    from .document import load_document
+    # the document cache: explaining a report again (after a rubric edit) only matches it again
+    from .doccache import load_document
     from .explain import print_explanation
     from .scoring import score_document
 
