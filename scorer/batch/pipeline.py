@@ -27,16 +27,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, exports
 from ..errors import UserError
-from ..exports import (
-    RANKING_PDF,
-    ExportRecord,
-    Ranked,
-    export_keys,
-    templates_sha256,
-    write_exports,
-)
+from ..exports import RANKING_PDF, ExportRecord, Ranked, export_keys, write_exports
 from ..files import show_name, write_atomic
 from ..ranking import build_ranking, scorecard_context, summarize
 from ..render import template_dirs
@@ -61,6 +54,7 @@ from .workers import (
 
 TIME_LIMIT = 300.0  # a real report scores in under 2 s; the largest allowed in about a minute
 Progress = Callable[[str, int, int, int, str | None], None]  # phase, done, total, failed, message
+Copies = outfolder.Index  # an index holding only the copies found and their key
 
 
 @dataclass(frozen=True)
@@ -222,8 +216,7 @@ def _reusable(job: Job, request: BatchRequest, entry: dict[str, Any] | None) -> 
     return Report(job, _named(summarize(result), job), fingerprint, digest(result))
 
 
-def _save_index(reports: tuple[Report, ...], request: BatchRequest, found: outfolder.Index,
-                new: outfolder.Index) -> None:
+def _save_index(reports: tuple[Report, ...], request: BatchRequest, found: outfolder.Index, new: Copies) -> None:
     """The index of every report's result as it now stands, and the copies found, unless every
     report is as indexed, the index holds no other, and the copies are those it holds."""
     if all(r.indexed for r in reports) and len(reports) == len(found.entries) and new.copies_key == found.copies_key:
@@ -234,21 +227,20 @@ def _save_index(reports: tuple[Report, ...], request: BatchRequest, found: outfo
 
 
 # ── compare ───────────────────────────────────────────────────────────────
-def compare(reports: tuple[Report, ...], out: Path, index: outfolder.Index) -> tuple[tuple[Report, ...],
-                                                                                     outfolder.Index]:
+def compare(reports: tuple[Report, ...], out: Path, index: outfolder.Index) -> tuple[tuple[Report, ...], Copies]:
     """Reports sharing long passages: each one's copies recorded in its result.json (and an
-    earlier batch's finding that no longer holds removed); and what was found with the key of
-    what it was found from (the index's finding when the key is the same)."""
+    earlier batch's finding that no longer holds removed); and the copies found with the key of
+    what they were found from (the index's copies when that key is the same)."""
     from ..copying import find_copies
     from ..document import load_document
 
     by_name = {r.job.name: r for r in reports}
-    found = [{"name": r.job.name, "file": r.summary["file"], "region": r.summary["metadata"]["region"],
+    shown = [{"name": r.job.name, "file": r.summary["file"], "region": r.summary["metadata"]["region"],
               "fingerprint": r.fingerprint} for r in reports]
-    key = outfolder.copies_key(found, [r.job.sha256 for r in reports], __version__)
+    key = outfolder.copies_key(shown, [r.job.sha256 for r in reports], __version__)
     copies = index.copies if key == index.copies_key else find_copies(
-        [f | {"fingerprint": list(f["fingerprint"])} for f in found], lambda name: load_document(by_name[name].job.path))
-    return tuple(_record_copies(r, copies.get(r.job.name, []), out) for r in reports), outfolder.Index({}, key, copies)
+        [r | {"fingerprint": list(r["fingerprint"])} for r in shown], lambda name: load_document(by_name[name].job.path))
+    return tuple(_record_copies(r, copies.get(r.job.name, []), out) for r in reports), Copies({}, key, copies)
 
 
 def _record_copies(report: Report, copies: list[dict[str, Any]], out: Path) -> Report:
@@ -287,7 +279,7 @@ def render(reports: tuple[Report, ...], ranking: dict[str, Any], request: BatchR
     tdir = str(request.template_dir) if request.template_dir else None
     pdf_due = "pdf" in formats and not record.current(RANKING_PDF, pdf_key)
     tasks = [Task(RANKING_PDF, render_ranking_pdf, (ranking, str(request.out), tdir))] if pdf_due else []
-    templates = templates_sha256(request.template_dir)
+    templates = exports.templates_sha256(request.template_dir)
     for r in reports:
         context = scorecard_context(ranking, r.job.name) | {"scored_on": request.scored_on}
         key = hashlib.sha256(json.dumps([r.result_sha256, templates, formats, context], sort_keys=True,
