@@ -17,9 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import pickle
-import sys
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -89,18 +87,12 @@ def _cache_file(resolved: str) -> Path | None:
 
 @lru_cache(maxsize=1)
 def _code_stamp() -> str:
-    """The package version, Python's and every module's size and time: an edit to the code
-    that builds rubrics must not be served a rubric built before it."""
-    from . import __version__
+    """The scorer's version, its source and data files (language.yaml holds a rubric's default
+    words) and the versions of Python and of the libraries that normalise text, as the
+    document cache keys its entries: a rubric built by other code is never served."""
+    from .doccache import code_key
 
-    here = Path(__file__).parent
-    stamp = hashlib.sha256(f"{__version__} {sys.version}".encode())
-    for folder in (here, here / "rules"):
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                st = entry.stat()
-                stamp.update(f"{entry.name} {st.st_size} {st.st_mtime_ns};".encode("utf-8", "surrogatepass"))
-    return stamp.hexdigest()
+    return code_key()
 
 
 class _Unpickler(pickle.Unpickler):
