@@ -11,7 +11,7 @@ The dictionary is read in pieces: jieba only ever looks up substrings of the tex
 cuts, so the entries starting with the text's characters and character pairs are all
 it can see. A cache file holds the entries in buckets by that start (built once from
 jieba's own dictionary); a tokenizer reads the buckets of each text before cutting it,
-about 4% of the dictionary for a report instead of all of it, and cuts exactly as
+about a tenth of the dictionary for a report instead of all of it, and cuts exactly as
 with the whole. With the cache off (SCORER_CACHE_DIR=off) or unwritable the whole
 dictionary is loaded, as jieba does.
 """
