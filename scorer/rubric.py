@@ -100,7 +100,9 @@ class _Unpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str):
         if module == "scorer.rubric_model" or module.startswith("scorer.rules."):
-            return super().find_class(module, name)
+            found = super().find_class(module, name)
+            if isinstance(found, type):  # a class, never a function to call
+                return found
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a rubric")
 
 

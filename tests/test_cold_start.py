@@ -146,3 +146,33 @@ def test_bucketed_dictionary_cuts_as_the_whole_one(tmp_path, monkeypatch):
         assert bucketed.entries < len(reference.FREQ) / 2
     finally:
         tokens.base_dictionary.cache_clear()  # the next test reads the default cache again
+
+
+class _Forged:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_forged_rubric_entry_runs_nothing(tmp_path, monkeypatch):
+    """The rubric cache may be a shared folder: an entry that would call a function is a
+    miss, and the rubric is built from its file."""
+    import pickle
+
+    from scorer import rubric
+
+    monkeypatch.setenv("SCORER_CACHE_DIR", str(tmp_path / "cache"))
+    path = ROOT / "rubrics" / "fazhi-annual.yaml"
+    entry = rubric._cache_file(str(path.resolve()))
+    entry.parent.mkdir(parents=True)
+    marker = tmp_path / "ran"
+    entry.write_bytes(pickle.dumps(("scorer-rubric/1", rubric._code_stamp(), [], _Forged(marker))))
+    rubric._load_cached.cache_clear()
+    try:
+        loaded = rubric.load_rubric(path)
+    finally:
+        rubric._load_cached.cache_clear()
+    assert not marker.exists() and loaded.id == "fazhi-annual"
+    assert rubric._read_cache(str(path.resolve())) == loaded  # the entry built in its place serves
