@@ -12,6 +12,7 @@ SCORER_CACHE_DIR=off show the first run ever.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -47,19 +48,22 @@ def _commands(seed: Path, folder: Path, n: int, tag: str = "") -> dict[str, list
     }
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> float:
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user and system) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed with {proc.returncode}: {proc.stderr.decode()[-500:]}")
-    return seconds
+    return seconds, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def bench_cold(rounds: int = 7) -> dict:
     """Median wall seconds of each command in fresh processes, with and without scorer's caches."""
     seed = sorted((ROOT / "seeds").glob("001_*.txt"))[0]
-    times: dict[str, list[float]] = {}
+    times: dict[str, list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="scorer-bench-cold-") as tmp:
         cached = {**os.environ, "SCORER_CACHE_DIR": str(Path(tmp) / "cache")}
         off = {**os.environ, "SCORER_CACHE_DIR": "off"}
@@ -68,16 +72,16 @@ def bench_cold(rounds: int = 7) -> dict:
             runs = [(name, cmd, cached) for name, cmd in commands.items()]
             runs += [(f"{name}_cache_off", uncached[name], off) for name in ("explain", "score_json")]
             for name, cmd, env in runs:
-                seconds = _run(cmd, env)
+                measured = _run(cmd, env)
                 if n:
-                    times.setdefault(name, []).append(seconds)
+                    times.setdefault(name, []).append(measured)
     r: dict = {"rounds": rounds, "report": seed.name, "python": sys.version.split()[0]}
     for name, ts in times.items():
-        r[f"{name}_s"] = round(statistics.median(ts), 3)
-    floor = statistics.median(times["python_pass"])
+        r[f"{name}_s"] = round(statistics.median(t[0] for t in ts), 3)
+        r[f"{name}_cpu_s"] = round(statistics.median(t[1] for t in ts), 3)
     for name in times:
         if name != "python_pass":
-            r[f"{name}_over_floor"] = round(statistics.median(times[name]) / floor, 1)
+            r[f"{name}_over_floor"] = round(r[f"{name}_s"] / r["python_pass_s"], 1)
     return r
 
 
@@ -85,7 +89,7 @@ def cold_markdown(r: dict) -> list[str]:
     def row(label: str, key: str, goal: float | None = None) -> str:
         goal_text = f" (goal < {goal} s)" if goal else ""
         ratio = f" ({r[key + '_over_floor']}× the floor)" if key + "_over_floor" in r else ""
-        return f"| {label}{goal_text} | {r[key + '_s']} s{ratio} |"
+        return f"| {label}{goal_text} | {r[key + '_s']} s{ratio} | {r[key + '_cpu_s']} s |"
 
     return [
         "## Cold start",
@@ -94,10 +98,11 @@ def cold_markdown(r: dict) -> list[str]:
         "run in turns. The caches (`SCORER_CACHE_DIR`: the dictionary's buckets, the built rubric, read "
         "documents) were filled by an earlier run, as a user's second run finds them. A new report is one "
         "no cache has seen (the seed with blank lines added, new bytes each round); again is the seed "
-        "itself, read before. With `SCORER_CACHE_DIR=off` every run is the first ever.",
+        "itself, read before. With `SCORER_CACHE_DIR=off` every run is the first ever. CPU is user and "
+        "system time of the process: steadier than wall time on a shared machine.",
         "",
-        "| command | median |",
-        "|---|---|",
+        "| command | median wall | median CPU |",
+        "|---|---|---|",
         row("`python -c pass` (the floor)", "python_pass"),
         row("`scorer explain REPORT`, a new report", "explain", GOALS["explain"]),
         row("`scorer explain REPORT`, again", "explain_again"),
