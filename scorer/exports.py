@@ -19,12 +19,12 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from . import __version__
 from .cells import inert as _inert
 from .files import to_json, write_atomic
 from .labels import FLAGS, ON_TIME, STATUS, flag_word
@@ -142,7 +142,7 @@ EXPORTS: tuple[tuple[str, Callable[[Ranked], str | bytes]], ...] = (
 
 EXPORTS_KEY = ".exports-key"  # beside the exports: per export, its key and its bytes' sha256
 RANKING_PDF = "ranking.pdf"
-# What each export is made from, besides the scorer's version (its code): `errors` is the
+# What each export is made from, besides the scorer (`scorer_key`): `errors` is the
 # ranking's failures and review entries not applied, all errors.json shows.
 DEPENDS: dict[str, tuple[str, ...]] = {
     "ranking.json": ("ranking",), "errors.json": ("errors",), "ranking.csv": ("ranking", "rubric"),
@@ -160,10 +160,32 @@ def export_keys(batch: Ranked) -> dict[str, str]:
     keys = {}
     for name, depends in DEPENDS.items():
         h = hashlib.sha256()
-        for part in (__version__.encode(), name.encode(), *(material[d] for d in depends)):
+        for part in (scorer_key().encode(), name.encode(), *(material[d] for d in depends)):
             h.update(b"%d:" % len(part) + part)  # each part's length first: no two inputs hash alike
         keys[name] = h.hexdigest()
     return keys
+
+
+# Libraries whose versions change an export's bytes: the workbook, the pages, the PDF.
+WRITERS = ("openpyxl", "jinja2", "markupsafe", "weasyprint")
+
+
+@lru_cache(maxsize=1)
+def scorer_key() -> str:
+    """The scorer that writes the outputs: its version, its own source and data files and the
+    libraries that read reports (the document cache's key) and those that write the exports. A
+    new scorer writes every export again, even when its version number did not change."""
+    from importlib import metadata
+
+    from .doccache import code_key
+
+    h = hashlib.sha256(code_key().encode())
+    for name in WRITERS:
+        try:
+            h.update(f"|{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"|{name}=-".encode())
+    return h.hexdigest()
 
 
 def canonical(value: Any) -> bytes:

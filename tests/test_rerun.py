@@ -203,10 +203,23 @@ def test_a_new_scorer_version_rescores_and_rewrites_everything(batch, monkeypatc
 
     inputs, out = batch
     before = _stamps(out)
-    for module in (scorer.batch.pipeline, scorer.exports, scorer.result):
+    for module in (scorer.batch.pipeline, scorer.result):
         monkeypatch.setattr(module, "__version__", "99.0")
+    monkeypatch.setattr(scorer.exports, "scorer_key", lambda: "another scorer")
     assert "已评分 5 份（其中沿用上次结果 0 份）" in _score(inputs, out).stdout
     assert set(EXPORTS + KEYS) <= _rewritten(before, out)
+
+
+def test_a_scorer_changed_under_the_same_version_rewrites_the_exports(batch, monkeypatch):
+    """Its source or a library that writes the exports changed: every result is read and checked
+    again (and reused), every export written again."""
+    import scorer.exports
+
+    inputs, out = batch
+    before = _stamps(out)
+    monkeypatch.setattr(scorer.exports, "scorer_key", lambda: "another build")
+    assert "已评分 5 份（其中沿用上次结果 5 份）" in _score(inputs, out).stdout
+    assert _rewritten(before, out) == set(EXPORTS + KEYS)
 
 
 def test_a_result_edited_by_hand_is_scored_again_though_indexed(batch, tmp_path):

@@ -8,7 +8,8 @@ It also keeps the index of the results the last run checked or wrote (`.results-
 per report folder, the sha256 of its result.json, the input's sha256, the review key and
 the summary ranking needs. A re-run takes a report's summary from it when result.json's
 bytes are still the ones indexed, instead of reading and checking every result again; the
-index is for one scorer version and one rubric, and is ignored when damaged."""
+index is for one scorer (exports.scorer_key: its version, source and libraries) and one rubric,
+and is ignored when damaged."""
 
 from __future__ import annotations
 
@@ -112,22 +113,22 @@ RESULTS_INDEX = ".results-index"
 
 @dataclass(frozen=True)
 class Index:
-    """What `.results-index` holds for one scorer version and rubric: per report folder its
+    """What `.results-index` holds for one scorer and rubric: per report folder its
     entry, and the batch's copied passages with the key of what they were found from."""
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     copies_key: str | None = None
     copies: dict[str, Any] = field(default_factory=dict)
 
 
-def read_index(out: Path, version: str, rubric_sha256: str) -> Index:
-    """The index; empty when there is none, when it was written by another scorer version or
-    for another rubric, or when it is damaged (its first line is the sha256 of the rest)."""
+def read_index(out: Path, scorer: str, rubric_sha256: str) -> Index:
+    """The index; empty when there is none, when it was written by another scorer than `scorer`
+    (its key) or for another rubric, or when it is damaged (its first line is the sha256 of the rest)."""
     try:
         digest, _, body = (out / RESULTS_INDEX).read_bytes().partition(b"\n")
         if hashlib.sha256(body).hexdigest().encode() != digest:
             return Index()
         index = _loads(body)
-        if (index["version"], index["rubric"]) != (version, rubric_sha256) or not isinstance(index["reports"], dict):
+        if (index["scorer"], index["rubric"]) != (scorer, rubric_sha256) or not isinstance(index["reports"], dict):
             return Index()
         copies, key = index["copies"], index["copies_key"]
         if not (isinstance(copies, dict) and isinstance(key, str | None)):
@@ -153,10 +154,10 @@ def as_indexed(result: Path, entry: dict[str, Any] | None, input_sha256: str, re
         return False
 
 
-def copies_key(reports: list[dict[str, Any]], inputs: list[str], version: str) -> str:
+def copies_key(reports: list[dict[str, Any]], inputs: list[str], scorer: str) -> str:
     """The sha256 of what copy detection reads: each report's folder name, file, region and
     fingerprint, and its input's sha256 (its passages are compared), in the batch's order."""
-    h = hashlib.sha256(version.encode())
+    h = hashlib.sha256(scorer.encode())
     for r, sha in zip(reports, inputs, strict=True):
         h.update(json.dumps([r["name"], r["file"], r["region"], sha, str(r["fingerprint"])]).encode())
     return h.hexdigest()
@@ -167,8 +168,8 @@ def index_entry(result_sha256: str, input_sha256: str, review: str | None, summa
     return {"result": result_sha256, "input": input_sha256, "review": review, "summary": summary}
 
 
-def write_index(out: Path, version: str, rubric_sha256: str, index: Index) -> None:
-    value = {"version": version, "rubric": rubric_sha256, "reports": index.entries,
+def write_index(out: Path, scorer: str, rubric_sha256: str, index: Index) -> None:
+    value = {"scorer": scorer, "rubric": rubric_sha256, "reports": index.entries,
              "copies_key": index.copies_key, "copies": index.copies}
     try:
         body = orjson.dumps(value)

@@ -153,7 +153,7 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
     """result.json for every job whose result cannot be reused, in worker processes."""
     reports: list[Report] = []
     todo: list[Job] = []
-    index = outfolder.read_index(request.out, __version__, request.rubric.sha256)
+    index = outfolder.read_index(request.out, exports.scorer_key(), request.rubric.sha256)
     for job in found.jobs:
         report = _reusable(job, request, index.entries.get(job.name))
         if report is None:
@@ -223,7 +223,7 @@ def _save_index(reports: tuple[Report, ...], request: BatchRequest, found: outfo
         return
     entries = {r.job.name: outfolder.index_entry(r.result_sha256, r.summary["sha256"],
                                                  expected_key(_entries(r.job, request)), r.summary) for r in reports}
-    outfolder.write_index(request.out, __version__, request.rubric.sha256, replace(new, entries=entries))
+    outfolder.write_index(request.out, exports.scorer_key(), request.rubric.sha256, replace(new, entries=entries))
 
 
 # ── compare ───────────────────────────────────────────────────────────────
@@ -237,7 +237,7 @@ def compare(reports: tuple[Report, ...], out: Path, index: outfolder.Index) -> t
     by_name = {r.job.name: r for r in reports}
     shown = [{"name": r.job.name, "file": r.summary["file"], "region": r.summary["metadata"]["region"],
               "fingerprint": r.fingerprint} for r in reports]
-    key = outfolder.copies_key(shown, [r.job.sha256 for r in reports], __version__)
+    key = outfolder.copies_key(shown, [r.job.sha256 for r in reports], exports.scorer_key())
     copies = index.copies if key == index.copies_key else find_copies(
         [r | {"fingerprint": list(r["fingerprint"])} for r in shown], lambda name: load_document(by_name[name].job.path))
     return tuple(_record_copies(r, copies.get(r.job.name, []), out) for r in reports), Copies({}, key, copies)
