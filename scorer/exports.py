@@ -202,7 +202,7 @@ def templates_sha256(template_dir: Path | None) -> str:
     for folder in template_dirs(template_dir):
         for f in sorted(folder.rglob("*")):
             if f.is_file():
-                h.update(str(f.relative_to(folder)).encode())
+                h.update(str(f.relative_to(folder)).encode("utf-8", "surrogateescape"))  # any name the OS gave
                 h.update(f.read_bytes())
     return h.hexdigest()
 
