@@ -4,9 +4,10 @@ Reading, normalising, hygiene flags, structure and metadata depend on the file's
 bytes and kind and on the code and data that build them, never on a rubric: a rubric
 edit (`scorer rubric diff`) or a re-run of a batch under a new rubric re-matches
 only. An entry's key is the sha256 of the input's bytes, its suffix (which picks the
-reader) and `code_key()`: the scorer's version, its own source and data files, and
-the versions of Python and of the libraries that read and normalise. A new scorer
-never reads an older one's entries, even when its version number did not change.
+reader) and `code_key()`: the scorer's version, the source of the modules that build
+a Document and its data files, the versions of Python and of the libraries that read
+and normalise. A scorer that reads differently never takes an older one's entries,
+even when its version number did not change; an edit to matching keeps them.
 
 An entry is checked before it is used (format line, its own key, a digest of its
 payload) and unpickled with only the scorer's own dataclasses and enums allowed:
@@ -18,6 +19,7 @@ used longest ago go first.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import enum
@@ -82,11 +84,38 @@ def code_key() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"|{name}=-".encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(package)).encode("utf-8", "backslashreplace") + b"\0")
-            h.update(path.read_bytes())
+    data = [p for p in (package / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for path in sorted(set(reading_sources(package)) | set(data)):
+        h.update(str(path.relative_to(package)).encode("utf-8", "backslashreplace") + b"\0")
+        h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def reading_sources(package: Path) -> list[Path]:
+    """document.py and every module of the package it imports, directly or through others, lazy
+    imports included: an edit to them changes Documents; an edit to matching or outputs does not."""
+    todo, seen, found = ["document"], set(), []
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = package.joinpath(*name.split(".")).with_suffix(".py")
+        if not path.is_file():
+            path = package.joinpath(*name.split("."), "__init__.py")
+            if not path.is_file():
+                continue  # a name imported from a module, not a module
+        found.append(path)
+        here = name.split(".")[:-1] if path.name != "__init__.py" else name.split(".")
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = here[:len(here) - node.level + 1] + (node.module.split(".") if node.module else [])
+                todo += [".".join(base)] * bool(base) + [".".join([*base, a.name]) for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scorer."):
+                todo.append(node.module.removeprefix("scorer."))
+            elif isinstance(node, ast.Import):
+                todo += [a.name.removeprefix("scorer.") for a in node.names if a.name.startswith("scorer.")]
+    return found
 
 
 def entry_key(sha256: str, suffix: str) -> str:
@@ -206,3 +235,6 @@ def prune(folder: Path, limit: int | None = None) -> None:
 def _unlink(path: Path) -> None:
     with contextlib.suppress(OSError):  # another process pruned it first
         path.unlink()
+
+
+code_key()  # now, with the modules that build a Document just imported: the code hashed is the code that runs

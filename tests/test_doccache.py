@@ -93,6 +93,13 @@ def test_another_scorer_version_misses(cache, reads, monkeypatch):
     assert len(reads) == 2 and len(_entries(cache)) == 2
 
 
+def test_the_key_follows_the_code_that_reads_not_the_code_that_matches():
+    names = {p.name for p in doccache.reading_sources(Path(doccache.__file__).parent)}
+    assert {"document.py", "read.py", "read_html.py", "normalize.py", "hygiene.py", "structure.py", "metadata.py",
+            "places.py"} <= names  # read_html is imported lazily, places through `from . import`
+    assert not names & {"matcher.py", "levels.py", "scoring.py", "result.py", "rubric.py", "cli.py"}
+
+
 def _forged(entry: Path, payload: bytes) -> None:
     """An entry with a valid header and digest around any payload."""
     key = entry.name.removesuffix(doccache.SUFFIX)
