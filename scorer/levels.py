@@ -34,7 +34,7 @@ from functools import lru_cache
 from .hygiene import MASK
 from .rubric import Rubric
 from .rules.regex import compile_pattern, leftmost
-from .tokens import token_bounds
+from .tokens import is_boundary
 
 FIGURE_REACH = 60  # characters between a hit and a figure that backs it
 CONCRETE_REACH = 15  # characters between a hit and an action or a named thing
@@ -224,12 +224,10 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int,
     if fig:
         return 3, f"有量化数据：{text[fig[0]:fig[1]]}", fig
     wa, wb = max(lo, start - CONCRETE_REACH), min(hi, end + CONCRETE_REACH)
-    sentence = text[lo:hi]
     for m in lang.concrete.finditer(text, wa, wb):
         # Whole words only: 推进行政 holds no 进行, 公众参与 no 参与.
-        bounds = token_bounds(sentence)
         inside_hit = start <= m.start() and m.end() <= end  # 决策事项目录 names a 目录
-        if inside_hit or (m.start() - lo in bounds and m.end() - lo in bounds):
+        if inside_hit or (is_boundary(text, m.start(), lo, hi) and is_boundary(text, m.end(), lo, hi)):
             return 2, f"具体举措：{m.group()}", (m.start(), m.end())
     opened = text.find("《", wa, wb)
     if opened >= 0:

@@ -28,7 +28,6 @@ class Occurrences:
         self.starts = [s.start for s in doc.sentences]
         self.by_word: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
         self.by_sentence: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
-        self._bounds: dict[int, frozenset[int]] = {}
         text = doc.match_text
         for end_index, word in (words.automaton.iter(text) if words.automaton else ()):
             start, end = end_index - len(word) + 1, end_index + 1
@@ -44,12 +43,9 @@ class Occurrences:
         A match that begins or ends on a word boundary is kept: jieba may glue a
         term to its neighbour (行政执法|公示 for 执法公示) without changing its meaning.
         """
-        bounds = self._bounds.get(k)
-        if bounds is None:
-            s = self.doc.sentences[k]
-            bounds = self._bounds[k] = self.tokenizer.bounds(self.doc.match_text[s.start:s.end])
-        base = self.doc.sentences[k].start
-        return (start - base) in bounds or (end - base) in bounds
+        s, text = self.doc.sentences[k], self.doc.match_text
+        return (self.tokenizer.boundary(text, start, s.start, s.end)
+                or self.tokenizer.boundary(text, end, s.start, s.end))
 
     def occurrences(self, word: str) -> list[tuple[int, int, int]]:
         return [o for o in self.by_word.get(word, []) if self.whole_word(*o)]

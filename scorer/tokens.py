@@ -18,14 +18,17 @@ dictionary is loaded, as jieba does.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import logging
 import marshal
 import mmap
 import os
+import re
 import struct
 import sys
 import zlib
+from array import array
 from collections.abc import Iterable
 from contextvars import ContextVar
 from functools import lru_cache
@@ -205,6 +208,23 @@ class Tokenizer:
         base.fill(tk.FREQ, text, self._loaded)
         return tk
 
+    def boundary(self, text: str, pos: int, lo: int = 0, hi: int | None = None) -> bool:
+        """Whether a word starts or ends at `pos` when text[lo:hi] is cut.
+
+        jieba cuts each block (a run of Han characters, letters and digits between
+        punctuation or spaces) on its own, and every other character is a token of its
+        own: so only the block holding `pos` is cut, never the whole sentence. Most
+        blocks are a clause; a position next to a pause needs no cutting at all."""
+        hi = len(text) if hi is None else hi
+        if pos <= lo or pos >= hi:
+            return True
+        starts, ends = _blocks(text)
+        i = bisect.bisect_right(starts, pos - 1) - 1
+        if i < 0 or ends[i] <= pos:  # between two blocks, or beside a character outside one
+            return text[pos - 1:pos + 1] != "\r\n"  # jieba keeps a CRLF as one token
+        a, b = max(starts[i], lo), min(ends[i], hi)
+        return pos - a in self.bounds(text[a:b])
+
     def _bounds(self, text: str) -> frozenset[int]:
         """Offsets in `text` where a word starts or ends."""
         bounds = {0}
@@ -221,6 +241,19 @@ class Tokenizer:
     def entries(self) -> int:
         """How many dictionary entries this tokenizer has read so far."""
         return len(self._jieba.FREQ) if self._jieba is not None else 0
+
+
+# What jieba keeps together as one block (its re_han_default), and where a text's blocks stand.
+_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+")
+
+
+@lru_cache(maxsize=4)
+def _blocks(text: str) -> tuple[array, array]:
+    starts, ends = array("q"), array("q")
+    for m in _BLOCK.finditer(text):
+        starts.append(m.start())
+        ends.append(m.end())
+    return starts, ends
 
 
 @lru_cache(maxsize=8)
@@ -251,3 +284,8 @@ def tokenize(text: str) -> list[str]:
 def token_bounds(text: str) -> frozenset[int]:
     """Offsets in `text` where a word starts or ends, as the current rubric's tokenizer cuts it."""
     return (_current.get() or tokenizer_for(())).bounds(text)
+
+
+def is_boundary(text: str, pos: int, lo: int = 0, hi: int | None = None) -> bool:
+    """Whether a word starts or ends at `pos` when text[lo:hi] is cut by the current rubric's tokenizer."""
+    return (_current.get() or tokenizer_for(())).boundary(text, pos, lo, hi)
