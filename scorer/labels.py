@@ -47,6 +47,9 @@ STATUS = {"ok": "已评分", "failed": "未能评分", "review_stale": "复核�
 
 # The terminal's summary of a batch (progress.py), worded as the other outputs are.
 SUMMARY = "已评分 {scored} 份（其中沿用上次结果 {reused} 份），未能评分 {failed} 份；评分表：新生成 {rendered} 份，沿用 {kept} 份 → {index}"
+EXPORTS = "排名文件：{parts}"
+EXPORTS_WRITTEN = "已写入 {names}"
+EXPORTS_UNCHANGED = "内容未变、未重写 {names}"
 NEVER_MET = "提示：没有任何报告达到以下指标（可能是指标设置问题）：{titles}"
 FAILED = "未能评分："
 MORE = "…… 另有 {n} 份，见 ranking.csv"

@@ -13,7 +13,17 @@ import typer
 
 from .exports import stale_line
 from .files import show_name
-from .labels import FAILED, MORE, NEVER_MET, PHASES, SUMMARY, reason_word
+from .labels import (
+    EXPORTS,
+    EXPORTS_UNCHANGED,
+    EXPORTS_WRITTEN,
+    FAILED,
+    MORE,
+    NEVER_MET,
+    PHASES,
+    SUMMARY,
+    reason_word,
+)
 
 
 @contextmanager
@@ -88,10 +98,14 @@ def print_outcome(outcome: Any, out: Path) -> None:
         typer.echo(f"已删除 {show_name(str(card))}：它显示的是先前的结果（另一评估指标或另一次运行）；"
                    "可用 --format html,pdf 重新生成", err=True)
     if len(outcome.removed) > 5:
-        typer.echo(f"另删除 {len(outcome.removed) - 5} 份显示先前结果的评分表", err=True)
+        typer.echo(f"另删除 {len(outcome.removed) - 5} 个显示先前结果的文件", err=True)
     typer.echo(SUMMARY.format(scored=outcome.scored + outcome.reused, reused=outcome.reused,
                               failed=len(outcome.failures), rendered=outcome.rendered, kept=outcome.renders_reused,
                               index=f"{out}/index.html"))
+    parts = [words.format(names="、".join(names))
+             for words, names in ((EXPORTS_WRITTEN, outcome.written), (EXPORTS_UNCHANGED, outcome.unchanged)) if names]
+    if parts:
+        typer.echo(EXPORTS.format(parts="；".join(parts)))
     reviewed = [e for g in ranking["groups"] for e in g["entries"] if e.get("reviewed")]
     if reviewed or ranking.get("review_stale"):
         typer.echo(f"人工复核：{len(reviewed)} 份报告共 {sum(e['reviewed'] for e in reviewed)} 项已复核，"

@@ -70,6 +70,7 @@ def test_an_unchanged_rerun_writes_nothing(batch):
     run = _score(inputs, out)
     assert _rewritten(before, out) == set()
     assert "已评分 5 份（其中沿用上次结果 5 份）" in run.stdout
+    assert "排名文件：内容未变、未重写 ranking.json、errors.json、ranking.csv、ranking.xlsx、index.html" in run.stdout
 
 
 def test_an_edited_report_rewrites_its_result_and_the_ranking_but_not_errors_json(batch, tmp_path):
@@ -85,6 +86,7 @@ def test_an_edited_report_rewrites_its_result_and_the_ranking_but_not_errors_jso
     assert not {f"{n}/result.json" for n in SEED_NAMES[1:]} & changed
     assert {"ranking.json", "ranking.csv", "ranking.xlsx", "index.html", *KEYS} <= changed
     assert "errors.json" not in changed  # no failure before or after: what it shows did not change
+    assert "排名文件：已写入 ranking.json、ranking.csv、ranking.xlsx、index.html；内容未变、未重写 errors.json" in run.stdout
     _same_as_fresh(inputs, out, tmp_path)
 
 
