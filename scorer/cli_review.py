@@ -43,10 +43,10 @@ def agreement(
     for label, pair in ((f"{a.name} – {b.name}", result.between), (f"{a.name} – 机器", result.a_machine),
                         (f"{b.name} – 机器", result.b_machine)):
         if pair is not None:
-            typer.echo(f"{label}: {pair.n} 项, 一致 {pair.exact:.1%}, QWK {pair.qwk:.3f}")
-    typer.echo(f"不一致 {len(result.differences)} 项(待裁定):")
+            typer.echo(f"{label}：{pair.n} 项，一致 {pair.exact:.1%}，QWK {pair.qwk:.3f}")
+    typer.echo(f"不一致 {len(result.differences)} 项（待裁定）：")
     for d in result.differences:
-        typer.echo(f"  {d.file}  {d.criterion}: {a.name} {d.level_a}({d.reason_a}) / {b.name} {d.level_b}({d.reason_b})")
+        typer.echo(f"  {d.file}  {d.criterion}：{a.name} {d.level_a}（{d.reason_a}）/ {b.name} {d.level_b}（{d.reason_b}）")
 
 
 @review_app.command("import")
