@@ -215,7 +215,7 @@ def test_review_agreement_of_a_constructed_pair(batch, tmp_path):
     assert [(d["criterion"], d["level_a"], d["level_b"]) for d in got["differences"]] == [(applying[2]["id"], 2, 3)]
     text = cli("review", "agreement", tmp_path / "a.yaml", tmp_path / "b.yaml").stdout
     assert "a.yaml – b.yaml：4 项，一致 75.0%，QWK 0.917" in text and "机器" not in text
-    assert f"{applying[2]['id']}: a.yaml 2(A2) / b.yaml 3(B2)" in text
+    assert f"{applying[2]['id']}：a.yaml 2（A2）/ b.yaml 3（B2）" in text
 
 
 def test_a_mistyped_record_is_an_error_not_an_empty_review(batch, tmp_path):
