@@ -37,9 +37,14 @@ def to_json(value: Any, *, sort_keys: bool = True) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, indent=2) + "\n"
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
+def write_atomic(path: str | Path, data: str | bytes, *, durable: bool = True) -> None:
     """Write a file so that it is either complete or absent: temp file, fsync, rename.
-    The file gets the mode any new file would (0666 less the umask)."""
+    The file gets the mode any new file would (0666 less the umask).
+
+    `durable=False` leaves out the fsync (a few milliseconds a file): for files that are
+    checked whenever they are read again and made anew when damaged (a report's result and
+    fingerprint, cache entries), a power cut can cost only the time to make them again.
+    The rename still keeps a half-written file from ever standing under the name."""
     path = Path(path)
     if isinstance(data, str):
         # a lone surrogate (a file name Python could not decode) must not cost the file
@@ -50,8 +55,9 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
         if os.path.lexists(tmp):
