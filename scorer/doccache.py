@@ -194,7 +194,7 @@ def store(entry: Path, key: str, doc: Document) -> None:
     payload = zlib.compress(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), 1)
     blob = FORMAT + key.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
     try:
-        write_atomic(entry, blob)
+        write_atomic(entry, blob, durable=False)  # checked whenever read: a torn entry is a miss
     except (OSError, UserError):  # read-only, full or not a folder: scoring goes on without the cache
         _unwritable.add(folder)
         return
