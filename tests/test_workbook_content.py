@@ -41,7 +41,7 @@ def reviewed(tmp_path_factory) -> Path:
     mark = {"file": result["input"]["file"], "sha256": result["input"]["sha256"], "reviewer": "张三", "at": AT}
     save_review(out / "review.yaml", Record((
         Entry(criterion="duties.study", level=1, reason="只有原则性表述", **mark),
-        Entry(criterion="duties.report", level=None, reason="属实", **mark),
+        Entry(criterion="duties.deploy", level=None, reason="属实", **mark),
         Entry(criterion="no.such", level=2, reason="指标已删", **mark))))
     run = cli(*args)
     assert run.returncode == 0, run.stderr
@@ -54,8 +54,12 @@ def test_the_workbook_of_a_batch_with_failures(batch):
 
 
 def test_the_workbook_of_a_reviewed_batch_in_one_group(reviewed):
+    from openpyxl import load_workbook
+
     ranking = _check_workbook(reviewed)
     assert has_review(ranking) and ranking["review_stale"]  # what this batch is for
+    filled = [r[-3:] for r in load_workbook(reviewed / "ranking.xlsx")[REVIEW_SHEET].iter_rows(values_only=True)]
+    assert ("确认", "属实", "张三") in filled and (1, "只有原则性表述", "张三") in filled
 
 
 def _check_workbook(out: Path) -> dict[str, Any]:
