@@ -67,10 +67,11 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str]) -> tuple[float, float]:
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall time and peak resident memory (MB) of the whole process tree."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=None if env is None else os.environ | env)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, tree_rss_kb(proc.pid))
@@ -91,22 +92,44 @@ def jieba_seconds(paths: list[Path]) -> float:
     return float(out.stdout.strip())
 
 
-def bench_batch(n: int, pdf_n: int = 100, pdf_runs: int = 3) -> dict:
+def first_run_cache(tmp: Path, name: str) -> dict[str, str]:
+    """SCORER_CACHE_DIR for a run as a first batch meets it: the dictionary and the rubric
+    built by an earlier run, no document read before (each run gets its own copy)."""
+    warm = tmp / "cache-warm"
+    if not warm.exists():
+        subprocess.run([SCORER, "score", str(ROOT / "seeds"), "--out", str(tmp / "warm-out"), "--format", "json"],
+                       env=os.environ | {"SCORER_CACHE_DIR": str(warm)}, check=False, capture_output=True)
+    folder = tmp / f"cache-{name}"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(warm, folder, ignore=shutil.ignore_patterns("documents"))
+    return {"SCORER_CACHE_DIR": str(folder)}
+
+
+def bench_batch(n: int, pdf_n: int = 100, pdf_runs: int = 3, json_runs: int = 2) -> dict:
     cores = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory(prefix="scorer-bench-") as tmp:
         tmp = Path(tmp)
         paths = make_corpus(n, tmp / "in")
         mb = sum(p.stat().st_size for p in paths) / 1e6
-        jieba_s = jieba_seconds(paths)
-        results = {"reports": n, "corpus_mb": round(mb, 1), "cores": cores, "jieba_tokenise_s": round(jieba_s, 1)}
+        results = {"reports": n, "corpus_mb": round(mb, 1), "cores": cores, "json_runs": json_runs}
+        turns: dict[str, list[float]] = {"jieba": [], **{f"json{jobs}": [] for jobs in sorted({1, cores})}}
+        peaks: dict[str, float] = {}
+        for _ in range(json_runs):  # in turns: jieba, then the batch on each number of cores
+            turns["jieba"].append(jieba_seconds(paths))
+            for jobs in sorted({1, cores}):
+                out = tmp / f"json{jobs}"
+                seconds, peak = run_measured([SCORER, "score", str(tmp / "in"), "--out", str(out), "--format",
+                                              "json", "--jobs", str(jobs)], first_run_cache(tmp, f"json{jobs}"))
+                turns[f"json{jobs}"].append(seconds)
+                peaks[f"json{jobs}"] = max(peaks.get(f"json{jobs}", 0), peak)
+                shutil.rmtree(out)
+        jieba_s = statistics.median(turns["jieba"])
+        results["jieba_tokenise_s"] = round(jieba_s, 1)
         for jobs in sorted({1, cores}):
-            out = tmp / f"json{jobs}"
-            seconds, peak = run_measured([SCORER, "score", str(tmp / "in"), "--out", str(out), "--format", "json",
-                                          "--jobs", str(jobs)])
+            seconds = statistics.median(turns[f"json{jobs}"])
             results[f"json_jobs{jobs}_s"] = round(seconds, 1)
             results[f"json_jobs{jobs}_reports_per_s"] = round(n / seconds, 1)
-            results[f"json_jobs{jobs}_peak_mb"] = round(peak)
-            shutil.rmtree(out)
+            results[f"json_jobs{jobs}_peak_mb"] = round(peaks[f"json{jobs}"])
         results["json_vs_jieba"] = round(results["json_jobs1_s"] / jieba_s, 2)
         subset = tmp / "pdf-in"
         subset.mkdir()
@@ -119,7 +142,8 @@ def bench_batch(n: int, pdf_n: int = 100, pdf_runs: int = 3) -> dict:
         for _ in range(pdf_runs):  # alternated, so that a slow spell of the machine hits both
             for jobs in sorted(times):
                 out = tmp / f"pdf{jobs}"
-                seconds, peak = run_measured([SCORER, "score", str(subset), "--out", str(out), "--jobs", str(jobs)])
+                seconds, peak = run_measured([SCORER, "score", str(subset), "--out", str(out), "--jobs", str(jobs)],
+                                             first_run_cache(tmp, f"pdf{jobs}"))
                 times[jobs].append(seconds)
                 peaks[jobs] = max(peaks[jobs], peak)
                 shutil.rmtree(out)
@@ -141,15 +165,18 @@ def batch_markdown(r: dict) -> list[str]:
         "",
         f"A synthetic batch of {r['reports']} reports ({r['corpus_mb']} MB) made from the seeds by the benchmark "
         "(other region names, scaled figures); never committed. Wall time of `scorer score` including process "
-        "start, ranking and every export; peak memory is the resident memory of the whole process tree, "
-        "sampled every 0.2 s.",
+        "start, ranking and every export, as a first batch meets it: no document read before (an empty "
+        "document cache), the dictionary and the rubric built by an earlier run. jieba and the JSON runs take "
+        f"turns, {r['json_runs']} rounds, medians. Peak memory is the resident memory of the whole process tree, "
+        "sampled every 0.2 s. The batch repeats the seeds' sentences with other names and figures, so the "
+        "engine's per-sentence caches serve it more than they would a batch of distinct reports.",
         "",
         "| measure | value |",
         "|---|---|",
         f"| jieba plain tokenisation of the same texts, one core | {r['jieba_tokenise_s']} s |",
         f"| JSON only, 1 worker | {r['json_jobs1_s']} s ({r['json_jobs1_reports_per_s']} reports/s) |",
         f"| JSON only, {c} workers | {r[f'json_jobs{c}_s']} s ({r[f'json_jobs{c}_reports_per_s']} reports/s) |",
-        f"| JSON scoring / jieba tokenisation, one core (goal ≤ 2) | {r['json_vs_jieba']} |",
+        f"| JSON scoring / jieba tokenisation, one core (goal ≤ 0.5) | {r['json_vs_jieba']} |",
         f"| JSON speed-up 1 → {c} cores | {r['json_speedup']}× |",
         f"| with PDFs, {r['pdf_reports']} reports, 1 worker (median of {r['pdf_runs']} runs) | {r['pdf_jobs1_s']} s ({r['pdf_jobs1_reports_per_s']} reports/s) |",
         f"| with PDFs, {r['pdf_reports']} reports, {c} workers (median of {r['pdf_runs']} runs) | {r[f'pdf_jobs{c}_s']} s "
