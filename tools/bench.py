@@ -1,8 +1,10 @@
 """Benchmarks (`make bench`): speed and memory targets live here, not in timed tests.
 
 Writes the measured numbers, with the command that produced them, to docs/benchmarks.md.
-Sections: scorecard rendering (warm and cold), cost against a report's size
-(tools/bench_size.py) and, when --batch is given, the batch.
+Sections: scorecard rendering (warm and cold), cold start (tools/bench_cold.py), the
+engine against jieba in one process (tools/bench_engine.py), cost against a report's size
+(tools/bench_size.py) and, when --batch is given, the batch (tools/bench_batch.py), the
+unchanged re-run (tools/bench_rerun.py) and the rubric what-if (tools/bench_whatif.py).
 """
 
 from __future__ import annotations
@@ -86,7 +88,10 @@ def main() -> None:
     parser.add_argument("--size-rounds", type=int, default=3, help="rounds of the report-size benchmark (0: skip it)")
     parser.add_argument("--write", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
-    results = {"scorecard": bench_scorecard(args.repeat)}
+    from tools.bench_cold import bench_cold
+    from tools.bench_engine import bench_engine
+
+    results = {"scorecard": bench_scorecard(args.repeat), "cold": bench_cold(), "engine": bench_engine()}
     if args.size_rounds:
         from scorer.read import MAX_BYTES
         from tools.bench_size import bench_size
@@ -94,8 +99,12 @@ def main() -> None:
         results["size"] = bench_size(args.size_rounds, MAX_BYTES // (1024 * 1024))
     if args.batch:
         from tools.bench_batch import bench_batch
+        from tools.bench_rerun import bench_rerun
+        from tools.bench_whatif import bench_whatif
 
         results["batch"] = bench_batch(args.batch)
+        results["rerun"] = bench_rerun(min(600, args.batch))
+        results["whatif"] = bench_whatif(args.batch)
     print(json.dumps(results, indent=1, ensure_ascii=False))
     write_markdown(results, args)
 
@@ -125,14 +134,20 @@ def write_markdown(results: dict, args) -> None:
         "",
         *_parts_markdown(s),
     ]
+    from tools.bench_cold import cold_markdown
+    from tools.bench_engine import engine_markdown
+
+    lines += cold_markdown(results["cold"]) + engine_markdown(results["engine"])
     if "size" in results:
         from tools.bench_size import size_markdown
 
         lines += size_markdown(results["size"])
     if "batch" in results:
         from tools.bench_batch import batch_markdown
+        from tools.bench_rerun import rerun_markdown
+        from tools.bench_whatif import whatif_markdown
 
-        lines += batch_markdown(results["batch"])
+        lines += batch_markdown(results["batch"]) + rerun_markdown(results["rerun"]) + whatif_markdown(results["whatif"])
     args.write.write_text("\n".join(lines), "utf-8")
 
 
