@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from typing import Any
 
-from .cells import append_row as _append
-from .cells import display_width
+from .cells import Sheet, column_width, display_width, write_sheet
 from .exports import REVIEW_HEADER, Ranked, has_review, row_values, stale_line, titles_of
 from .labels import GROUP_BY, NOT_APPLICABLE, STRUCTURE_LEVELS
 from .review_tools import REVIEW_COLUMNS, REVIEW_SHEET, review_rows
@@ -26,20 +24,19 @@ _FIXED_TIME = dt.datetime(1980, 1, 1)
 
 
 def ranking_xlsx(batch: Ranked) -> bytes:
-    """A sheet per group, the evidence, the failures and notes; the same bytes for the same batch."""
+    """A sheet per group, the evidence, the failures and notes; the same bytes for the same batch.
+    Written in openpyxl's write-only mode: each sheet's rows are made first, then its layout
+    (which such a sheet writes ahead of the rows), then the rows are streamed out."""
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for group in batch.ranking["groups"]:
-        _group_sheet(wb, batch, group)
-    _evidence_sheet(wb, batch)
-    _failures_sheet(wb, batch.ranking)
-    _notes_sheet(wb, batch.ranking)
+        write_sheet(wb, _group_sheet(batch, group))
+    write_sheet(wb, _evidence_sheet(batch))
+    write_sheet(wb, _failures_sheet(batch.ranking))
+    write_sheet(wb, _notes_sheet(batch.ranking))
     review_sheet(wb, batch.summaries)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _without_clock(buffer.getvalue())
+    return _without_clock(wb)
 
 
 def _columns(batch: Ranked) -> list[tuple[str, Any, int]]:
@@ -56,64 +53,40 @@ def _columns(batch: Ranked) -> list[tuple[str, Any, int]]:
     return columns
 
 
-def _group_sheet(wb, batch: Ranked, group: dict[str, Any]) -> None:
-    from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.utils import get_column_letter
-
+def _group_sheet(batch: Ranked, group: dict[str, Any]) -> Sheet:
+    """A group's reports by rank, each area's criteria an outline group, the total shaded on a
+    colour scale when there are enough reports to compare, the scorecard column linked."""
     ranking = batch.ranking
-    ws = wb.create_sheet((group["key"] if ranking["group_by"] != "none" else "排名")[:31])
     columns = _columns(batch)
-    _append(ws, [h for h, _, _ in columns])
+    header = [h for h, _, _ in columns]
     rows = []
     for entry in group["entries"]:
         plain = row_values(entry, group["key"], ranking, batch.rubric)
         levels = entry["levels"] | entry.get("reviewed_levels", {})  # the levels that count
-        values = [plain[key] if kind == "row" else entry["areas"].get(key, 0) if kind == "area" else levels.get(key, 0)
-                  for _, (kind, key), _ in columns]
-        rows.append(values)
-        row = _append(ws, values)
-        ws.cell(row=row, column=len(values)).hyperlink = entry["scorecard"]
-    _layout(ws, [h for h, _, _ in columns], rows, freeze="C2")
-    for i, (_, _, level) in enumerate(columns, 1):
-        if level:
-            ws.column_dimensions[get_column_letter(i)].outline_level = level
-    ws.sheet_properties.outlinePr.summaryRight = False  # an area's criteria fold into the column before them
-    total_col = get_column_letter([h for h, _, _ in columns].index("总分") + 1)
-    if len(rows) >= MIN_COMPARE:
-        ws.conditional_formatting.add(f"{total_col}2:{total_col}{len(rows) + 1}", ColorScaleRule(
-            start_type="min", start_color="F8F8F8", end_type="max", end_color="7F7F7F"))
+        rows.append([plain[key] if kind == "row" else entry["areas"].get(key, 0) if kind == "area"
+                     else levels.get(key, 0) for _, (kind, key), _ in columns])
+    return Sheet((group["key"] if ranking["group_by"] != "none" else "排名")[:31], header, rows,
+                 _widths(header, rows), freeze="C2", header_style="wrapped", printed=True,
+                 outline={i: level for i, (_, _, level) in enumerate(columns, 1) if level},
+                 link=len(header), colour_scale=header.index("总分") + 1 if len(rows) >= MIN_COMPARE else None)
 
 
-def _layout(ws, header: list[str], rows: list[list[Any]], *, freeze: str,
-            widths: dict[int, int] | None = None) -> None:
-    """Bold wrapped header, frozen panes, a filter, widths from the contents, A4 landscape
-    printing fitted to the page's width with the header row repeated on every page."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = freeze
+def _widths(header: list[str], rows: list[list[Any]], fixed: dict[int, int] | None = None) -> dict[int, float]:
+    """Each column wide enough for its contents (at most MAX_WIDTH), unless given in `fixed`."""
+    widths: dict[int, float] = {}
     for i, name in enumerate(header, 1):
-        longest = max((display_width(r[i - 1]) for r in rows if i - 1 < len(r)), default=0)
-        width = (widths or {}).get(i) or min(MAX_WIDTH, max(6, min(display_width(name), HEADER_WRAP), longest) + 2)
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+        if (fixed or {}).get(i):
+            widths[i] = (fixed or {})[i]
+            continue
+        longest = column_width([r[i - 1] for r in rows if i - 1 < len(r)])
+        widths[i] = min(MAX_WIDTH, max(6, min(display_width(name), HEADER_WRAP), longest) + 2)
+    return widths
 
 
-def _evidence_sheet(wb, batch: Ranked) -> None:
+def _evidence_sheet(batch: Ranked) -> Sheet:
     """依据: per report and criterion the area, the level in words, the points and the quote, or
     for a zero the reason (what was searched, what was rejected), as the scorecard gives it."""
-    ev = wb.create_sheet("依据")
     header = ["文件", "地区", "领域", "指标", "评定", "等级", "得分", "引文（照录原文）", "位置", "未计分原因", "指标编号"]
-    _append(ev, header)
     areas = {a.id: a.title for a in batch.rubric.areas}
     rows = []
     for s in sorted(batch.summaries, key=lambda s: s["name"]):
@@ -121,11 +94,11 @@ def _evidence_sheet(wb, batch: Ranked) -> None:
             level = s["levels"].get(c["id"], 0)
             quote, where = s["evidence"].get(c["id"], ("", ""))
             reason = s.get("reasons", {}).get(c["id"], "") if not quote else ""
-            row = [s["file"], s["metadata"]["region"] or "", areas.get(c["area"], c["area"]), c["title"],
-                   _level_name(s, c["id"], level), level, s["points"].get(c["id"], 0), quote, where, reason, c["id"]]
-            rows.append(row)
-            _append(ev, row)
-    _layout(ev, header, rows, freeze="E2", widths={8: 60, 10: 40})
+            rows.append([s["file"], s["metadata"]["region"] or "", areas.get(c["area"], c["area"]), c["title"],
+                         _level_name(s, c["id"], level), level, s["points"].get(c["id"], 0), quote, where, reason,
+                         c["id"]])
+    return Sheet("依据", header, rows, _widths(header, rows, {8: 60, 10: 40}), freeze="E2",
+                 header_style="wrapped", printed=True)
 
 
 def _level_name(s: dict[str, Any], cid: str, level: int) -> str:
@@ -136,18 +109,14 @@ def _level_name(s: dict[str, Any], cid: str, level: int) -> str:
     return s["level_names"].get(cid) or str(level)
 
 
-def _failures_sheet(wb, ranking: dict[str, Any]) -> None:
-    failed = wb.create_sheet("失败")
+def _failures_sheet(ranking: dict[str, Any]) -> Sheet:
     header = ["文件", "原因", "原始信息（英文，报告问题时附上）"]
-    _append(failed, header)
     rows = [[f["file"], f["message"], f["error"]] for f in ranking["failures"]]
-    for row in rows:
-        _append(failed, row)
-    _layout(failed, header, rows, freeze="A2", widths={2: 60, 3: 60})
+    return Sheet("失败", header, rows, _widths(header, rows, {2: 60, 3: 60}), freeze="A2",
+                 header_style="wrapped", printed=True)
 
 
-def _notes_sheet(wb, ranking: dict[str, Any]) -> None:
-    notes = wb.create_sheet("说明")
+def _notes_sheet(ranking: dict[str, Any]) -> Sheet:
     titles = titles_of(ranking)
     rows = [["排名规则", ranking["tie_rule"]],
             ["分组", GROUP_BY.get(ranking["group_by"], ranking["group_by"])],
@@ -155,30 +124,22 @@ def _notes_sheet(wb, ranking: dict[str, Any]) -> None:
             ["无一份报告达标的指标", "、".join(titles.get(m, m) for m in ranking["never_matched"]) or "无"],
             ["表头", "“（得分）”列为领域得分，“（等级）”列为指标评定等级（0–3，结构项0–2），各领域的指标列可用列号上方的分级按钮折叠"],
             *[["复核未应用", stale_line(stale)] for stale in ranking.get("review_stale", [])]]
-    for row in rows:
-        _append(notes, row)
-    notes.column_dimensions["A"].width = 24
-    notes.column_dimensions["B"].width = 100
+    return Sheet("说明", None, rows, {1: 24, 2: 100})
 
 
-def review_sheet(wb, summaries: tuple[dict[str, Any], ...]) -> None:
-    """The 复核 sheet: a row per report and criterion with the machine's level, points and quote,
-    and empty 复核等级, 理由, 复核人 for the evaluator (`scorer review import` reads it back)."""
-    from openpyxl.styles import Font
-
-    ws = wb.create_sheet(REVIEW_SHEET)
-    _append(ws, list(REVIEW_COLUMNS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
+def review_sheet(wb: Any, summaries: tuple[dict[str, Any], ...]) -> None:
+    """The 复核 sheet, added to the write-only workbook `wb`: a row per report and criterion with
+    the machine's level, points and quote, and empty 复核等级, 理由, 复核人 for the evaluator
+    (`scorer review import` reads it back)."""
     reviews = {(s["file"], s["sha256"], cid): r for s in summaries for cid, r in s.get("reviews", {}).items()}
+    rows = []
     for row in review_rows([_as_result(s) for s in summaries]):
         review = reviews.get(row[:2] + row[3:4])  # the standing review, to read and to change in place
         filled = ("确认" if review["confirmed"] else review["level"], review["reason"], review["reviewer"]) \
             if review else ()
-        _append(ws, list(row[:len(row) - len(filled)]) + list(filled))
-    for column, width in (("B", 10), ("E", 24), ("I", 60), ("K", 40)):
-        ws.column_dimensions[column].width = width
+        rows.append(list(row[:len(row) - len(filled)]) + list(filled))
+    write_sheet(wb, Sheet(REVIEW_SHEET, list(REVIEW_COLUMNS), rows, {2: 10, 5: 24, 9: 60, 11: 40},
+                          freeze="A2", header_style="bold"))
 
 
 def _as_result(s: dict[str, Any]) -> dict[str, Any]:
@@ -191,17 +152,29 @@ def _as_result(s: dict[str, Any]) -> dict[str, Any]:
                          for cid, level in s["levels"].items()]}
 
 
-def _without_clock(data: bytes) -> bytes:
-    """The same workbook with _FIXED_TIME for every zip entry's date and for the document's
-    modification time (which openpyxl sets to now on saving), so equal content gives equal bytes."""
-    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, body)
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, body)
-    return out.getvalue()
+def _without_clock(wb: Any) -> bytes:
+    """The workbook's bytes with _FIXED_TIME for the document's times and every zip entry's
+    date, so equal content gives equal bytes. Written through openpyxl's ExcelWriter into
+    such a zip rather than saved and then unpacked and compressed again."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.created = wb.properties.modified = _FIXED_TIME  # Workbook.save would set now
+    buffer = io.BytesIO()
+    ExcelWriter(wb, _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return buffer.getvalue()
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose every entry is dated _FIXED_TIME, however openpyxl adds it."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None,
+                 compresslevel: Any = None) -> None:
+        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
+        info = zipfile.ZipInfo(name, date_time=_FIXED_TIME.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(info, data)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None,
+              compresslevel: Any = None) -> None:
+        with open(filename, "rb") as fh:  # a write-only sheet, streamed to a temporary file
+            self.writestr(arcname or filename, fh.read())
