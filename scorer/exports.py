@@ -64,11 +64,15 @@ def stale_line(stale: dict[str, Any]) -> str:
             f"{stale['message']}")
 
 
-def row_values(entry: dict[str, Any], group: str, ranking: dict[str, Any], rubric: Rubric) -> list[Any]:
+def row_values(entry: dict[str, Any], group: str, ranking: dict[str, Any], rubric: Rubric,
+               reviewed: bool | None = None) -> list[Any]:
+    """A report's row in the ranking tables; `reviewed` is has_review(ranking), which a caller
+    writing every row works out once (it looks at every entry)."""
     titles = titles_of(ranking)
+    reviewed = has_review(ranking) if reviewed is None else reviewed
     return [
         group, entry["rank"], entry["region"] or "", entry["city"] or "", entry["year"] or "",
-        entry["total"], entry["max"], *(_review_values(entry) if has_review(ranking) else []),
+        entry["total"], entry["max"], *(_review_values(entry) if reviewed else []),
         *[entry["areas"].get(a.id, 0) for a in rubric.areas],
         "、".join([flag_word(f) for f in entry["flags"]]
                  + [f"与{c['name']}雷同{c['share']:.0%}" for c in entry["copied"]]),
@@ -104,9 +108,10 @@ def ranking_csv(batch: Ranked) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     header = _header(rubric, ranking)
     writer.writerow(header)
+    reviewed = has_review(ranking)
     for group in ranking["groups"]:
         for entry in group["entries"]:
-            writer.writerow(_inert(row_values(entry, group["key"], ranking, rubric)))
+            writer.writerow(_inert(row_values(entry, group["key"], ranking, rubric, reviewed)))
     blank = [""] * (len(header) - 4)  # the last four columns: 文件, 评分表, 状态, 错误
     for failure in ranking["failures"]:
         writer.writerow(_inert([*blank, Path(failure["file"]).name, "", STATUS["failed"], failure["message"]]))

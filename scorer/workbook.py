@@ -60,8 +60,9 @@ def _group_sheet(batch: Ranked, group: dict[str, Any]) -> Sheet:
     columns = _columns(batch)
     header = [h for h, _, _ in columns]
     rows = []
+    reviewed = has_review(ranking)
     for entry in group["entries"]:
-        plain = row_values(entry, group["key"], ranking, batch.rubric)
+        plain = row_values(entry, group["key"], ranking, batch.rubric, reviewed)
         levels = entry["levels"] | entry.get("reviewed_levels", {})  # the levels that count
         rows.append([plain[key] if kind == "row" else entry["areas"].get(key, 0) if kind == "area"
                      else levels.get(key, 0) for _, (kind, key), _ in columns])
