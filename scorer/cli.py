@@ -282,12 +282,13 @@ def rubric_diff(
     reports: Annotated[Path, typer.Option("--reports", help="Report folder (searched recursively) or file")],
     group_by: Annotated[str, typer.Option("--group-by", help="Rank within: auto (years when several), none, year, level")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores)", min=0)] = 0,
 ) -> None:
     """How an edit moves the batch: criteria whose levels change, totals and ranks that move, group changes."""
     from .rubric_diff import diff_json, diff_rubrics, print_diff
 
     group_by = _group_by(group_by)
-    diff = diff_rubrics(_rubric(old), _rubric(new), reports, group_by=group_by)
+    diff = diff_rubrics(_rubric(old), _rubric(new), reports, group_by=group_by, jobs=jobs or None)
     if as_json:
         typer.echo(json.dumps(diff_json(diff), ensure_ascii=False, sort_keys=True))
     else:

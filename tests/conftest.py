@@ -10,6 +10,15 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _caches(tmp_path_factory):
+    """The tests' caches (dictionary, rubrics, documents) in a folder of their own, for the
+    commands they run in this process and in the processes they start: never the user's."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SCORER_CACHE_DIR", str(tmp_path_factory.mktemp("scorer-cache")))
+        yield
+
+
 def seed(prefix: str) -> Path:
     return next(SEEDS.glob(f"{prefix}_*.txt"))
 

@@ -205,3 +205,14 @@ def test_workers_give_the_diff_one_process_gives_and_a_second_diff_reads_nothing
     assert in_workers == in_process and in_process["n_reports"] == 5
     assert [r[0] for r in read] == [str(reports / "broken.docx")]  # only the file that cannot be read
     assert [f["file"] for f in in_process["failures"]] == [str(reports / "broken.docx")]
+
+
+def test_jobs_sets_the_worker_processes_of_the_diff(tmp_path, rubrics, monkeypatch):
+    old, new, _ = rubrics
+    calls = []
+    real = rubric_diff.score_reports
+    monkeypatch.setattr(rubric_diff, "score_reports", lambda *a: calls.append(a[2]) or real(*a))
+    one = cli("rubric", "diff", old.path, new.path, "--reports", seed("001"), "--json", "--jobs", "1")
+    default = cli("rubric", "diff", old.path, new.path, "--reports", seed("001"), "--json")
+    assert one.returncode == default.returncode == 0 and one.stdout == default.stdout
+    assert calls[0] == 1 and calls[1] >= 1
