@@ -84,11 +84,51 @@ def code_key() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"|{name}=-".encode())
     package = Path(__file__).resolve().parent
-    data = [p for p in (package / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files = sorted(p for p in package.rglob("*") if p.suffix == ".py" or "data" in p.relative_to(package).parts)
+    files = [p for p in files if p.is_file() and "__pycache__" not in p.parts]
+    stamp = _stamp(h.hexdigest(), package, files)
+    known = _known_key(stamp)
+    if known:
+        return known
+    data = [p for p in files if p.relative_to(package).parts[0] == "data"]
     for path in sorted(set(reading_sources(package)) | set(data)):
         h.update(str(path.relative_to(package)).encode("utf-8", "backslashreplace") + b"\0")
         h.update(path.read_bytes())
+    key = h.hexdigest()
+    _remember_key(stamp, key)
+    return key
+
+
+# Hashing the source and data files (and finding which modules build a Document) took a
+# tenth of every start. The key is remembered beside the cache with the size and time of
+# every file of the package, as Python trusts its .pyc files: while none changed, it stands.
+def _stamp(versions: str, package: Path, files: list[Path]) -> str:
+    h = hashlib.sha256(f"{versions}|{package}".encode("utf-8", "backslashreplace"))
+    for path in files:
+        st = path.stat()
+        h.update(f"|{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}".encode("utf-8", "backslashreplace"))
     return h.hexdigest()
+
+
+def _memo_file() -> Path | None:
+    folder = cache_dir()
+    return folder.parent / "code-key" if folder else None
+
+
+def _known_key(stamp: str) -> str | None:
+    memo = _memo_file()
+    try:
+        held, key = memo.read_text("ascii").split() if memo else ("", "")
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return key if held == stamp and len(key) == 64 else None
+
+
+def _remember_key(stamp: str, key: str) -> None:
+    memo = _memo_file()
+    if memo:
+        with contextlib.suppress(OSError, UserError):  # no cache folder: the key is worked out each start
+            write_atomic(memo, f"{stamp} {key}\n", durable=False)
 
 
 def reading_sources(package: Path) -> list[Path]:

@@ -202,3 +202,24 @@ def test_writing_keeps_the_folder_within_its_bound(tmp_path, cache, monkeypatch)
         doccache.load_document(path)
         assert sum(e.stat().st_size for e in _entries(cache)) <= 40_000
     assert _entries(cache)
+
+
+def test_the_code_key_is_remembered_while_no_file_of_the_package_changes(cache, monkeypatch):
+    doccache.code_key.cache_clear()
+    real = doccache.code_key()
+    memo = cache.parent / "code-key"
+    stamp, key = memo.read_text("ascii").split()
+    assert key == real
+    hashed = []
+    monkeypatch.setattr(doccache, "reading_sources", lambda package: hashed.append(package) or [])
+    doccache.code_key.cache_clear()
+    assert doccache.code_key() == real and hashed == []  # the files were not read again
+    monkeypatch.setattr(doccache, "_stamp", lambda *a: "0" * 64)  # as if a file of the package changed
+    doccache.code_key.cache_clear()
+    assert doccache.code_key() != real and hashed  # worked out again (here without the sources)
+    assert memo.read_text("ascii").split()[0] == "0" * 64
+    memo.write_text("damaged", "ascii")
+    monkeypatch.undo()
+    monkeypatch.setenv("SCORER_CACHE_DIR", str(cache.parent))
+    doccache.code_key.cache_clear()
+    assert doccache.code_key() == real
