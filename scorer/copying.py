@@ -17,6 +17,7 @@ a minute for two similar 100 KB reports).
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -34,15 +35,15 @@ MAX_ANCHORS = 8  # places tried in the other report per anchor: bounds the work 
 STRIDE = 8  # one anchor in the other report every STRIDE characters
 
 
+_NOT_LETTER = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_": what is left is letters and digits
+
+
 def fingerprint(text: str) -> list[int]:
     """Sampled shingle hashes of a text (stable across processes and runs)."""
-    letters = "".join(c for c in text if c.isalnum())
-    out = set()
-    for i in range(len(letters) - SHINGLE + 1):
-        h = zlib.crc32(letters[i:i + SHINGLE].encode("utf-8"))
-        if h % SAMPLE == 0:
-            out.add(h)
-    return sorted(out)
+    letters = _NOT_LETTER.sub("", text)
+    crc = zlib.crc32
+    return sorted({h for h in (crc(letters[i:i + SHINGLE].encode("utf-8", "surrogatepass"))
+                               for i in range(len(letters) - SHINGLE + 1)) if h % SAMPLE == 0})
 
 
 def similar_pairs(fingerprints: dict[str, list[int]]) -> dict[tuple[str, str], float]:

@@ -237,3 +237,17 @@ def test_fifos_devices_links_and_unread_files_are_listed_never_read(tmp_path):
     assert "far.txt" not in found and "not a regular file" in found["zero.txt"]
     complete(tmp_path / "out2", ["good", "far"])
     assert followed.returncode == 1
+
+
+def test_a_reports_fingerprint_is_the_same_from_run_to_run_and_version_to_version():
+    """Fingerprints are kept beside results (.fingerprint.json) and compared with those of later
+    runs: their values must never change for the same text (CRC32 of 12 letters, 1 in 8 kept)."""
+    import hashlib
+    import json
+
+    from scorer.copying import fingerprint
+
+    fp = fingerprint(seed("001").read_text("utf-8"))
+    assert len(fp) == 777
+    assert hashlib.sha256(json.dumps(fp).encode()).hexdigest() == \
+        "91c6a2bbc143e2b53867f436ff508ae8b84399d5fbcb16c25e4ee87367485dad"
