@@ -165,9 +165,11 @@ def backing_figure(text: str, lo: int, hi: int, start: int, end: int,
     opens as a continuation (…法律顾问,全年共举办讲座200余场) or, before the hit, shares
     a word with it (拟制7类公示格式,通过网站公示执法信息). A figure after a new action
     (…,联合开展督查2次) measures that action, not the hit."""
-    found = _sentence_figures(text, lo, hi, lang)
+    found = [f for f in _sentence_figures(text, lo, hi, lang) if _within(f, start, end)]
+    if not found:  # most hits: no figure within reach, no clause to walk
+        return None
     ca, cb = clause_span(text, lo, hi, start, end)
-    near = [f for f in found if ca <= f[0] < cb and _within(f, start, end)]
+    near = [f for f in found if ca <= f[0] < cb]
     if near:
         return near[0]
     hit = text[start:end]
@@ -180,7 +182,7 @@ def backing_figure(text: str, lo: int, hi: int, start: int, end: int,
             a, b = _next_clause(text, lo, hi, a, b, step)
             if a is None or (step > 0 and a - end > FIGURE_REACH) or (step < 0 and start - b > FIGURE_REACH):
                 break
-            figs = [f for f in found if a <= f[0] < b and _within(f, start, end)]
+            figs = [f for f in found if a <= f[0] < b]
             if not _same_measure(text, a, b, figs, hit, lang, before=step < 0):
                 break
             if figs:
