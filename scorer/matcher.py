@@ -133,9 +133,12 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
 
     about_cache: dict[int, int] = {}
 
+    wanted = set(searched)
+
     def about(k: int) -> int:
+        """How many of the criterion's words the sentence holds as words."""
         if k not in about_cache:
-            about_cache[k] = sum(ctx.in_sentence(w, k) for w in searched)
+            about_cache[k] = sum(ctx.in_sentence(w, k) for w in ctx.words_at.get(k, set()) & wanted)
         return about_cache[k]
 
     def group(j: Judged):

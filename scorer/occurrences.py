@@ -28,6 +28,7 @@ class Occurrences:
         self.starts = [s.start for s in doc.sentences]
         self.by_word: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
         self.by_sentence: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        self.words_at: dict[int, set[str]] = defaultdict(set)  # sentence -> the words found in it
         text = doc.match_text
         for end_index, word in (words.automaton.iter(text) if words.automaton else ()):
             start, end = end_index - len(word) + 1, end_index + 1
@@ -36,6 +37,7 @@ class Occurrences:
                 continue
             self.by_word[word].append((start, end, k))
             self.by_sentence[(word, k)].append((start, end))
+            self.words_at[k].add(word)
 
     def whole_word(self, start: int, end: int, k: int) -> bool:
         """False when the match cuts into words at both ends (上述法规 holds no 述法).
