@@ -106,8 +106,10 @@ def score_report(path: str, folder: str, entries: tuple[Entry, ...] = (), time_l
         watchdog.cancel()
         result = result | {"input": result["input"] | {"file": show_name(Path(path).name), "path": shown}}
         text = dumps(result)
-        write_atomic(Path(folder) / FINGERPRINT, json.dumps(fp))
-        write_atomic(Path(folder) / RESULT, text)
+        # Checked whenever read again (schema, sums, the index's sha256) and made anew when
+        # damaged: no fsync, which cost a batch more than the scoring of a report.
+        write_atomic(Path(folder) / FINGERPRINT, json.dumps(fp), durable=False)
+        write_atomic(Path(folder) / RESULT, text, durable=False)
     except ReportTimeout:
         return {"error": f"{shown}: scoring took longer than the time limit of {time_limit:g} s; skipped "
                          "(check the file, or raise the limit with --time-limit)"}
