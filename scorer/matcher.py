@@ -138,7 +138,7 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
     def about(k: int) -> int:
         """How many of the criterion's words the sentence holds as words."""
         if k not in about_cache:
-            about_cache[k] = sum(ctx.in_sentence(w, k) for w in ctx.words_at.get(k, set()) & wanted)
+            about_cache[k] = sum(ctx.in_sentence(w, k) for w in ctx.words_at(k) & wanted)
         return about_cache[k]
 
     def group(j: Judged):

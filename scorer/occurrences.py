@@ -9,7 +9,7 @@ rubric's own tokenizer decides). Rule kinds ask this index for their candidates
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,18 +26,38 @@ class Occurrences:
         self.tokenizer = words.tokenizer
         use_tokenizer(words.tokenizer)  # the level judgments cut sentences as this rubric does
         self.starts = [s.start for s in doc.sentences]
-        self.by_word: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-        self.by_sentence: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
-        self.words_at: dict[int, set[str]] = defaultdict(set)  # sentence -> the words found in it
+        # Every occurrence of every word, kept as machine integers (a long report holds
+        # hundreds of thousands): per word its starts, ends and sentences in text order, and
+        # for all words together the sentence and word of each, in text order too.
+        self._hits: dict[str, _Hits] = {}
+        self._all_k = array("q")
+        self._all_words: list[str] = []
         text = doc.match_text
         for end_index, word in (words.automaton.iter(text) if words.automaton else ()):
             start, end = end_index - len(word) + 1, end_index + 1
             k = bisect.bisect_right(self.starts, start) - 1
             if k < 0 or end > doc.sentences[k].end:
                 continue
-            self.by_word[word].append((start, end, k))
-            self.by_sentence[(word, k)].append((start, end))
-            self.words_at[k].add(word)
+            hits = self._hits.get(word)
+            if hits is None:
+                hits = self._hits[word] = _Hits(array("q"), array("q"), array("q"))
+            hits.starts.append(start)
+            hits.ends.append(end)
+            hits.ks.append(k)
+            self._all_k.append(k)  # a kept hit lies in one sentence: k rises with the text
+            self._all_words.append(word)
+
+    def words_at(self, k: int) -> set[str]:
+        """The words found in sentence k (whole or not)."""
+        return set(self._all_words[bisect.bisect_left(self._all_k, k):bisect.bisect_right(self._all_k, k)])
+
+    def _spans(self, word: str, k: int) -> list[tuple[int, int]]:
+        """The occurrences of `word` in sentence k, in text order."""
+        hits = self._hits.get(word)
+        if hits is None:
+            return []
+        i, j = bisect.bisect_left(hits.ks, k), bisect.bisect_right(hits.ks, k)
+        return list(zip(hits.starts[i:j], hits.ends[i:j], strict=True))
 
     def whole_word(self, start: int, end: int, k: int) -> bool:
         """False when the match cuts into words at both ends (上述法规 holds no 述法).
@@ -50,14 +70,17 @@ class Occurrences:
                 or self.tokenizer.boundary(text, end, s.start, s.end))
 
     def occurrences(self, word: str) -> list[tuple[int, int, int]]:
-        return [o for o in self.by_word.get(word, []) if self.whole_word(*o)]
+        hits = self._hits.get(word)
+        if hits is None:
+            return []
+        return [o for o in zip(hits.starts, hits.ends, hits.ks, strict=True) if self.whole_word(*o)]
 
     def in_sentence(self, word: str, k: int) -> bool:
-        return any(self.whole_word(a, b, k) for a, b in self.by_sentence.get((word, k), []))
+        return any(self.whole_word(a, b, k) for a, b in self._spans(word, k))
 
     def nearest(self, word: str, k: int, start: int, end: int, limit: int = 10**9):
         """The occurrence of `word` in sentence k nearest to [start, end), within `limit` characters."""
-        spans = self.by_sentence.get((word, k), [])  # in text order
+        spans = self._spans(word, k)
         i = bisect.bisect_left(spans, (start, 0))
         best = None
         for rng in (range(i - 1, -1, -1), range(i, len(spans))):
@@ -79,6 +102,13 @@ class Occurrences:
         for k, s in enumerate(self.doc.sentences):
             for start, end, found in spans(compiled, text, s.start, s.end):
                 yield start, end, k, found
+
+
+@dataclass(frozen=True)
+class _Hits:
+    starts: array
+    ends: array
+    ks: array
 
 
 @dataclass(frozen=True)
