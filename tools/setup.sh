@@ -39,8 +39,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "scorer setup: installing the package and its dependencies into .venv"
-  # The machine's pip configuration warns about optional local indexes; keep real errors only.
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2> >(grep -v "^WARNING: Location" >&2)
+  # The machine's pip configuration warns about optional local indexes, and trafilatura asks for
+  # lxml's html_clean extra, which newer lxml ships as lxml-html-clean (installed): keep real errors only.
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' \
+    2> >(grep -v -e "^WARNING: Location" -e "does not provide the extra 'html_clean'" >&2)
   # Without compiled bytecode every CLI start re-parses the dependencies (3 s).
   .venv/bin/python -m compileall -q -j 0 .venv/lib >/dev/null 2>&1 || true
   touch "$stamp"
