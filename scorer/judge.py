@@ -29,7 +29,7 @@ from .rules import Candidate
 from .structure import ROLE_LABELS, PartRole
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per hit: a long report has hundreds of thousands
 class Judged:
     cand: Candidate
     level: int
@@ -39,11 +39,14 @@ class Judged:
     inherited: bool = False  # found under a heading that names the criterion
 
 
+_OUT_OF_SCOPE = {role: f"仅见于{label}部分" for role, label in ROLE_LABELS.items()}  # one string, not one a hit
+
+
 def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelWords) -> Judged:
     s = doc.sentences[cand.sentence]
     text = doc.match_text
     if s.role.value not in criterion.scope:
-        return Judged(cand, 0, "", f"仅见于{ROLE_LABELS[s.role]}部分")
+        return Judged(cand, 0, "", _OUT_OF_SCOPE[s.role])
     a, b = clause_span(text, s.start, s.end, cand.start, cand.end)
     clause = text[a:b]
     # In the problems part shortcomings are the subject: a criterion that reads it

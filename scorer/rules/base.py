@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 MODIFIERS = ("unless", "min_level", "max_level", "in_titles", "years")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per hit: a long report has hundreds of thousands
 class Candidate:
     """A place where a matching rule fired, before judgement."""
 
