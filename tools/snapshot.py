@@ -1,5 +1,6 @@
 """What the engine decided on the seeds and the dev set, frozen: metadata, flagged spans,
-levels, points, evidence offsets and totals, per report. `tests/test_snapshot.py` compares the engine with it, so
+levels, points, evidence offsets and totals, per report, and a sha256 of the whole result
+(every quote, reason, rejected hit and summary; less what depends on where the files lie). `tests/test_snapshot.py` compares the engine with it, so
 that a change made for speed cannot move a judgment unnoticed.
 
     .venv/bin/python tools/snapshot.py            # write tests/data/engine_snapshot.json
@@ -11,6 +12,7 @@ Write it again only for a change that is meant to move judgments, and say so in 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -22,12 +24,15 @@ SETS = {"seeds": ROOT / "seeds", "dev": ROOT.parent / "shared" / "dev" / "openin
 
 def report_digest(path: Path, rubric) -> dict:
     from scorer.document import load_document
-    from scorer.result import document_metadata
+    from scorer.result import build_result, document_metadata
     from scorer.scoring import score_document
 
     doc = load_document(path)
     score = score_document(doc, rubric)
+    result = build_result(doc, rubric, score)
+    del result["scorer_version"], result["input"]["path"], result["rubric"]["path"]
     return {
+        "result_sha256": hashlib.sha256(json.dumps(result, ensure_ascii=False, sort_keys=True).encode()).hexdigest(),
         "metadata": document_metadata(doc),
         "flags": {f.name: [list(span) for span in f.spans] for f in doc.flags},
         "total": score.total,
@@ -57,7 +62,7 @@ def differences(old: dict, new: dict) -> list[str]:
             if a is None or b is None:
                 out.append(f"{name}/{report}: {'new' if a is None else 'gone'}")
                 continue
-            for key in ("metadata", "flags", "total", "max", "areas"):
+            for key in ("metadata", "flags", "total", "max", "areas", "result_sha256"):
                 if a[key] != b[key]:
                     out.append(f"{name}/{report} {key}: {a[key]} → {b[key]}")
             for cid in sorted(set(a["criteria"]) | set(b["criteria"])):
