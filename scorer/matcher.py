@@ -85,7 +85,7 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
             results[criterion.id] = document_rule.judge(doc, criterion.id)
             continue
         cands = [c for rule in criterion.rules if applies(rule.years, year) for c in rule.candidates(ctx)]
-        judged[criterion.id] = [judge_hit(doc, criterion, c, lang) for c in cands]
+        judged[criterion.id] = _kept([judge_hit(doc, criterion, c, lang) for c in cands])
     for whole in rubric.wholes:
         _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path)
     heads = headings(doc)
@@ -99,6 +99,30 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
         if criterion.id in judged:
             results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang, ctx, topics, heads)
     return results
+
+
+SHOWN_REJECTED = 10  # rejected hits a result lists, one a sentence and reason, the first in the text
+
+
+def _kept(items: list[Judged]) -> list[Judged]:
+    """Every counted hit, and of the rejected only those a result can show: the first of each
+    sentence and reason up to SHOWN_REJECTED of them, and the first of each reason (the summary
+    names the reasons). A long report has hundreds of thousands of rejected hits; keeping them
+    all until the end of matching cost more memory than its text. What is shown is the same:
+    the rejected added later (by a whole) take their place among these by where they stand."""
+    rejected = sorted((j for j in items if j.reason is not None), key=lambda j: j.cand.start)
+    shown: set[tuple[int, str | None]] = set()
+    reasons: set[str | None] = set()
+    keep: set[int] = set()
+    for j in rejected:
+        key = (j.cand.sentence, j.reason)
+        first_of_key = key not in shown and len(shown) < SHOWN_REJECTED
+        if first_of_key:
+            shown.add(key)
+        if first_of_key or j.reason not in reasons:
+            keep.add(id(j))
+        reasons.add(j.reason)
+    return [j for j in items if j.reason is None or id(j) in keep]
 
 
 def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
@@ -184,7 +208,7 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
         summary = "未计分：" + "；".join(reasons[:3])
     else:
         summary = "报告中未找到相关表述"
-    return CriterionMatch(criterion.id, level, tuple(evidence), tuple(rej[:10]), searched, summary)
+    return CriterionMatch(criterion.id, level, tuple(evidence), tuple(rej[:SHOWN_REJECTED]), searched, summary)
 
 
 def _quote_span(doc: Document, k: int, start: int, end: int,

@@ -99,3 +99,28 @@ def test_traditional_evidence_stays_traditional(rubric):
     m = match_document(load_document(seed("000")), rubric)
     quote = m["enforcement.publicity"].evidence[0].quote
     assert "資訊" in quote and "7類" in quote
+
+
+def test_keeping_only_the_rejected_hits_a_result_can_show_changes_no_result(monkeypatch):
+    """Rejected hits are dropped while matching (memory), save those a result shows: the
+    first of each sentence and reason up to ten, and the first of each reason."""
+    from scorer import matcher
+    from scorer.document import document_from_text
+    from scorer.rubric import load_rubric
+    from scorer.scoring import score_document
+
+    lines = ["一、主要举措和成效"]
+    lines += [f"第{i}个单位的执法公示不及时,各单位将继续推进执法公示。三项制度有待完善。" for i in range(14)]
+    lines += [f"第{i}个部门负责人出庭应诉率偏低。" for i in range(12)] + ["各部门将继续提高出庭应诉率。"]
+    lines += ["深入推行行政执法三项制度。", "二、存在的不足", "执法公示不及时,原因是培训不足。"]
+    doc = document_from_text("\n".join(lines))
+    rubric = load_rubric()
+    kept = score_document(doc, rubric)
+    monkeypatch.setattr(matcher, "_kept", lambda items: items)
+    everything = score_document(doc, rubric)
+    assert kept == everything
+    shown = {cs.criterion.id: cs.match.rejected for cs in kept.criteria}
+    assert len(shown["enforcement.publicity"]) == matcher.SHOWN_REJECTED
+    assert len({r.reason for r in shown["enforcement.publicity"]}) >= 2
+    appearance = next(cs.match for cs in kept.criteria if cs.criterion.id == "litigation.appearance")
+    assert appearance.level == 0 and "计划而非已做" in appearance.summary  # a reason first seen after ten others
