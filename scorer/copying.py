@@ -39,11 +39,20 @@ _NOT_LETTER = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_": what is left
 
 
 def fingerprint(text: str) -> list[int]:
-    """Sampled shingle hashes of a text (stable across processes and runs)."""
-    letters = _NOT_LETTER.sub("", text)
+    """Sampled shingle hashes of a text (stable across processes and runs).
+
+    Memory stays near the text's own size: the letters are gathered a piece at a time
+    (re.sub over a whole long text holds a string for every gap, several times the text),
+    and the hashes are sorted in a list, a third of what a set of them takes."""
+    letters = "".join(_NOT_LETTER.sub("", text[i:i + _PIECE]) for i in range(0, len(text), _PIECE))
     crc = zlib.crc32
-    return sorted({h for h in (crc(letters[i:i + SHINGLE].encode("utf-8", "surrogatepass"))
-                               for i in range(len(letters) - SHINGLE + 1)) if h % SAMPLE == 0})
+    hashes = [h for h in (crc(letters[i:i + SHINGLE].encode("utf-8", "surrogatepass"))
+                          for i in range(len(letters) - SHINGLE + 1)) if h % SAMPLE == 0]
+    hashes.sort()
+    return [h for i, h in enumerate(hashes) if i == 0 or h != hashes[i - 1]]
+
+
+_PIECE = 1 << 16  # characters: a gap cut in two is removed in two, the letters are the same
 
 
 def similar_pairs(fingerprints: dict[str, list[int]]) -> dict[tuple[str, str], float]:

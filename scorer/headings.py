@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,16 +101,16 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
     if not heads:
         return
     named: dict[str, dict[str, Candidate]] = defaultdict(dict)  # part path -> criterion -> hit
-    hits_by_sentence: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    hits = _CountedHits(judged)
     for cid, items in judged.items():
         for j in items:
-            if j.reason is not None:
-                continue
-            hits_by_sentence[j.cand.sentence].append((j.cand.start, j.cand.end, cid))
-            head = heading_at(heads, j.cand.start) if j.cand.rule.max_level >= 2 else None
-            if head is not None:
-                named[head.part.path].setdefault(cid, j.cand)
-    verdicts: dict[tuple[int, int], tuple[int, str, tuple[int, int] | None] | None] = {}
+            if j.reason is None and j.cand.rule.max_level >= 2:
+                head = heading_at(heads, j.cand.start)
+                if head is not None:
+                    named[head.part.path].setdefault(cid, j.cand)
+    # By the clause's start (it ends where its piece does): a heading naming several criteria,
+    # and the headings above it, ask once per clause.
+    verdicts: dict[int, tuple[int, str, tuple[int, int] | None] | None] = {}
     for head in heads:
         for cid, hit in sorted(named.get(head.part.path, {}).items()):
             criterion = rubric.criterion(cid)
@@ -117,18 +118,35 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
                     if d is not head.part and named.get(d.path) and cid not in named[d.path]]
             best: dict[int, Judged] = {}
             for k, a, b in clauses_under(doc, heads, head, skip):
-                others = [h for h in hits_by_sentence.get(k, ()) if a <= h[0] < b]
-                if doc.sentences[k].role.value not in criterion.scope or (others and all(h[2] != cid for h in others)):
+                if doc.sentences[k].role.value not in criterion.scope or hits.only_others(a, b, cid):
                     continue
-                if (a, b) not in verdicts:  # a heading naming several criteria asks once per clause
-                    verdicts[(a, b)] = _clause_verdict(doc, k, a, b, lang)
-                verdict = verdicts[(a, b)]
+                if a not in verdicts:
+                    verdicts[a] = _clause_verdict(doc, k, a, b, lang)
+                verdict = verdicts[a]
                 if verdict is None:
                     continue
                 level, why, basis = verdict
                 if k not in best or level > best[k].level:
                     best[k] = Judged(Candidate(k, a, b, (), hit.rule), level, why, None, basis, inherited=True)
             judged[cid].extend(best[k] for k in sorted(best))
+
+
+class _CountedHits:
+    """Where the counted hits start, and whose they are, by position: a long report has
+    hundreds of thousands, so two arrays rather than a tuple each."""
+
+    def __init__(self, judged: dict[str, list[Judged]]) -> None:
+        self.ids = sorted(judged)
+        n = len(self.ids)
+        packed = sorted(j.cand.start * n + i for i, cid in enumerate(self.ids)
+                        for j in judged[cid] if j.reason is None)
+        self.starts = array("i", (p // n for p in packed))
+        self.owners = array("i", (p % n for p in packed))
+
+    def only_others(self, a: int, b: int, cid: str) -> bool:
+        """Whether hits start in [a, b) and none of them is the criterion's."""
+        lo, hi = bisect.bisect_left(self.starts, a), bisect.bisect_left(self.starts, b)
+        return lo < hi and self.ids.index(cid) not in self.owners[lo:hi]
 
 
 def _clause_verdict(doc: Document, k: int, a: int, b: int,

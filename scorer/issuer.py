@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import places
@@ -57,16 +58,32 @@ _SELF = re.compile(r"我([省市县区州旗盟])|(?<![\u4e00-\u9fff、])([省�
 _SELF_WEIGHT = (3, 2, 1)
 
 
-def issuing_place(text: str, all_lines: list[tuple[int, str]], excluded,
+def text_lines(text: str, excluded=()) -> Iterator[tuple[int, str]]:
+    """(start, line stripped) of each line holding text and not flagged, one at a time:
+    a long report has hundreds of thousands of lines, and a caller needs a few, or few of them."""
+    flagged = span_index(excluded)
+    start, n = 0, len(text)
+    while start <= n:
+        end = text.find("\n", start)
+        end = n if end < 0 else end
+        line = text[start:end].strip()
+        if line and not flagged.holds(start):
+            yield start, line
+        start = end + 1
+
+
+def issuing_place(text: str, head_lines: list[tuple[int, str]], excluded,
                   signed: str | None = None) -> Issuer | None:
     """The issuing government (or department): from the title lines, the opening
     sentence, or how the report speaks of itself; never the government it is
-    addressed to, nor one named in passing."""
-    head, opening = _head_and_opening(all_lines, excluded)
+    addressed to, nor one named in passing. `head_lines`: the text's first lines
+    (text_lines), flagged or not."""
+    head, opening = _head_and_opening(head_lines, excluded)
     clean = masked(text, excluded)
     # Any place may settle which 新华区 is meant; only places not named in passing may issue.
     named = {h.written for h in places.find_places(clean)}
-    body = _DEFERENCE.sub(_blank, masked(clean, [(a, a + len(s)) for a, s in all_lines if ADDRESSEE.match(s)]))
+    addressed = [(a, a + len(s)) for a, s in text_lines(text) if ADDRESSEE.match(s)]
+    body = _DEFERENCE.sub(_blank, masked(clean, addressed))
     kinds: Counter = Counter()
     for m in _SELF.finditer(body[:3000]):
         kinds[m.group(m.lastindex)] += _SELF_WEIGHT[m.lastindex - 1]

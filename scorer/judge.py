@@ -10,6 +10,7 @@ to 1 where its context makes it general words (`capped`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from sys import intern  # a long report holds thousands of hits, of a few dozen reasons
 
 from .document import Document
 from .levels import (
@@ -54,13 +55,13 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
     m = None if s.role == PartRole.PROBLEMS else (
         lang.negation.search(clause) or negated_by_next_clause(text, b, s.end, lang))
     if m:
-        return Judged(cand, 0, "", f"否定或不足的表述：{m.group()}")
+        return Judged(cand, 0, "", intern(f"否定或不足的表述：{m.group()}"))
     m = lang.future.search(clause)
     if m:
-        return Judged(cand, 0, "", f"计划而非已做：{m.group()}")
+        return Judged(cand, 0, "", intern(f"计划而非已做：{m.group()}"))
     ritual = formula(clause, lang)
     if ritual:
-        return Judged(cand, 0, "", f"套话，不作证据：{ritual}")
+        return Judged(cand, 0, "", intern(f"套话，不作证据：{ritual}"))
     sentence = text[s.start:s.end]
     if inside_title(text, s.start, cand.start):
         if not cand.rule.in_titles:
@@ -69,7 +70,7 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
             return Judged(cand, 0, "", "仅为学习内容")
     for word in (*cand.rule.unless, *criterion.unless):
         if word in sentence:
-            return Judged(cand, 0, "", f"不相关的语境：{word}")
+            return Judged(cand, 0, "", intern(f"不相关的语境：{word}"))
     level, why, basis = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
     if level < cand.rule.min_level:
         level, why = cand.rule.min_level, "所列术语本身即具体举措"
@@ -90,10 +91,10 @@ def capped(doc: Document, cand: Candidate, a: int, b: int, has_figure: bool,
         return "术语罗列,未见举措"
     verb = agenda_item(text, a, b, cand.start, cand.end, lang)
     if verb and not inside_title(text, a, cand.start):
-        return f"仅为会议议题（{verb}…）"
+        return intern(f"仅为会议议题（{verb}…）")
     noun = plan_content(text, cand.end, b, lang)
     if noun and not has_figure:
-        return f"仅为{noun}的内容"
+        return intern(f"仅为{noun}的内容")
     if not has_figure and _in_opening(doc, cand.sentence):
         return "导语中的概括性表述"
     return None

@@ -30,6 +30,7 @@ import re
 from array import array
 from collections.abc import Sequence
 from functools import lru_cache
+from sys import intern  # a hit's why: a long report holds thousands of hits, of a few hundred whys
 
 from .hygiene import MASK
 from .rubric import Rubric
@@ -102,7 +103,7 @@ def clause_span(text: str, lo: int, hi: int, start: int, end: int,
 def _pauses(text: str) -> Sequence[int]:
     """Where the text's clauses end, once per text (a report's text is asked about thousands
     of times); machine integers, as a long report has hundreds of thousands."""
-    return array("q", [m.start() for m in CLAUSE_END.finditer(text)])
+    return array("i", [m.start() for m in CLAUSE_END.finditer(text)])
 
 
 _SESSION_RUN = re.compile(r"(?:[、和及至]?[一二三四五六七八九十\d]+次)*(?:全会|全体会议|会议精神)")
@@ -224,13 +225,13 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int,
     the action, body or title of a 2), which its quote must hold."""
     fig = backing_figure(text, lo, hi, start, end, lang)
     if fig:
-        return 3, f"有量化数据：{text[fig[0]:fig[1]]}", fig
+        return 3, intern(f"有量化数据：{text[fig[0]:fig[1]]}"), fig
     wa, wb = max(lo, start - CONCRETE_REACH), min(hi, end + CONCRETE_REACH)
     for m in lang.concrete.finditer(text, wa, wb):
         # Whole words only: 推进行政 holds no 进行, 公众参与 no 参与.
         inside_hit = start <= m.start() and m.end() <= end  # 决策事项目录 names a 目录
         if inside_hit or (is_boundary(text, m.start(), lo, hi) and is_boundary(text, m.end(), lo, hi)):
-            return 2, f"具体举措：{m.group()}", (m.start(), m.end())
+            return 2, intern(f"具体举措：{m.group()}"), (m.start(), m.end())
     opened = text.find("《", wa, wb)
     if opened >= 0:
         return 2, "具体举措：有名称的文件", (opened, opened + 1)

@@ -10,8 +10,10 @@ evidence is the passage most about the criterion, quoted as written.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from sys import intern
 
 from .document import Document
 from .headings import Headings, heading_at, headings, inherit_from_headings
@@ -90,15 +92,19 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
         _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path)
     heads = headings(doc)
     inherit_from_headings(doc, heads, rubric, judged, lang)
-    topics: dict[int, set[str]] = defaultdict(set)  # sentence -> criteria it reports
-    for cid, items in judged.items():
-        for j in items:
-            if j.reason is None and not j.inherited:
-                topics[j.cand.sentence].add(cid)
+    topics = array("i", [0]) * len(doc.sentences)  # how many criteria each sentence reports
+    for items in judged.values():
+        for k in _reported(items):
+            topics[k] += 1
     for criterion in rubric.criteria:
         if criterion.id in judged:
             results[criterion.id] = _result(doc, criterion, judged[criterion.id], lang, ctx, topics, heads)
     return results
+
+
+def _reported(items: list[Judged]) -> set[int]:
+    """The sentences where a criterion's own words count (not a heading's)."""
+    return {j.cand.sentence for j in items if j.reason is None and not j.inherited}
 
 
 SHOWN_REJECTED = 10  # rejected hits a result lists, one a sentence and reason, the first in the text
@@ -146,18 +152,19 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
                 span[0] <= x.cand.start < span[1] for x in own_hits[m])]
             mine = [x for x in own if span[0] <= x.cand.start < span[1]]
             if siblings and not mine:
-                judged[member_id].append(Judged(cand, 0, "", f"{whole.name}在此分项列举，未涉及本项"))
+                judged[member_id].append(Judged(cand, 0, "", intern(f"{whole.name}在此分项列举，未涉及本项")))
             else:
-                judged[member_id].append(Judged(cand, 1, f"仅笼统提及{whole.name}", None))
+                judged[member_id].append(Judged(cand, 1, intern(f"仅笼统提及{whole.name}"), None))
 
 
 def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: LevelWords,
-            ctx: Occurrences, topics: dict[int, set[str]], heads: Headings) -> CriterionMatch:
+            ctx: Occurrences, topics: array, heads: Headings) -> CriterionMatch:
     searched = tuple(dict.fromkeys(w for r in criterion.rules for w in r.words()))
 
     about_cache: dict[int, int] = {}
 
     wanted = set(searched)
+    mine = _reported(judged)
 
     def about(k: int) -> int:
         """How many of the criterion's words the sentence holds as words."""
@@ -172,8 +179,9 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
     def rank(j: Judged):
         """Within a group, the passage most about the criterion: in a sentence naming more
         of its words and fewer other criteria, then the first."""
-        others = len(topics.get(j.cand.sentence, set()) - {criterion.id})
-        return others - about(j.cand.sentence), j.cand.start
+        k = j.cand.sentence
+        others = topics[k] - (k in mine)
+        return others - about(k), j.cand.start
 
     # The best evidence first: the highest level, then found by the criterion's own words
     # rather than under a heading, in the body rather than a heading, then by `rank`,

@@ -18,9 +18,9 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 
-from .issuer import DELIVERED, is_prose, issuing_place, title_place
-from .spans import span_index
+from .issuer import DELIVERED, is_prose, issuing_place, text_lines, title_place
 from .structure import Part, PartRole, RoleSource
 
 
@@ -52,8 +52,8 @@ def extract_metadata(text: str, parts: tuple[Part, ...], excluded: list[tuple[in
 
     `tokenize` is accepted for callers of the earlier signature; place names now
     come from the gazetteer (places.py), not from word segmentation."""
-    lines = _lines(text, excluded)
-    all_lines = _lines(text, [])
+    lines = list(islice(text_lines(text, excluded), HEAD_LINES))
+    all_lines = list(islice(text_lines(text), HEAD_LINES + 1))  # the opening may go on a line below
     title = _title(lines)
     published, published_source = _published(all_lines, parts, text)
     issuer = _issuer(parts, text, title)
@@ -69,16 +69,7 @@ def extract_metadata(text: str, parts: tuple[Part, ...], excluded: list[tuple[in
                     place and place.province)
 
 
-def _lines(text: str, excluded: list[tuple[int, int]]) -> list[tuple[int, str]]:
-    out = []
-    pos = 0
-    flagged = span_index(excluded)
-    for raw in text.split("\n"):
-        start = pos
-        pos += len(raw) + 1
-        if raw.strip() and not flagged.holds(start):
-            out.append((start, raw.strip()))
-    return out
+HEAD_LINES = 40  # the lines the metadata reads: title, issuer, dates and opening stand in these
 
 
 def _title(lines: list[tuple[int, str]]) -> str | None:

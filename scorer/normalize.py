@@ -108,7 +108,15 @@ def _offsets(limit: int, values=()) -> array:
     return array("i" if limit < 2**31 else "q", values)
 
 
-_HAN = re.compile("[\u4e00-\u9fff]")
+_HAN_RUN = re.compile("[\u4e00-\u9fff]+")
+
+
+def count_chars(runs: re.Pattern, text: str) -> int:
+    """The characters of `text` in a class, counted by runs (`runs` is "[…]+"): one match a
+    run, with neither an object a character nor a copy of the text (re.subn makes one,
+    and holds 4× the text for a moment)."""
+    return sum(m.end() - m.start() for m in runs.finditer(text))
+
 # Runs of characters that NFKC leaves alone and that need no other care (Han, ASCII,
 # the common Chinese punctuation): copied through in one step, which makes folding
 # a typical report several times faster than looking at each character.
@@ -190,7 +198,7 @@ def _simplify(text: str) -> tuple[str, array | None, array | None, float]:
     characters in `text` it came from (None for both when nothing changed: the
     identity), with the share of Han characters changed.
     """
-    han = _HAN.subn("", text)[1]  # counted without a Python object per character
+    han = count_chars(_HAN_RUN, text)
     converted = _converter("t2s").convert(text)
     changed = 0 if converted == text else sum(1 for a, b in zip(text, converted, strict=False) if a != b)
     share = changed / han if han else 0.0

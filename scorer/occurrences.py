@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import bisect
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .document import Document
+from .pieces import cuts_for, pieces
 from .rubric import Rubric
 from .tokens import Tokenizer, tokenizer_for, use_tokenizer
 
@@ -26,21 +28,20 @@ class Occurrences:
         self.tokenizer = words.tokenizer
         use_tokenizer(words.tokenizer)  # the level judgments cut sentences as this rubric does
         self.starts = [s.start for s in doc.sentences]
-        # Every occurrence of every word, kept as machine integers (a long report holds
-        # hundreds of thousands): per word its starts, ends and sentences in text order, and
-        # for all words together the sentence and word of each, in text order too.
+        # Every occurrence of every word, kept as 4-byte integers (a report under the size
+        # limit has offsets below 2**31, and a long one hundreds of thousands of hits): per
+        # word its starts, ends and sentences in text order, and for all words together the
+        # sentence and word of each, in text order too.
         self._hits: dict[str, _Hits] = {}
-        self._all_k = array("q")
+        self._all_k = array("i")
         self._all_words: list[str] = []
-        text = doc.match_text
-        for end_index, word in (words.automaton.iter(text) if words.automaton else ()):
-            start, end = end_index - len(word) + 1, end_index + 1
+        for start, end, word in words.scan(doc.match_text):
             k = bisect.bisect_right(self.starts, start) - 1
             if k < 0 or end > doc.sentences[k].end:
                 continue
             hits = self._hits.get(word)
             if hits is None:
-                hits = self._hits[word] = _Hits(array("q"), array("q"), array("q"))
+                hits = self._hits[word] = _Hits(array("i"), array("i"), array("i"))
             hits.starts.append(start)
             hits.ends.append(end)
             hits.ks.append(k)
@@ -117,6 +118,16 @@ class RubricWords:
 
     automaton: object | None  # None when the rubric has no word to look for
     tokenizer: Tokenizer
+    cuts: str = ""  # where a scan may cut the text (pieces.py): characters no word holds
+
+    def scan(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, word) of every occurrence of every word, in the order of their ends."""
+        if self.automaton is None:
+            return
+        for offset, piece in pieces(text, self.cuts):
+            for end_index, word in self.automaton.iter(piece):
+                end = offset + end_index + 1
+                yield end - len(word), end, word
 
 
 @lru_cache(maxsize=16)
@@ -132,4 +143,4 @@ def rubric_words(rubric: Rubric) -> RubricWords:
         automaton.add_word(word, word)
     if words:  # a rubric of part and metadata rules only has no word to look for
         automaton.make_automaton()
-    return RubricWords(automaton if words else None, tokenizer_for(words))
+    return RubricWords(automaton if words else None, tokenizer_for(words), cuts_for(words))

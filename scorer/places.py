@@ -27,6 +27,8 @@ from pathlib import Path
 
 import ahocorasick
 
+from .pieces import PIECE, cuts_for, pieces
+
 LEVELS = ("province", "city", "county")
 # Taiwan, Hong Kong and Macao write no such reports; their district names
 # (中山区, 中西区 …) would only make mainland names ambiguous.
@@ -67,6 +69,7 @@ class _Gazetteer:
     stems: dict[str, tuple[Division, ...]]
     automaton: ahocorasick.Automaton
     stem_automaton: ahocorasick.Automaton
+    cuts: str  # where a scan may cut the text (pieces.py): characters no name holds
 
 
 def _resource(name: str) -> Path:
@@ -149,7 +152,7 @@ def _gazetteer() -> _Gazetteer:
         for written, divs in table.items():
             names[written] = (form, tuple(divs))
     return _Gazetteer(by_code, names, {k: tuple(v) for k, v in stems.items()},
-                      _automaton(names), _automaton(stems))
+                      _automaton(names), _automaton(stems), cuts_for([*names, *stems]))
 
 
 # The automata run over UTF-8 bytes (each byte one latin-1 character): on the names'
@@ -168,15 +171,17 @@ def _as_bytes(text: str) -> str:
     return text.encode("utf-8").decode("latin-1")
 
 
-def _scan(automaton: ahocorasick.Automaton, text: str):
-    """(start, end, key) of the automaton's leftmost-longest keys, in characters of `text`."""
-    raw = text.encode("utf-8", "surrogatepass")
-    byte, char = 0, 0  # a point where both offsets are known: hits come in order
-    for last, (key, size) in automaton.iter_long(raw.decode("latin-1")):
-        start = last + 1 - size
-        char += len(raw[byte:start].decode("utf-8", "surrogatepass"))
-        byte = start
-        yield char, char + len(key), key
+def _scan(automaton: ahocorasick.Automaton, text: str, cuts: str, size: int = PIECE):
+    """(start, end, key) of the automaton's leftmost-longest keys, in characters of `text`,
+    scanned in pieces cut before `cuts` (pieces.py)."""
+    for offset, piece in pieces(text, cuts, size):
+        raw = piece.encode("utf-8", "surrogatepass")
+        byte, char = 0, offset  # a point where both offsets are known: hits come in order
+        for last, (key, width) in automaton.iter_long(raw.decode("latin-1")):
+            start = last + 1 - width
+            char += len(raw[byte:start].decode("utf-8", "surrogatepass"))
+            byte = start
+            yield char, char + len(key), key
 
 
 def lookup(name: str) -> tuple[Division, ...]:
@@ -204,14 +209,14 @@ def find_places(text: str, stems: bool = False) -> tuple[PlaceHit, ...]:
     """
     gz = _gazetteer()
     hits: list[PlaceHit] = []
-    for start, end, key in _scan(gz.automaton, text):
+    for start, end, key in _scan(gz.automaton, text, gz.cuts):
         form, divs = gz.names[key]
         if _stands_alone(text, start, end, key, form, divs, hits[-1] if hits else None):
             hits.append(PlaceHit(start, end, key, form, divs))
     if stems:
         names = list(hits)  # they do not overlap: their ends rise with their starts
         ends = [h.end for h in names]
-        for start, end, key in _scan(gz.stem_automaton, text):
+        for start, end, key in _scan(gz.stem_automaton, text, gz.cuts):
             divs = gz.stems[key]
             i = bisect.bisect_right(ends, start)  # the first name ending after the stem starts
             if len(divs) == 1 and not (i < len(names) and names[i].start < end):

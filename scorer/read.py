@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ReportError
+from .normalize import count_chars
 
 MAX_BYTES = 50 * 1024 * 1024  # a 30 KB report as a 50 MB file is already absurd
 MAX_UNZIPPED = 200 * 1024 * 1024  # a .docx expanding past this is treated as a zip bomb
@@ -148,24 +149,22 @@ _COMMON = set(
 )
 
 
-_HAN = re.compile("[\u4e00-\u9fff]")
-_COMMON_HAN = re.compile("[" + "".join(sorted(c for c in _COMMON if "\u4e00" <= c <= "\u9fff")) + "]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # below 32, but for \t \n \f \r
+_HAN = re.compile("[\u4e00-\u9fff]+")
+_COMMON_HAN = re.compile("[" + "".join(sorted(c for c in _COMMON if "\u4e00" <= c <= "\u9fff")) + "]+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]+")  # below 32, but for \t \n \f \r
 
 
-# Counted by the regex engine, without a Python object per character (a list of a
-# text's Han characters costs ~80 bytes each).
 def _common_han_share(text: str) -> float:
-    han = _HAN.subn("", text)[1]
+    han = count_chars(_HAN, text)
     if not han:
         return 0.0
-    return _COMMON_HAN.subn("", text)[1] / han
+    return count_chars(_COMMON_HAN, text) / han
 
 
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
-    return _CONTROL.subn("", text)[1] / len(text)
+    return count_chars(_CONTROL, text) / len(text)
 
 
 def _read_txt(data: bytes, name: str) -> RawText:

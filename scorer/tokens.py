@@ -249,7 +249,7 @@ _BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+")
 
 @lru_cache(maxsize=4)
 def _blocks(text: str) -> tuple[array, array]:
-    starts, ends = array("q"), array("q")
+    starts, ends = array("i"), array("i")
     for m in _BLOCK.finditer(text):
         starts.append(m.start())
         ends.append(m.end())

@@ -44,8 +44,9 @@ class TermsRule(MatchingRule):
     def candidates(self, ctx) -> list[Candidate]:
         out = []
         for term in self.terms:
+            terms = (term,)  # one tuple for all its hits: a long report has thousands
             for start, end, sentence in ctx.occurrences(term):
-                out.append(Candidate(sentence, start, end, (term,), self))
+                out.append(Candidate(sentence, start, end, terms, self))
         for pattern in self.patterns:
             for start, end, sentence, found in ctx.regex(pattern):
                 out.append(Candidate(sentence, start, end, (found,), self))
