@@ -35,6 +35,7 @@ import zlib
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .document import Document
@@ -218,6 +219,8 @@ class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str):
         if (module, name) in (("array", "array"), ("array", "_array_reconstructor")):
             return super().find_class(module, name)
+        if (module, name) == (__name__, "_text"):
+            return _text
         if module == "scorer" or module.startswith("scorer."):
             found = super().find_class(module, name)
             if (isinstance(found, type) and found.__module__ == module
@@ -231,7 +234,9 @@ def store(entry: Path, key: str, doc: Document) -> None:
     folder = entry.parent
     if folder in _unwritable:
         return
-    payload = zlib.compress(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    deflated = _Deflated()  # pickled straight into zlib: a long report's pickle is never held whole
+    pickle.Pickler(deflated, protocol=pickle.HIGHEST_PROTOCOL).dump(_with_texts_as_utf8(doc))
+    payload = deflated.done()
     blob = FORMAT + key.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
     try:
         write_atomic(entry, blob, durable=False)  # checked whenever read: a torn entry is a miss
@@ -242,6 +247,48 @@ def store(entry: Path, key: str, doc: Document) -> None:
     if not _written["pruned"] or _written["bytes"] >= PRUNE_EVERY:
         _written.update(bytes=0, pruned=True)
         prune(folder)
+
+
+class _Deflated:
+    """A file that compresses what is written to it, at zlib's level 1."""
+
+    def __init__(self) -> None:
+        self._zlib = zlib.compressobj(1)
+        self._parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self._parts.append(self._zlib.compress(data))
+        return len(data)
+
+    def done(self) -> bytes:
+        self._parts.append(self._zlib.flush())
+        return b"".join(self._parts)
+
+
+# pickle keeps the UTF-8 form of every string it writes inside the string, for as long as it
+# lives: storing a Document would leave a copy of its texts in memory while it is matched.
+# Its texts go as UTF-8 bytes made for the purpose instead, and come back as strings.
+class _Utf8:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __reduce__(self):
+        return _text, (self.text.encode("utf-8", "surrogatepass"),)
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
+def _with_texts_as_utf8(doc: Document) -> Document:
+    """The Document to pickle: its texts (often one and the same string) wrapped once each."""
+    wrapped: dict[int, _Utf8] = {}
+
+    def utf8(text: str) -> Any:
+        return wrapped.setdefault(id(text), _Utf8(text))
+
+    norm = dataclasses.replace(doc.norm, text=utf8(doc.norm.text))
+    return dataclasses.replace(doc, original=utf8(doc.original), norm=norm, match_text=utf8(doc.match_text))
 
 
 def prune(folder: Path, limit: int | None = None) -> None:

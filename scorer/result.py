@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import UserError
-from .files import to_json
+from .files import to_json, to_json_bytes
 
 if TYPE_CHECKING:
     from .document import Document
@@ -130,6 +130,11 @@ def _is_part(cs: CriterionScore) -> bool:
 def dumps(result: dict[str, Any]) -> str:
     """result.json's text."""
     return to_json(result)
+
+
+def dumps_bytes(result: dict[str, Any]) -> bytes:
+    """result.json as written."""
+    return to_json_bytes(result)
 
 
 def load_result(path: str | Path) -> dict[str, Any]:
@@ -259,4 +264,4 @@ def with_copies(result: dict[str, Any], copies: list[dict[str, Any]]) -> dict[st
 
 def digest(result: dict[str, Any]) -> str:
     """The sha256 of a result as result.json holds it: what its scorecards were rendered from."""
-    return hashlib.sha256(dumps(result).encode("utf-8")).hexdigest()
+    return hashlib.sha256(dumps_bytes(result)).hexdigest()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
 import shutil
+import sys
 import zlib
 from pathlib import Path
 
@@ -61,6 +63,22 @@ def test_a_hit_is_the_document_reading_builds_with_the_same_levels_evidence_and_
         assert first == again == plain
         assert _scored(again, rubric) == _scored(plain, rubric)
     assert len(reads) == len(_entries(cache)) == len(list(SEEDS.glob("*.txt")))  # the second load read nothing
+
+
+def test_storing_leaves_no_copy_of_the_texts_behind_and_keeps_them_one_string(tmp_path, cache):
+    # pickle keeps the UTF-8 form of a string it writes inside that string: a Document's texts
+    # would each hold a second copy while the report is matched (sys.getsizeof counts it).
+    doc = read_document(seed("001"))
+    assert doc.original is doc.norm.text is doc.match_text
+    size = sys.getsizeof(doc.original)
+    doccache.store(tmp_path / "x.entry", "k" * 64, doc)
+    assert sys.getsizeof(doc.original) == size
+    again = doccache._read_entry(tmp_path / "x.entry", "k" * 64, doc.sha256)
+    assert again == doc and again.original is again.norm.text is again.match_text
+    # where the texts differ, each comes back as it was
+    masked = dataclasses.replace(doc, match_text=doc.match_text.replace("法治", "＊＊"))
+    doccache.store(tmp_path / "y.entry", "k" * 64, masked)
+    assert doccache._read_entry(tmp_path / "y.entry", "k" * 64, doc.sha256) == masked
 
 
 def test_the_same_bytes_under_another_name_or_kind(tmp_path, cache, reads):

@@ -3,7 +3,9 @@
 Each report is scored by a fresh process doing what one batch worker does for one
 report (read, score, fingerprint, write result.json). The process first scores
 another seed, so the rubric, the dictionary and the gazetteer are loaded but the
-caches hold none of the timed text: its resident memory then is the base, and its
+caches hold none of the timed text (the document cache is emptied before each
+process: the report is read and its entry written, as in a first batch): its
+resident memory then is the base, and its
 peak is reset to it (Linux: /proc/self/clear_refs); its peak after scoring the
 report, less that base, is what the report cost. Sizes take turns, round after
 round, so that a slow spell of the machine hits them all; the figures are medians
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -114,10 +118,16 @@ def bench_size(rounds: int, limit_mb: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         reports = _reports(Path(tmp), limit_mb)
         sizes = {key: paths[0].stat().st_size / 1e6 for key, paths in reports.items()}
+        # The caches of the dictionary and the rubric are kept from child to child; the document
+        # cache is emptied before each, so that every report is read, and its entry written, as a
+        # first batch meets it (a report read before would only be unpickled).
+        cache = Path(tmp) / "cache"
+        env = dict(os.environ, SCORER_CACHE_DIR=str(cache))
         for _ in range(rounds):
             for key, paths in reports.items():
+                shutil.rmtree(cache / "documents", ignore_errors=True)
                 done = subprocess.run([sys.executable, "-c", CHILD, str(_warm_up()), *map(str, paths)],
-                                      cwd=ROOT, check=True, capture_output=True, text=True)
+                                      cwd=ROOT, env=env, check=True, capture_output=True, text=True)
                 runs.setdefault(key, []).append(json.loads(done.stdout.strip().splitlines()[-1]))
     series: dict[str, list[dict]] = {}
     for (name, report), measured in runs.items():

@@ -33,7 +33,7 @@ from ..exports import RANKING_PDF, ExportRecord, Ranked, export_keys, write_expo
 from ..files import show_name, write_atomic
 from ..ranking import build_ranking, scorecard_context, summarize
 from ..render import template_dirs
-from ..result import digest, dumps, load_result, points_follow_rubric, with_copies
+from ..result import digest, dumps_bytes, load_result, points_follow_rubric, with_copies
 from ..review import Record
 from ..rubric import Rubric
 from . import outfolder
@@ -248,8 +248,9 @@ def _record_copies(report: Report, copies: list[dict[str, Any]], out: Path) -> R
         return report
     path = out / report.job.name / RESULT
     result = with_copies(load_result(path), copies)
-    write_atomic(path, dumps(result))
-    return replace(report, summary=_named(summarize(result), report.job), result_sha256=digest(result),
+    data = dumps_bytes(result)
+    write_atomic(path, data)
+    return replace(report, summary=_named(summarize(result), report.job), result_sha256=hashlib.sha256(data).hexdigest(),
                    indexed=False)
 
 

@@ -5,6 +5,7 @@ never raises for a bad report, and writes its files atomically."""
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ from typing import Any
 from ..errors import UserError
 from ..files import show, show_name, write_atomic
 from ..ranking import summarize
-from ..result import digest, dumps, load_result
+from ..result import dumps_bytes, load_result
 from ..review import Entry
 from ..rubric import Rubric
 from .outfolder import SHOWN_RESULT
@@ -105,11 +106,11 @@ def score_report(path: str, folder: str, entries: tuple[Entry, ...] = (), time_l
         signal.setitimer(signal.ITIMER_REAL, 0)
         watchdog.cancel()
         result = result | {"input": result["input"] | {"file": show_name(Path(path).name), "path": shown}}
-        text = dumps(result)
+        data = dumps_bytes(result)
         # Checked whenever read again (schema, sums, the index's sha256) and made anew when
         # damaged: no fsync, which cost a batch more than the scoring of a report.
         write_atomic(Path(folder) / FINGERPRINT, json.dumps(fp), durable=False)
-        write_atomic(Path(folder) / RESULT, text, durable=False)
+        write_atomic(Path(folder) / RESULT, data, durable=False)
     except ReportTimeout:
         return {"error": f"{shown}: scoring took longer than the time limit of {time_limit:g} s; skipped "
                          "(check the file, or raise the limit with --time-limit)"}
@@ -121,7 +122,7 @@ def score_report(path: str, folder: str, entries: tuple[Entry, ...] = (), time_l
         signal.setitimer(signal.ITIMER_REAL, 0)
         watchdog.cancel()
         signal.signal(signal.SIGALRM, previous)
-    return {"summary": summarize(result), "fingerprint": fp, "result_sha256": digest(result)}
+    return {"summary": summarize(result), "fingerprint": fp, "result_sha256": hashlib.sha256(data).hexdigest()}
 
 
 def render_scorecard(folder: str, formats: tuple[str, ...], template_dir: str | None,
