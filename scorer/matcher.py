@@ -78,6 +78,7 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
     judged: dict[str, list[Judged]] = {}
     results: dict[str, CriterionMatch] = {}
     year = doc.metadata.year
+    heads = headings(doc)
     for criterion in rubric.criteria:
         if not applies(criterion.years, year):
             results[criterion.id] = _not_applicable(criterion, year)
@@ -87,10 +88,9 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
             results[criterion.id] = document_rule.judge(doc, criterion.id)
             continue
         cands = [c for rule in criterion.rules if applies(rule.years, year) for c in rule.candidates(ctx)]
-        judged[criterion.id] = _kept([judge_hit(doc, criterion, c, lang) for c in cands])
+        judged[criterion.id] = _kept([judge_hit(doc, criterion, c, lang) for c in cands], doc, heads)
     for whole in rubric.wholes:
         _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path)
-    heads = headings(doc)
     inherit_from_headings(doc, heads, rubric, judged, lang)
     topics = array("i", [0]) * len(doc.sentences)  # how many criteria each sentence reports
     for items in judged.values():
@@ -110,12 +110,41 @@ def _reported(items: list[Judged]) -> set[int]:
 SHOWN_REJECTED = 10  # rejected hits a result lists, one a sentence and reason, the first in the text
 
 
-def _kept(items: list[Judged]) -> list[Judged]:
-    """Every counted hit, and of the rejected only those a result can show: the first of each
-    sentence and reason up to SHOWN_REJECTED of them, and the first of each reason (the summary
-    names the reasons). A long report has hundreds of thousands of rejected hits; keeping them
-    all until the end of matching cost more memory than its text. What is shown is the same:
-    the rejected added later (by a whole) take their place among these by where they stand."""
+def _kept(items: list[Judged], doc: Document, heads: Headings) -> list[Judged]:
+    """The hits of a criterion that matching can still use, in their order. A long report has
+    hundreds of thousands; keeping them all until the end of matching cost more memory than
+    its text, and the choice of quotes, the wholes and the headings read the same from these.
+
+    - Of the rejected, those a result can show: the first of each sentence and reason up to
+      SHOWN_REJECTED of them, and the first of each reason (the summary names the reasons);
+      the rejected added later (by a whole) take their place among these by where they stand.
+    - Of the counted, those that differ by sentence, clause, level, standing in a heading or
+      rule: of each such kind the first, which a heading above it takes the rule of, and the
+      first of those that start first, which the choice of quotes takes (it quotes one hit a
+      sentence, the first in the text of its level). The sentences and clauses that report the
+      criterion stay the same for the wholes, the headings and the other criteria."""
+    keep = _rejected_shown(items) | _counted_kinds(items, doc, heads)
+    return [j for j in items if id(j) in keep]
+
+
+def _counted_kinds(items: list[Judged], doc: Document, heads: Headings) -> set[int]:
+    first: dict[tuple, int] = {}
+    earliest: dict[tuple, tuple[int, int]] = {}
+    text = doc.match_text
+    for j in items:
+        if j.reason is not None:
+            continue
+        c = j.cand
+        s = doc.sentences[c.sentence]
+        clause = clause_span(text, s.start, s.end, c.start, c.start)[0]
+        kind = (c.sentence, clause, j.level, heading_at(heads, c.start) is not None, id(c.rule))
+        first.setdefault(kind, id(j))
+        if kind not in earliest or c.start < earliest[kind][0]:
+            earliest[kind] = (c.start, id(j))
+    return set(first.values()) | {i for _, i in earliest.values()}
+
+
+def _rejected_shown(items: list[Judged]) -> set[int]:
     rejected = sorted((j for j in items if j.reason is not None), key=lambda j: j.cand.start)
     shown: set[tuple[int, str | None]] = set()
     reasons: set[str | None] = set()
@@ -128,7 +157,7 @@ def _kept(items: list[Judged]) -> list[Judged]:
         if first_of_key or j.reason not in reasons:
             keep.add(id(j))
         reasons.add(j.reason)
-    return [j for j in items if j.reason is None or id(j) in keep]
+    return keep
 
 
 def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:

@@ -116,7 +116,7 @@ def test_keeping_only_the_rejected_hits_a_result_can_show_changes_no_result(monk
     doc = document_from_text("\n".join(lines))
     rubric = load_rubric()
     kept = score_document(doc, rubric)
-    monkeypatch.setattr(matcher, "_kept", lambda items: items)
+    monkeypatch.setattr(matcher, "_kept", lambda items, doc, heads: items)
     everything = score_document(doc, rubric)
     assert kept == everything
     shown = {cs.criterion.id: cs.match.rejected for cs in kept.criteria}
@@ -124,3 +124,25 @@ def test_keeping_only_the_rejected_hits_a_result_can_show_changes_no_result(monk
     assert len({r.reason for r in shown["enforcement.publicity"]}) >= 2
     appearance = next(cs.match for cs in kept.criteria if cs.criterion.id == "litigation.appearance")
     assert appearance.level == 0 and "计划而非已做" in appearance.summary  # a reason first seen after ten others
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_keeping_one_counted_hit_of_each_kind_changes_no_result(prefix, monkeypatch):
+    """Counted hits alike in sentence, clause, level, heading and rule are thinned while
+    matching (memory): quotes, levels, wholes and headings come out as from all of them."""
+    from scorer import matcher
+    from scorer.rubric import load_rubric
+    from scorer.scoring import score_document
+
+    doc, rubric = load_document(seed(prefix)), load_rubric()
+    thinned = score_document(doc, rubric)
+    calls = []
+
+    def everything(items, doc, heads):
+        calls.append(sum(j.reason is None for j in items) - sum(j.reason is None for j in real(items, doc, heads)))
+        return items
+
+    real = matcher._kept
+    monkeypatch.setattr(matcher, "_kept", everything)
+    assert score_document(doc, rubric) == thinned
+    assert sum(calls) > 0  # some hits were thinned: the comparison is not empty
