@@ -10,9 +10,11 @@ evidence is the passage most about the criterion, quoted as written.
 
 from __future__ import annotations
 
+import dataclasses
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from sys import intern
 
 from .document import Document
@@ -68,6 +70,18 @@ class CriterionMatch:
     searched: tuple[str, ...]  # the words looked for
     summary: str  # why this level, in one line
     applies: bool = True  # False when the report's covered year lies outside the criterion's years
+
+
+@lru_cache(maxsize=16)
+def matching_key(rubric: Rubric) -> tuple:
+    """What matching reads of a rubric: its criteria less what only scores or shows them
+    (points, area, title, message, source, examples, description), its wholes and its level
+    words. Rubrics with one key find the same evidence at the same levels in any report, as
+    a what-if that moves points between criteria: a report is matched once for all of them."""
+    shown_only = {"title": "", "area": "", "points": 0.0, "message": "", "source": "", "examples": (),
+                  "description": ""}
+    return (tuple(dataclasses.replace(c, **shown_only) for c in rubric.criteria), rubric.wholes,
+            rubric.language)
 
 
 def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:

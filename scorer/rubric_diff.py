@@ -17,6 +17,7 @@ from .batch import discover, output_names
 from .doccache import load_document
 from .document import Document
 from .errors import UserError
+from .matcher import match_document, matching_key
 from .ranking import build_ranking, summarize
 from .result import build_result
 from .rubric import Criterion, Rubric
@@ -122,8 +123,15 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _summary(name: str, doc: Document, rubric: Rubric) -> dict[str, Any]:
-    return summarize(build_result(doc, rubric, score_document(doc, rubric))) | {"name": name, "path": doc.path}
+def _summary(name: str, doc: Document, rubric: Rubric, matched: dict[tuple, Any] | None = None) -> dict[str, Any]:
+    """A report's summary under a rubric; `matched` holds its matches by matching_key, so that
+    rubrics that differ only in points (the common what-if) match it once."""
+    matched = {} if matched is None else matched
+    key = matching_key(rubric)
+    if key not in matched:
+        matched[key] = match_document(doc, rubric)
+    score = score_document(doc, rubric, matched[key])
+    return summarize(build_result(doc, rubric, score)) | {"name": name, "path": doc.path}
 
 
 def score_items(items: Sequence[tuple[str, str]], rubrics: Sequence[Rubric]) -> dict[str, Any]:
@@ -135,7 +143,8 @@ def score_items(items: Sequence[tuple[str, str]], rubrics: Sequence[Rubric]) -> 
         if doc is None:
             continue
         try:
-            rows.append([_summary(name, doc, r) for r in rubrics])
+            matched: dict[tuple, Any] = {}
+            rows.append([_summary(name, doc, r, matched) for r in rubrics])
         except Exception as exc:  # as when reading: one report's bug is listed, the others go on
             failures.append({"file": path, "error": f"{path}: internal error ({type(exc).__name__}: {exc})"})
     return {"rows": rows, "failures": failures}

@@ -63,9 +63,11 @@ def area_points(rubric: Rubric, levels: dict[str, int]) -> tuple[dict[str, float
     return areas, round(sum(areas.values()), 2)
 
 
-def score_document(doc: Document, rubric: Rubric) -> Score:
-    """Match every criterion on a document and add up the points."""
-    matches = match_document(doc, rubric)
+def score_document(doc: Document, rubric: Rubric,
+                   matches: dict[str, CriterionMatch] | None = None) -> Score:
+    """Match every criterion on a document and add up the points. `matches`: the document's
+    matches under a rubric of the same matching_key, when the caller has them."""
+    matches = match_document(doc, rubric) if matches is None else matches
     criteria = tuple(
         CriterionScore(c, matches[c.id], matches[c.id].level, c.top_level,
                        criterion_points(rubric, c, matches[c.id].level),

@@ -216,3 +216,32 @@ def test_jobs_sets_the_worker_processes_of_the_diff(tmp_path, rubrics, monkeypat
     default = cli("rubric", "diff", old.path, new.path, "--reports", seed("001"), "--json")
     assert one.returncode == default.returncode == 0 and one.stdout == default.stdout
     assert calls[0] == 1 and calls[1] >= 1
+
+
+def test_rubrics_that_differ_only_in_points_are_matched_once_with_the_same_result(monkeypatch):
+    """A what-if that moves points shares its matching key with the rubric it comes from, so
+    `rubric diff` matches each report once; what it reports is what matching twice gives."""
+    import dataclasses
+
+    from scorer import matcher
+
+    old = load_rubric(ROOT / "rubrics" / "fazhi-annual.yaml")
+    new = load_rubric(ROOT / "rubrics" / "examples" / "gangyao-balanced.yaml")
+    assert [c.points for c in old.criteria] != [c.points for c in new.criteria]
+    assert matcher.matching_key(old) == matcher.matching_key(new)
+    first = old.criteria[0]
+    for changed in (dataclasses.replace(first, scope=first.scope[:1]), dataclasses.replace(first, unless=("某词",)),
+                    dataclasses.replace(first, rules=first.rules[:-1] or first.rules, years=(2030, None))):
+        assert matcher.matching_key(dataclasses.replace(old, criteria=(changed, *old.criteria[1:]))) \
+            != matcher.matching_key(old)
+    assert matcher.matching_key(dataclasses.replace(old, wholes=())) != matcher.matching_key(old)
+
+    items = [(p.stem, str(p)) for p in sorted(SEEDS.glob("*.txt"))]
+    calls = []
+    real = matcher.match_document
+    monkeypatch.setattr(rubric_diff, "match_document", lambda doc, r: calls.append(r) or real(doc, r))
+    shared = rubric_diff.score_items(items, [old, new])
+    assert len(calls) == len(items)  # once a report
+    monkeypatch.setattr(rubric_diff, "matching_key", lambda r: id(r))
+    assert rubric_diff.score_items(items, [old, new]) == shared
+    assert len(calls) == 3 * len(items)

@@ -39,8 +39,9 @@ class AllOfRule(MatchingRule):
         for term in first:
             for start, end, sentence in ctx.occurrences(term):
                 found = [term]
+                present = ctx.words_at(sentence)  # most of each group is not in the sentence at all
                 for group in rest:
-                    word = next((w for w in group if ctx.in_sentence(w, sentence)), None)
+                    word = next((w for w in group if w in present and ctx.in_sentence(w, sentence)), None)
                     if word is None:
                         break
                     found.append(word)

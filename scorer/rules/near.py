@@ -51,7 +51,10 @@ class NearRule(MatchingRule):
         out = []
         for term in first:
             for start, end, sentence in ctx.occurrences(term):
+                present = ctx.words_at(sentence)  # most of the group is not in the sentence at all
                 for other in second:
+                    if other not in present:
+                        continue
                     near = ctx.nearest(other, sentence, start, end, self.within)
                     if near is not None and near[0] <= self.within:
                         out.append(Candidate(sentence, min(start, near[1]), max(end, near[2]),
