@@ -136,9 +136,10 @@ class _CountedHits:
     hundreds of thousands, so two arrays rather than a tuple each."""
 
     def __init__(self, judged: dict[str, list[Judged]]) -> None:
-        self.ids = sorted(judged)
-        n = len(self.ids)
-        packed = sorted(j.cand.start * n + i for i, cid in enumerate(self.ids)
+        ids = sorted(judged)
+        self.index = {cid: i for i, cid in enumerate(ids)}
+        n = len(ids)
+        packed = sorted(j.cand.start * n + i for i, cid in enumerate(ids)
                         for j in judged[cid] if j.reason is None)
         self.starts = array("i", (p // n for p in packed))
         self.owners = array("i", (p % n for p in packed))
@@ -146,7 +147,7 @@ class _CountedHits:
     def only_others(self, a: int, b: int, cid: str) -> bool:
         """Whether hits start in [a, b) and none of them is the criterion's."""
         lo, hi = bisect.bisect_left(self.starts, a), bisect.bisect_left(self.starts, b)
-        return lo < hi and self.ids.index(cid) not in self.owners[lo:hi]
+        return lo < hi and self.index[cid] not in self.owners[lo:hi]
 
 
 def _clause_verdict(doc: Document, k: int, a: int, b: int,

@@ -132,7 +132,7 @@ def _kept(items: list[Judged], doc: Document, heads: Headings) -> list[Judged]:
     - Of the rejected, those a result can show: the first of each sentence and reason up to
       SHOWN_REJECTED of them, and the first of each reason (the summary names the reasons);
       the rejected added later (by a whole) take their place among these by where they stand.
-    - Of the counted, those that differ by sentence, clause, level, standing in a heading or
+    - Of the counted, those that differ by sentence, clause, level, the heading they stand in or
       rule: of each such kind the first, which a heading above it takes the rule of, and the
       first of those that start first, which the choice of quotes takes (it quotes one hit a
       sentence, the first in the text of its level). The sentences and clauses that report the
@@ -151,7 +151,8 @@ def _counted_kinds(items: list[Judged], doc: Document, heads: Headings) -> set[i
         c = j.cand
         s = doc.sentences[c.sentence]
         clause = clause_span(text, s.start, s.end, c.start, c.start)[0]
-        kind = (c.sentence, clause, j.level, heading_at(heads, c.start) is not None, id(c.rule))
+        head = heading_at(heads, c.start)  # which one: two item headings may share a clause (一是… 二是…)
+        kind = (c.sentence, clause, j.level, head.start if head else -1, id(c.rule))
         first.setdefault(kind, id(j))
         if kind not in earliest or c.start < earliest[kind][0]:
             earliest[kind] = (c.start, id(j))

@@ -108,7 +108,7 @@ def _offsets(limit: int, values=()) -> array:
     return array("i" if limit < 2**31 else "q", values)
 
 
-_HAN_RUN = re.compile("[\u4e00-\u9fff]+")
+HAN_RUN = re.compile("[\u4e00-\u9fff]+")  # runs of Han characters (count_chars)
 
 
 def count_chars(runs: re.Pattern, text: str) -> int:
@@ -198,7 +198,7 @@ def _simplify(text: str) -> tuple[str, array | None, array | None, float]:
     characters in `text` it came from (None for both when nothing changed: the
     identity), with the share of Han characters changed.
     """
-    han = count_chars(_HAN_RUN, text)
+    han = count_chars(HAN_RUN, text)
     converted = _converter("t2s").convert(text)
     changed = 0 if converted == text else sum(1 for a, b in zip(text, converted, strict=False) if a != b)
     share = changed / han if han else 0.0

@@ -2,8 +2,8 @@
 
 pyahocorasick copies its whole input to four bytes a character before it scans,
 even when asked for a stretch of it: a report of 1 MB cost 5 MB for a moment,
-more than anything else held while reading it. Cut before a character that no
-key holds, no match can cross a cut, so a scan piece by piece finds exactly
+more than anything else held while reading it. Cut just after a character that
+no key holds, no match can cross a cut, so a scan piece by piece finds exactly
 what one scan of the whole text finds (leftmost-longest ones included).
 """
 
@@ -22,14 +22,22 @@ def cuts_for(keys: Iterable[str]) -> str:
 
 
 def pieces(text: str, cuts: str, size: int = PIECE) -> Iterator[tuple[int, str]]:
-    """(offset, piece) covering `text` in order, each piece cut before one of `cuts` found
-    at or after `size` characters; the whole text as one piece when it has no such place."""
+    """(offset, piece) covering `text` in order, each piece ending with one of `cuts` found at
+    or after `size` characters; the whole text as one piece when it has no such place.
+
+    A piece ends just after its cut character, not before it: pyahocorasick's leftmost-longest
+    scan drops a match it holds pending when its input ends (keys 大连 and 五大连 in "五大连"),
+    and gives it up on a character that continues no key."""
     start, n = 0, len(text)
+    after = dict.fromkeys(cuts, 0)  # where each cut character next stands (-1: nowhere after)
     while start < n:
-        found = [p for p in (text.find(c, start + size) for c in cuts) if p >= 0]
+        for c, at in after.items():
+            if 0 <= at < start + size:
+                after[c] = text.find(c, start + size)
+        found = [at for at in after.values() if at >= 0]
         if not found:
             yield start, text[start:] if start else text
             return
-        end = min(found)
+        end = min(found) + 1
         yield start, text[start:end]
         start = end

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ReportError
-from .normalize import count_chars
+from .normalize import HAN_RUN, count_chars
 
 MAX_BYTES = 50 * 1024 * 1024  # a 30 KB report as a 50 MB file is already absurd
 MAX_UNZIPPED = 200 * 1024 * 1024  # a .docx expanding past this is treated as a zip bomb
@@ -149,13 +149,12 @@ _COMMON = set(
 )
 
 
-_HAN = re.compile("[\u4e00-\u9fff]+")
 _COMMON_HAN = re.compile("[" + "".join(sorted(c for c in _COMMON if "\u4e00" <= c <= "\u9fff")) + "]+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]+")  # below 32, but for \t \n \f \r
 
 
 def _common_han_share(text: str) -> float:
-    han = count_chars(_HAN, text)
+    han = count_chars(HAN_RUN, text)
     if not han:
         return 0.0
     return count_chars(_COMMON_HAN, text) / han

@@ -126,7 +126,13 @@ def test_keeping_only_the_rejected_hits_a_result_can_show_changes_no_result(monk
     assert appearance.level == 0 and "计划而非已做" in appearance.summary  # a reason first seen after ten others
 
 
-@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+# Two item headings in one clause (a space is no clause end): the second names the criterion
+# for the clauses under it as the first does, though its hit is alike in all but the heading.
+TWO_HEADINGS = ("关于2023年法治政府建设情况的报告\n一、主要举措和成效\n（一）严格规范执法\n"
+                "一是执法公示 二是执法公示。全年处理行政案件1200件，罚没款300万元。\n")
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004", "two-headings"])
 def test_keeping_one_counted_hit_of_each_kind_changes_no_result(prefix, monkeypatch):
     """Counted hits alike in sentence, clause, level, heading and rule are thinned while
     matching (memory): quotes, levels, wholes and headings come out as from all of them."""
@@ -134,7 +140,8 @@ def test_keeping_one_counted_hit_of_each_kind_changes_no_result(prefix, monkeypa
     from scorer.rubric import load_rubric
     from scorer.scoring import score_document
 
-    doc, rubric = load_document(seed(prefix)), load_rubric()
+    doc = document_from_text(TWO_HEADINGS) if prefix == "two-headings" else load_document(seed(prefix))
+    rubric = load_rubric()
     thinned = score_document(doc, rubric)
     calls = []
 
@@ -145,4 +152,7 @@ def test_keeping_one_counted_hit_of_each_kind_changes_no_result(prefix, monkeypa
     real = matcher._kept
     monkeypatch.setattr(matcher, "_kept", everything)
     assert score_document(doc, rubric) == thinned
-    assert sum(calls) > 0  # some hits were thinned: the comparison is not empty
+    if prefix == "two-headings":  # the clauses under the second heading report it too
+        assert next(cs.level for cs in thinned.criteria if cs.criterion.id == "enforcement.publicity") == 3
+    else:
+        assert sum(calls) > 0  # some hits were thinned: the comparison is not empty
