@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorer.document import document_from_text, load_document
 from scorer.matcher import match_document
@@ -156,3 +160,33 @@ def test_keeping_one_counted_hit_of_each_kind_changes_no_result(prefix, monkeypa
         assert next(cs.level for cs in thinned.criteria if cs.criterion.id == "enforcement.publicity") == 3
     else:
         assert sum(calls) > 0  # some hits were thinned: the comparison is not empty
+
+
+# Lines of a report that put alike hits side by side: item headings sharing a clause, one term
+# twice in a clause, terms of a whole and its members, figures near and far, plans and lists.
+FRAGMENTS = ["（一）严格规范执法", "（二）深化行政复议体制改革", "1.推行执法公示", "一是执法公示 二是执法公示。", "一是执法公示 二是执法公示。全年处理行政案件1200件，罚没款300万元。",
+             "全面推行行政执法公示、执法全过程记录、重大执法决定法制审核制度。", "深入推行行政执法三项制度。",
+             "执法公示平台公示执法信息1200条，执法公示覆盖率100%。", "全年办理行政复议案件56件，纠错率8%。",
+             "行政复议体制改革全面完成，执法公示持续推进。", "下一步将继续推进执法公示。", "会前学法、述法、执法公示、全过程记录、法制审核",
+             "主要负责人履行推进法治建设第一责任人职责，召开专题会议3次。", "研究执法公示等工作。"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=12))
+def test_thinning_changes_no_result_on_reports_made_of_alike_hits(lines):
+    from unittest import mock
+
+    from scorer import matcher
+    from scorer.scoring import score_document
+
+    doc = document_from_text("\n".join(["关于2023年法治政府建设情况的报告", "一、主要举措和成效", *lines,
+                                        "二、存在的不足", "执法公示不够及时。"]))
+    rubric = _rubric()
+    thinned = score_document(doc, rubric)
+    with mock.patch.object(matcher, "_kept", lambda items, doc, heads: items):
+        assert score_document(doc, rubric) == thinned
+
+
+@functools.lru_cache(maxsize=1)
+def _rubric():
+    return load_rubric()
