@@ -190,3 +190,25 @@ def test_thinning_changes_no_result_on_reports_made_of_alike_hits(lines):
 @functools.lru_cache(maxsize=1)
 def _rubric():
     return load_rubric()
+
+
+def test_thinning_keeps_the_hit_whose_rule_lets_a_heading_name_its_criterion(tmp_path):
+    """Two rules of one criterion hit a heading at one place and level: 执法公示 capped at 1,
+    then 执法公示工作, which lets the heading name the criterion. Thinned as one kind, the
+    heading would take the capped rule and the figure under it would count for nothing."""
+    from unittest import mock
+
+    from scorer import matcher
+    from scorer.scoring import score_document
+    from tests.conftest import ROOT
+
+    path = tmp_path / "two-rules.yaml"
+    path.write_text(f"extends: {ROOT / 'rubrics' / 'fazhi-annual.yaml'}\nid: two-rules\ntitle: two rules\n"
+                    "criteria:\n  - id: enforcement.publicity\n    rules:\n"
+                    "      - terms: [执法公示]\n        max_level: 1\n      - terms: [执法公示工作]\n", "utf-8")
+    rubric = load_rubric(path)
+    doc = document_from_text("关于2023年法治政府建设情况的报告\n一、主要举措和成效\n（一）执法公示工作\n全年公示执法信息1200条。\n")
+    thinned = score_document(doc, rubric)
+    with mock.patch.object(matcher, "_kept", lambda items, doc, heads: items):
+        assert score_document(doc, rubric) == thinned
+    assert next(cs.level for cs in thinned.criteria if cs.criterion.id == "enforcement.publicity") == 3
