@@ -78,6 +78,14 @@ def issuing_place(text: str, head_lines: list[tuple[int, str]], excluded,
     sentence, or how the report speaks of itself; never the government it is
     addressed to, nor one named in passing. `head_lines`: the text's first lines
     (text_lines), flagged or not."""
+    try:
+        return _issuing_place(text, head_lines, excluded, signed)
+    finally:  # the places of the whole text, and the masked copies they were found in, are not kept
+        places.find_places.cache_clear()
+
+
+def _issuing_place(text: str, head_lines: list[tuple[int, str]], excluded,
+                   signed: str | None) -> Issuer | None:
     head, opening = _head_and_opening(head_lines, excluded)
     clean = masked(text, excluded)
     # Any place may settle which 新华区 is meant; only places not named in passing may issue.

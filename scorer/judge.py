@@ -36,7 +36,7 @@ class Judged:
     level: int
     why: str
     reason: str | None  # None when the hit counts
-    basis: tuple[int, int] | None = None  # the words the level rests on (a figure for a 3)
+    based: bool = False  # the level rests on words `hit_level` found (a figure for a 3): see `basis_of`
     inherited: bool = False  # found under a heading that names the criterion
 
 
@@ -71,16 +71,31 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
     for word in (*cand.rule.unless, *criterion.unless):
         if word in sentence:
             return Judged(cand, 0, "", intern(f"不相关的语境：{word}"))
-    level, why, basis = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
+    level, why, found = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
+    based = found is not None
     if level < cand.rule.min_level:
         level, why = cand.rule.min_level, "所列术语本身即具体举措"
     if level > cand.rule.max_level:
-        level, why, basis = cand.rule.max_level, "术语较笼统，最多计为泛泛提及", None
+        level, why, based = cand.rule.max_level, "术语较笼统，最多计为泛泛提及", False
     if level > 1:
         general = capped(doc, cand, a, b, level == 3, lang)
         if general:
-            level, why, basis = 1, general, None
-    return Judged(cand, level, why, None, basis)
+            level, why, based = 1, general, False
+    return Judged(cand, level, why, None, based)
+
+
+def basis_of(doc: Document, j: Judged, lang: LevelWords) -> tuple[int, int] | None:
+    """The span of the words a counted hit's level rests on, which its quote must hold, found
+    again as `hit_level` found them: a long report has hundreds of thousands of counted hits
+    and only a few are quoted, so they are not kept (a span a hit cost more than its text).
+    A hit under a heading was judged on its clause alone (headings.py)."""
+    if not j.based:
+        return None
+    c, text = j.cand, doc.match_text
+    if j.inherited:
+        return hit_level(text, c.start, c.end, c.start, c.end, lang)[2]
+    s = doc.sentences[c.sentence]
+    return hit_level(text, s.start, s.end, c.start, c.end, lang)[2]
 
 
 def capped(doc: Document, cand: Candidate, a: int, b: int, has_figure: bool,

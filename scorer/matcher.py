@@ -20,7 +20,7 @@ from sys import intern
 from .document import Document
 from .headings import Headings, heading_at, headings, inherit_from_headings
 from .hygiene import MASK
-from .judge import Judged, judge_hit
+from .judge import Judged, basis_of, judge_hit
 from .levels import (
     CLAUSE_END,
     LevelWords,
@@ -182,10 +182,11 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
     rule = TermsRule("terms", terms=whole.terms, max_level=1)
     # What each member reports on its own, before the whole adds anything.
     own_hits = {m: [j for j in judged[m] if j.reason is None] for m in whole.members}
+    cands = rule.candidates(ctx)  # one for all members: a long report names the whole thousands of times
     for member_id in whole.members:
         member = rubric.criterion(member_id)
         own = own_hits[member_id]
-        for cand in rule.candidates(ctx):
+        for cand in cands:
             j = judge_hit(doc, member, cand, lang)
             if j.reason is not None:
                 judged[member_id].append(j)
@@ -303,7 +304,7 @@ def _unflagged(text: str, a: int, b: int, start: int, end: int) -> tuple[int, in
 
 def _evidence(doc: Document, j: Judged, lang) -> Evidence:
     s = doc.sentences[j.cand.sentence]
-    a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end, j.basis)
+    a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end, basis_of(doc, j, lang))
     oa, ob = doc.original_span(a, b)
     return Evidence(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.cand.terms, j.level, j.why)
 

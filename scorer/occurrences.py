@@ -34,7 +34,9 @@ class Occurrences:
         # sentence and word of each, in text order too.
         self._hits: dict[str, _Hits] = {}
         self._all_k = array("i")
-        self._all_words: list[str] = []
+        self._all_words = array("I")  # each an index into _words: 4 bytes a hit, not a reference's 8
+        self._words: list[str] = []
+        index: dict[str, int] = {}
         for start, end, word in words.scan(doc.match_text):
             k = bisect.bisect_right(self.starts, start) - 1
             if k < 0 or end > doc.sentences[k].end:
@@ -42,15 +44,18 @@ class Occurrences:
             hits = self._hits.get(word)
             if hits is None:
                 hits = self._hits[word] = _Hits(array("i"), array("i"), array("i"))
+                index[word] = len(self._words)
+                self._words.append(word)
             hits.starts.append(start)
             hits.ends.append(end)
             hits.ks.append(k)
             self._all_k.append(k)  # a kept hit lies in one sentence: k rises with the text
-            self._all_words.append(word)
+            self._all_words.append(index[word])
 
     def words_at(self, k: int) -> set[str]:
         """The words found in sentence k (whole or not)."""
-        return set(self._all_words[bisect.bisect_left(self._all_k, k):bisect.bisect_right(self._all_k, k)])
+        found = self._all_words[bisect.bisect_left(self._all_k, k):bisect.bisect_right(self._all_k, k)]
+        return set(map(self._words.__getitem__, found))
 
     def _spans(self, word: str, k: int) -> list[tuple[int, int]]:
         """The occurrences of `word` in sentence k, in text order."""

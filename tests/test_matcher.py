@@ -212,3 +212,52 @@ def test_thinning_keeps_the_hit_whose_rule_lets_a_heading_name_its_criterion(tmp
     with mock.patch.object(matcher, "_kept", lambda items, doc, heads: items):
         assert score_document(doc, rubric) == thinned
     assert next(cs.level for cs in thinned.criteria if cs.criterion.id == "enforcement.publicity") == 3
+
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004", "two-headings"])
+def test_the_words_a_level_rests_on_are_found_again_as_they_were_judged(prefix, monkeypatch):
+    """A counted hit keeps no span of the words its level rests on (memory: a long report has
+    hundreds of thousands); a quote finds them again. They must be the ones judged: the figure
+    of a 3, the action or title of a 2, in the hit's own sentence or, under a heading, its clause."""
+    from scorer import headings, judge, matcher
+    from scorer.judge import Judged, basis_of
+    from scorer.rules import Candidate
+
+    own: list[tuple] = []  # (Judged, the span hit_level gave when it was judged, lang)
+    under: list[tuple] = []  # (sentence, clause start, clause end, the span, lang)
+    last: list = [None]
+
+    def recording(*args):
+        out = real_level(*args)
+        last[0] = out[2]
+        return out
+
+    def judging(doc, criterion, cand, lang):
+        j = real_judge(doc, criterion, cand, lang)
+        if j.reason is None and j.level >= 2:
+            own.append((j, last[0] if j.based else None, lang))
+        return j
+
+    def verdict(doc, k, a, b, lang):
+        found = real_verdict(doc, k, a, b, lang)
+        if found:
+            under.append((k, a, b, last[0], lang))
+        return found
+
+    real_level, real_judge, real_verdict = judge.hit_level, matcher.judge_hit, headings._clause_verdict
+    monkeypatch.setattr(judge, "hit_level", recording)
+    monkeypatch.setattr(headings, "hit_level", recording)
+    monkeypatch.setattr(matcher, "judge_hit", judging)
+    monkeypatch.setattr(headings, "_clause_verdict", verdict)
+    doc = document_from_text(TWO_HEADINGS) if prefix == "two-headings" else load_document(seed(prefix))
+    match_document(doc, _rubric())
+    spans = [span for _, span, _ in own] + [u[3] for u in under]
+    assert any(span is not None for span in spans)  # the comparison is not empty
+    for j, span, lang in own:
+        assert basis_of(doc, j, lang) == span
+    for k, a, b, span, lang in under:
+        j = Judged(Candidate(k, a, b, (), None), 2, "", None, span is not None, inherited=True)
+        assert basis_of(doc, j, lang) == span
+    if prefix == "two-headings":
+        assert under  # the clauses under the heading were judged on their own words

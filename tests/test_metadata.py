@@ -193,3 +193,11 @@ def test_a_title_set_on_two_lines_is_joined():
     m = meta("关于屏山县2023年度法治政府\n建设情况的报告\n2023年,县政府坚持依法行政,成效明显。")
     assert m.title == "关于屏山县2023年度法治政府建设情况的报告"
 
+
+
+@pytest.mark.parametrize("opening", ["我市坚持依法行政。鹤岗市司法局牵头。", "海东市人民政府\n关于2023年法治政府建设情况的报告"])
+def test_the_places_of_a_whole_report_are_not_kept_once_its_issuer_is_found(opening):
+    """The issuer is looked for in the whole text, masked copies of it included; the places
+    found there (and the copies, a cache's keys) are let go, not kept while the report is matched."""
+    assert meta(opening).region  # the issuer was found, by the title or by how the report names itself
+    assert places.find_places.cache_info().currsize == 0
