@@ -18,6 +18,7 @@ from .hygiene import Flag, detect_flags, mask
 from .metadata import Metadata, extract_metadata
 from .normalize import Normalized, normalize
 from .read import RawText, read_report
+from .spans import Spans
 from .structure import Part, PartRole, Sentence, parse_structure
 from .tokens import tokenize
 
@@ -36,7 +37,7 @@ class Document:
     flags: tuple[Flag, ...]
     parts: tuple[Part, ...]
     sentences: tuple[Sentence, ...]
-    paragraphs: tuple[tuple[int, int], ...]
+    paragraphs: Spans  # each line's (start, end), read as a tuple of pairs
 
     @property
     def text(self) -> str:

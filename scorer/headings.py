@@ -104,13 +104,13 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
     hits = _CountedHits(judged)
     for cid, items in judged.items():
         for j in items:
-            if j.reason is None and j.cand.rule.max_level >= 2:
-                head = heading_at(heads, j.cand.start)
+            if j.reason is None and j.rule.max_level >= 2:
+                head = heading_at(heads, j.start)
                 if head is not None:
-                    named[head.part.path].setdefault(cid, j.cand)
+                    named[head.part.path].setdefault(cid, j)
     # By the clause's start (it ends where its piece does): a heading naming several criteria,
     # and the headings above it, ask once per clause.
-    verdicts: dict[int, tuple[int, str, tuple[int, int] | None] | None] = {}
+    verdicts: dict[int, tuple[int, str, bool] | None] = {}
     for head in heads:
         for cid, hit in sorted(named.get(head.part.path, {}).items()):
             criterion = rubric.criterion(cid)
@@ -125,9 +125,9 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
                 verdict = verdicts[a]
                 if verdict is None:
                     continue
-                level, why, basis = verdict
+                level, why, based = verdict
                 if k not in best or level > best[k].level:
-                    best[k] = Judged(Candidate(k, a, b, (), hit.rule), level, why, None, basis, inherited=True)
+                    best[k] = Judged(k, a, b, (), hit.rule, level, why, None, based, inherited=True)
             judged[cid].extend(best[k] for k in sorted(best))
 
 
@@ -139,7 +139,7 @@ class _CountedHits:
         ids = sorted(judged)
         self.index = {cid: i for i, cid in enumerate(ids)}
         n = len(ids)
-        packed = sorted(j.cand.start * n + i for i, cid in enumerate(ids)
+        packed = sorted(j.start * n + i for i, cid in enumerate(ids)
                         for j in judged[cid] if j.reason is None)
         self.starts = array("i", (p // n for p in packed))
         self.owners = array("i", (p % n for p in packed))
@@ -151,9 +151,10 @@ class _CountedHits:
 
 
 def _clause_verdict(doc: Document, k: int, a: int, b: int,
-                    lang: LevelWords) -> tuple[int, str, tuple[int, int] | None] | None:
+                    lang: LevelWords) -> tuple[int, str, bool] | None:
     """What a clause under a heading earns on its own words (a level of 2 or 3, why, and
-    the words it rests on), or None: whatever the criterion, the clause says the same."""
+    whether it rests on words `judge.basis_of` finds again), or None: whatever the
+    criterion, the clause says the same."""
     text, s = doc.match_text, doc.sentences[k]
     clause = text[a:b]
     if (lang.negation.search(clause) or lang.future.search(clause) or formula(clause, lang)
@@ -162,4 +163,4 @@ def _clause_verdict(doc: Document, k: int, a: int, b: int,
     level, why, basis = hit_level(text, a, b, a, b, lang)  # the clause's own words
     if level < 2 or capped(doc, Candidate(k, a, b, (), None), a, b, level == 3, lang):  # where, not which rule
         return None
-    return level, why, basis
+    return level, why, basis is not None

@@ -31,13 +31,19 @@ from .structure import ROLE_LABELS, PartRole
 
 
 @dataclass(frozen=True, slots=True)  # one per hit: a long report has hundreds of thousands
-class Judged:
-    cand: Candidate
+class Judged(Candidate):
+    """A candidate with its verdict: one object a hit (a candidate and a verdict apart took
+    40 bytes more each)."""
+
     level: int
     why: str
     reason: str | None  # None when the hit counts
     based: bool = False  # the level rests on words `hit_level` found (a figure for a 3): see `basis_of`
     inherited: bool = False  # found under a heading that names the criterion
+
+    @classmethod
+    def of(cls, cand: Candidate, level: int, why: str, reason: str | None, based: bool = False) -> Judged:
+        return cls(cand.sentence, cand.start, cand.end, cand.terms, cand.rule, level, why, reason, based)
 
 
 _OUT_OF_SCOPE = {role: f"仅见于{label}部分" for role, label in ROLE_LABELS.items()}  # one string, not one a hit
@@ -47,7 +53,7 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
     s = doc.sentences[cand.sentence]
     text = doc.match_text
     if s.role.value not in criterion.scope:
-        return Judged(cand, 0, "", _OUT_OF_SCOPE[s.role])
+        return Judged.of(cand, 0, "", _OUT_OF_SCOPE[s.role])
     a, b = clause_span(text, s.start, s.end, cand.start, cand.end)
     clause = text[a:b]
     # In the problems part shortcomings are the subject: a criterion that reads it
@@ -55,22 +61,22 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
     m = None if s.role == PartRole.PROBLEMS else (
         lang.negation.search(clause) or negated_by_next_clause(text, b, s.end, lang))
     if m:
-        return Judged(cand, 0, "", intern(f"否定或不足的表述：{m.group()}"))
+        return Judged.of(cand, 0, "", intern(f"否定或不足的表述：{m.group()}"))
     m = lang.future.search(clause)
     if m:
-        return Judged(cand, 0, "", intern(f"计划而非已做：{m.group()}"))
+        return Judged.of(cand, 0, "", intern(f"计划而非已做：{m.group()}"))
     ritual = formula(clause, lang)
     if ritual:
-        return Judged(cand, 0, "", intern(f"套话，不作证据：{ritual}"))
+        return Judged.of(cand, 0, "", intern(f"套话，不作证据：{ritual}"))
     sentence = text[s.start:s.end]
     if inside_title(text, s.start, cand.start):
         if not cand.rule.in_titles:
-            return Judged(cand, 0, "", "仅见于文件名称")
+            return Judged.of(cand, 0, "", "仅见于文件名称")
         if not _about_study(criterion, lang) and study_topic(text, s.start, cand.start, lang):
-            return Judged(cand, 0, "", "仅为学习内容")
+            return Judged.of(cand, 0, "", "仅为学习内容")
     for word in (*cand.rule.unless, *criterion.unless):
         if word in sentence:
-            return Judged(cand, 0, "", intern(f"不相关的语境：{word}"))
+            return Judged.of(cand, 0, "", intern(f"不相关的语境：{word}"))
     level, why, found = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
     based = found is not None
     if level < cand.rule.min_level:
@@ -81,7 +87,7 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
         general = capped(doc, cand, a, b, level == 3, lang)
         if general:
             level, why, based = 1, general, False
-    return Judged(cand, level, why, None, based)
+    return Judged.of(cand, level, why, None, based)
 
 
 def basis_of(doc: Document, j: Judged, lang: LevelWords) -> tuple[int, int] | None:
@@ -91,7 +97,7 @@ def basis_of(doc: Document, j: Judged, lang: LevelWords) -> tuple[int, int] | No
     A hit under a heading was judged on its clause alone (headings.py)."""
     if not j.based:
         return None
-    c, text = j.cand, doc.match_text
+    c, text = j, doc.match_text
     if j.inherited:
         return hit_level(text, c.start, c.end, c.start, c.end, lang)[2]
     s = doc.sentences[c.sentence]

@@ -118,7 +118,7 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
 
 def _reported(items: list[Judged]) -> set[int]:
     """The sentences where a criterion's own words count (not a heading's)."""
-    return {j.cand.sentence for j in items if j.reason is None and not j.inherited}
+    return {j.sentence for j in items if j.reason is None and not j.inherited}
 
 
 SHOWN_REJECTED = 10  # rejected hits a result lists, one a sentence and reason, the first in the text
@@ -148,7 +148,7 @@ def _counted_kinds(items: list[Judged], doc: Document, heads: Headings) -> set[i
     for j in items:
         if j.reason is not None:
             continue
-        c = j.cand
+        c = j
         s = doc.sentences[c.sentence]
         clause = clause_span(text, s.start, s.end, c.start, c.start)[0]
         head = heading_at(heads, c.start)  # which one: two item headings may share a clause (一是… 二是…)
@@ -160,12 +160,12 @@ def _counted_kinds(items: list[Judged], doc: Document, heads: Headings) -> set[i
 
 
 def _rejected_shown(items: list[Judged]) -> set[int]:
-    rejected = sorted((j for j in items if j.reason is not None), key=lambda j: j.cand.start)
+    rejected = sorted((j for j in items if j.reason is not None), key=lambda j: j.start)
     shown: set[tuple[int, str | None]] = set()
     reasons: set[str | None] = set()
     keep: set[int] = set()
     for j in rejected:
-        key = (j.cand.sentence, j.reason)
+        key = (j.sentence, j.reason)
         first_of_key = key not in shown and len(shown) < SHOWN_REJECTED
         if first_of_key:
             shown.add(key)
@@ -194,12 +194,12 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
             part = parts_by_path.get(doc.sentences[cand.sentence].part_path)
             span = (part.start, part.end) if part else doc.paragraphs[doc.sentences[cand.sentence].paragraph]
             siblings = [m for m in whole.members if m != member_id and any(
-                span[0] <= x.cand.start < span[1] for x in own_hits[m])]
-            mine = [x for x in own if span[0] <= x.cand.start < span[1]]
+                span[0] <= x.start < span[1] for x in own_hits[m])]
+            mine = [x for x in own if span[0] <= x.start < span[1]]
             if siblings and not mine:
-                judged[member_id].append(Judged(cand, 0, "", intern(f"{whole.name}在此分项列举，未涉及本项")))
+                judged[member_id].append(Judged.of(cand, 0, "", intern(f"{whole.name}在此分项列举，未涉及本项")))
             else:
-                judged[member_id].append(Judged(cand, 1, intern(f"仅笼统提及{whole.name}"), None))
+                judged[member_id].append(Judged.of(cand, 1, intern(f"仅笼统提及{whole.name}"), None))
 
 
 def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: LevelWords,
@@ -218,15 +218,15 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
         return about_cache[k]
 
     def group(j: Judged):
-        in_heading = heading_at(heads, j.cand.start) is not None
+        in_heading = heading_at(heads, j.start) is not None
         return -j.level, j.inherited, in_heading
 
     def rank(j: Judged):
         """Within a group, the passage most about the criterion: in a sentence naming more
         of its words and fewer other criteria, then the first."""
-        k = j.cand.sentence
+        k = j.sentence
         others = topics[k] - (k in mine)
-        return others - about(k), j.cand.start
+        return others - about(k), j.start
 
     # The best evidence first: the highest level, then found by the criterion's own words
     # rather than under a heading, in the body rather than a heading, then by `rank`,
@@ -240,19 +240,19 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
     used_sentences: set[int] = set()
     for key in sorted(groups):
         for j in sorted(groups[key], key=rank):
-            if len(evidence) == 3 or j.cand.sentence in used_sentences:
+            if len(evidence) == 3 or j.sentence in used_sentences:
                 continue
-            used_sentences.add(j.cand.sentence)
+            used_sentences.add(j.sentence)
             evidence.append(_evidence(doc, j, lang))
         if len(evidence) == 3:
             break
     level = evidence[0].level if evidence else 0
     rej = []
     seen = set()
-    for j in sorted(rejected, key=lambda j: j.cand.start):
-        if (j.cand.sentence, j.reason) in seen:
+    for j in sorted(rejected, key=lambda j: j.start):
+        if (j.sentence, j.reason) in seen:
             continue
-        seen.add((j.cand.sentence, j.reason))
+        seen.add((j.sentence, j.reason))
         rej.append(_rejected(doc, j))
     if evidence:
         summary = evidence[0].why
@@ -303,17 +303,17 @@ def _unflagged(text: str, a: int, b: int, start: int, end: int) -> tuple[int, in
 
 
 def _evidence(doc: Document, j: Judged, lang) -> Evidence:
-    s = doc.sentences[j.cand.sentence]
-    a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end, basis_of(doc, j, lang))
+    s = doc.sentences[j.sentence]
+    a, b = _quote_span(doc, j.sentence, j.start, j.end, basis_of(doc, j, lang))
     oa, ob = doc.original_span(a, b)
-    return Evidence(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.cand.terms, j.level, j.why)
+    return Evidence(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.terms, j.level, j.why)
 
 
 def _rejected(doc: Document, j: Judged) -> Rejected:
-    s = doc.sentences[j.cand.sentence]
-    a, b = _quote_span(doc, j.cand.sentence, j.cand.start, j.cand.end)
+    s = doc.sentences[j.sentence]
+    a, b = _quote_span(doc, j.sentence, j.start, j.end)
     oa, ob = doc.original_span(a, b)
-    return Rejected(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.cand.terms, j.reason or "")
+    return Rejected(doc.original[oa:ob].strip(), oa, ob, s.part_path, s.role.value, j.terms, j.reason or "")
 
 
 def years_text(years: tuple[int | None, int | None]) -> str:

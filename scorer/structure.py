@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .roles import ROLE_LABELS, PartRole, RoleSource, heading_role, nested_role, opening_role
-from .spans import span_index
+from .spans import Spans, span_index, spans_of
 
 __all__ = ["ROLE_LABELS", "Part", "PartRole", "RoleSource", "Sentence", "parse_structure"]
 
@@ -79,7 +79,7 @@ class _Line:
     heading: str = ""
 
 
-def parse_structure(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[Part, ...], tuple[Sentence, ...], tuple[tuple[int, int], ...]]:
+def parse_structure(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[Part, ...], tuple[Sentence, ...], Spans]:
     """Parse the normalised text into top-level parts, sentences and paragraphs.
 
     `excluded` spans (page furniture) are skipped: they belong to no part.
@@ -98,7 +98,7 @@ def parse_structure(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[P
     if tail:
         parts.append(Part("signature", "", "", 0, PartRole.OTHER, RoleSource.DEFAULT,
                           tail[0].start, tail[-1].end, "〔落款〕"))
-    paragraphs = tuple((ln.start, ln.end) for ln in lines)
+    paragraphs = spans_of((ln.start, ln.end) for ln in lines)
     sentences = _sentences(text, lines, parts)
     return tuple(parts), sentences, paragraphs
 
@@ -257,9 +257,10 @@ def _sentences(text: str, lines: list[_Line], parts: list[Part]) -> tuple[Senten
     for p_index, ln in enumerate(lines):
         pos = ln.start
         for m in _SENTENCE_END.finditer(text, ln.start, ln.end):
-            if m.end() > pos:
-                spans.append((pos, m.end(), p_index))
-            pos = m.end()
+            end = m.end()  # one int for this sentence's end and the next one's start
+            if end > pos:
+                spans.append((pos, end, p_index))
+            pos = end
         if pos < ln.end:
             spans.append((pos, ln.end, p_index))
     kept = []

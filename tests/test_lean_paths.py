@@ -14,7 +14,6 @@ from scorer.copying import SAMPLE, SHINGLE, fingerprint
 from scorer.headings import _CountedHits
 from scorer.issuer import text_lines
 from scorer.judge import Judged
-from scorer.rules import Candidate
 from scorer.spans import span_index
 from tests.conftest import SEEDS
 
@@ -51,19 +50,33 @@ def _whole_fingerprint(text):
                                for i in range(len(letters) - SHINGLE + 1)) if h % SAMPLE == 0})
 
 
+# Letters of 1 to 4 bytes in UTF-8 side by side (ASCII and digits, Greek and accents, Han, the
+# Han of plane 2), and texts shorter than a shingle.
+MIXED = ["全年办理案件1200件,同比增长12%,ΩΣé处理" * 3 + "𠀀𠀁𠀂𪚥" * 5 + "abc", "短文本", "",
+         "一二三四五六七八九十壹贰", "𠀀" * 11, "𠀀" * 13 + "x"]
+
+
 def test_a_fingerprint_gathered_in_pieces_is_the_fingerprint_of_the_whole(monkeypatch):
     # Gaps of punctuation and spaces across every piece boundary, letters running over others.
-    text = "。 ，".join(TEXTS) + "——" + TEXTS[0]
+    text = "。 ，".join(TEXTS + MIXED) + "——" + TEXTS[0]
     expected = _whole_fingerprint(text)
+    assert len(expected) > 100
     assert fingerprint(text) == expected
-    for piece in (7, 100, 4096):
+    for piece in (7, 12, 13, 100, 4096):
         monkeypatch.setattr(copying, "_PIECE", piece)
         assert fingerprint(text) == expected
 
 
+@pytest.mark.parametrize("text", MIXED)
+def test_a_fingerprint_hashes_each_shingles_utf8_whatever_its_letters_widths(text, monkeypatch):
+    assert fingerprint(text) == _whole_fingerprint(text)
+    monkeypatch.setattr(copying, "_PIECE", 5)
+    assert fingerprint(text) == _whole_fingerprint(text)
+
+
 def test_a_clause_holds_only_others_hits_when_hits_start_in_it_and_none_is_the_criterions():
     def hit(start, reason=None):
-        return Judged(Candidate(0, start, start + 2, (), None), 1, "", reason)
+        return Judged(0, start, start + 2, (), None, 1, "", reason)
 
     judged = {"b": [hit(10), hit(30)], "a": [hit(20), hit(40, reason="否定")], "c": []}
     hits = _CountedHits(judged)
@@ -73,3 +86,16 @@ def test_a_clause_holds_only_others_hits_when_hits_start_in_it_and_none_is_the_c
     assert not hits.only_others(10, 31, "a")  # a's own hit at 20 is in it
     assert not hits.only_others(35, 45, "b")  # a's hit at 40 does not count
     assert hits.only_others(0, 1000, "c")
+
+
+def test_paragraphs_kept_in_arrays_read_as_the_tuple_of_pairs_they_replace():
+    from scorer.document import document_from_text
+    from scorer.spans import spans_of
+
+    pairs = [(0, 5), (7, 7), (9, 2**31 - 1)]
+    spans = spans_of(pairs)
+    assert list(spans) == pairs and len(spans) == 3 and spans[-1] == pairs[-1] and spans[1] == (7, 7)
+    assert list(spans[1:]) == pairs[1:] and (7, 7) in spans and spans == spans_of(iter(pairs))
+    doc = document_from_text("一、主要举措和成效\n  制定实施方案。\n\n二、存在的不足\n工作仍有差距。")
+    assert list(doc.paragraphs) == [(0, 9), (12, 19), (21, 28), (29, 36)]
+    assert [doc.text[a:b] for a, b in doc.paragraphs][1] == "制定实施方案。"

@@ -222,7 +222,6 @@ def test_the_words_a_level_rests_on_are_found_again_as_they_were_judged(prefix, 
     of a 3, the action or title of a 2, in the hit's own sentence or, under a heading, its clause."""
     from scorer import headings, judge, matcher
     from scorer.judge import Judged, basis_of
-    from scorer.rules import Candidate
 
     own: list[tuple] = []  # (Judged, the span hit_level gave when it was judged, lang)
     under: list[tuple] = []  # (sentence, clause start, clause end, the span, lang)
@@ -257,7 +256,7 @@ def test_the_words_a_level_rests_on_are_found_again_as_they_were_judged(prefix, 
     for j, span, lang in own:
         assert basis_of(doc, j, lang) == span
     for k, a, b, span, lang in under:
-        j = Judged(Candidate(k, a, b, (), None), 2, "", None, span is not None, inherited=True)
+        j = Judged(k, a, b, (), None, 2, "", None, span is not None, inherited=True)
         assert basis_of(doc, j, lang) == span
     if prefix == "two-headings":
         assert under  # the clauses under the heading were judged on their own words
