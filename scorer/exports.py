@@ -120,6 +120,14 @@ def ranking_csv(batch: Ranked) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+def prepare() -> None:
+    """Import what the exports are written with (the workbook's library takes a tenth of a
+    one-report run), while the workers score: a batch calls this once they have started."""
+    import openpyxl  # noqa: F401
+
+    from . import workbook  # noqa: F401
+
+
 def ranking_xlsx(batch: Ranked) -> bytes:
     """ranking.xlsx (scorer/workbook.py, which builds on this module's rows)."""
     from .workbook import ranking_xlsx as workbook

@@ -135,3 +135,28 @@ def test_a_report_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
                        "message": "评分进程意外中止（被终止、内存不足或卡在库调用中），已跳过"}]
     ranking = json.loads((out / "ranking.json").read_text("utf-8"))
     assert ranking["n_scored"] == 6 and all((out / n[:-4] / "result.json").exists() for n in names)
+
+
+def _square(n: int) -> dict:
+    return {"value": n * n}
+
+
+def test_what_the_parent_does_meanwhile_runs_once_after_the_workers_are_forked():
+    """The parent imports the exports' libraries while the workers score: never before they
+    are forked (a fork amid an import can leave a child waiting on the import lock forever)."""
+    import multiprocessing
+
+    from scorer.batch.pool import Task, run_tasks
+
+    seen, values = [], []
+
+    def meanwhile():
+        seen.append(len(multiprocessing.active_children()))
+
+    def done(task, value):
+        values.append(value["value"])
+        return ""
+
+    tasks = [Task(f"t{n}", _square, (n,)) for n in range(5)]
+    assert run_tasks(tasks, jobs=2, done=done, progress=lambda message: None, meanwhile=meanwhile) == 0
+    assert seen == [2] and sorted(values) == [0, 1, 4, 9, 16]

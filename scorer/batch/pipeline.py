@@ -166,7 +166,8 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
     progress("score", reused, total, len(failures), None)
     if not todo:
         return Scored(tuple(reports), tuple(failures), 0, reused, 0, index)
-    warm_up_scoring(request.rubric)
+    if len(todo) > 1:  # shared by the forked workers; one report is scored by one worker alone
+        warm_up_scoring(request.rubric)
     owner = {Task(job.file, score_report, (str(job.path), str(request.out / job.name), _entries(job, request),
                                            request.time_limit)): job for job in todo}
 
@@ -182,7 +183,7 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
     interrupted = run_tasks(
         list(owner), jobs=request.jobs, done=done, initializer=init_worker, initargs=(request.rubric,),
         progress=lambda message: progress("score", len(reports) + len(failures) - failed_before, total,
-                                          len(failures), message))
+                                          len(failures), message), meanwhile=exports.prepare)
     order = {job.name: i for i, job in enumerate(found.jobs)}  # not the workers' finishing order: the
     reports.sort(key=lambda r: order[r.job.name])  # outputs listing reports as given must not vary
     return Scored(tuple(reports), tuple(failures), len(reports) - reused, reused, interrupted, index)

@@ -36,8 +36,12 @@ Done = Callable[[Task, dict[str, Any]], str]  # takes a finished task's value, r
 
 
 def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callable[[str], None],
-              initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> int:
+              initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (),
+              meanwhile: Callable[[], None] | None = None) -> int:
     """Run tasks in worker processes, at most two per worker in flight.
+
+    `meanwhile` runs once in this process as soon as the first tasks are handed out (the
+    workers are forked by then): what the parent needs afterwards, made while they work.
 
     Returns the signal that stopped the run (SIGINT, SIGTERM) before every task was
     done, or 0 when all ran. The initializer gets the parent's pid after `initargs`.
@@ -58,6 +62,9 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
     try:
         while (queue or suspects or pending) and not stop["requested"]:
             _submit(pool, pending, queue, suspects, jobs)
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
             lost = _collect(finished, pending, done, progress)
             if lost:
