@@ -13,6 +13,7 @@ written again when its key differs, or when the file is missing or not the one w
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -122,10 +123,13 @@ def ranking_csv(batch: Ranked) -> str:
 
 def prepare() -> None:
     """Import what the exports are written with (the workbook's library takes a tenth of a
-    one-report run), while the workers score: a batch calls this once they have started."""
-    import openpyxl  # noqa: F401
+    one-report run), while the workers score: a batch calls this once they have started.
+    A library that cannot be imported is reported where the workbook is written, after the
+    reports are scored, not here."""
+    with contextlib.suppress(ImportError):
+        import openpyxl  # noqa: F401
 
-    from . import workbook  # noqa: F401
+        from . import workbook  # noqa: F401
 
 
 def ranking_xlsx(batch: Ranked) -> bytes:

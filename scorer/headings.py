@@ -100,7 +100,7 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
     """Clauses under a heading that names a criterion report on it (see headings.py)."""
     if not heads:
         return
-    named: dict[str, dict[str, Candidate]] = defaultdict(dict)  # part path -> criterion -> hit
+    named: dict[str, dict[str, Judged]] = defaultdict(dict)  # part path -> criterion -> hit
     hits = _CountedHits(judged)
     for cid, items in judged.items():
         for j in items:

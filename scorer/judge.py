@@ -97,11 +97,11 @@ def basis_of(doc: Document, j: Judged, lang: LevelWords) -> tuple[int, int] | No
     A hit under a heading was judged on its clause alone (headings.py)."""
     if not j.based:
         return None
-    c, text = j, doc.match_text
+    text = doc.match_text
     if j.inherited:
-        return hit_level(text, c.start, c.end, c.start, c.end, lang)[2]
-    s = doc.sentences[c.sentence]
-    return hit_level(text, s.start, s.end, c.start, c.end, lang)[2]
+        return hit_level(text, j.start, j.end, j.start, j.end, lang)[2]
+    s = doc.sentences[j.sentence]
+    return hit_level(text, s.start, s.end, j.start, j.end, lang)[2]
 
 
 def capped(doc: Document, cand: Candidate, a: int, b: int, has_figure: bool,

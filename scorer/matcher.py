@@ -148,14 +148,13 @@ def _counted_kinds(items: list[Judged], doc: Document, heads: Headings) -> set[i
     for j in items:
         if j.reason is not None:
             continue
-        c = j
-        s = doc.sentences[c.sentence]
-        clause = clause_span(text, s.start, s.end, c.start, c.start)[0]
-        head = heading_at(heads, c.start)  # which one: two item headings may share a clause (一是… 二是…)
-        kind = (c.sentence, clause, j.level, head.start if head else -1, id(c.rule))
+        s = doc.sentences[j.sentence]
+        clause = clause_span(text, s.start, s.end, j.start, j.start)[0]
+        head = heading_at(heads, j.start)  # which one: two item headings may share a clause (一是… 二是…)
+        kind = (j.sentence, clause, j.level, head.start if head else -1, id(j.rule))
         first.setdefault(kind, id(j))
-        if kind not in earliest or c.start < earliest[kind][0]:
-            earliest[kind] = (c.start, id(j))
+        if kind not in earliest or j.start < earliest[kind][0]:
+            earliest[kind] = (j.start, id(j))
     return set(first.values()) | {i for _, i in earliest.values()}
 
 

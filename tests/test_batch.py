@@ -191,3 +191,22 @@ def test_outputs_name_criteria_by_title_not_id(batch):
     pdf_text = subprocess.run(["pdftotext", "-layout", str(out / "ranking.pdf"), "-"],
                               capture_output=True, text=True).stdout
     assert not [cid for cid in titles if cid in pdf_text]
+
+
+@pytest.mark.parametrize("reports", [1, 2])
+def test_the_parent_warms_up_for_shared_workers_only_and_prepares_the_exports_while_they_score(
+        reports, tmp_path, monkeypatch):
+    """Workers forked after the parent loaded the dictionary share it; one report is scored by
+    one worker, which warms itself while the parent imports what the exports need."""
+    from scorer import exports
+    from scorer.batch import pipeline
+
+    calls = []
+    monkeypatch.setattr(pipeline, "warm_up_scoring", lambda rubric: calls.append("warm-up"))
+    real_prepare = exports.prepare
+    monkeypatch.setattr(exports, "prepare", lambda: (calls.append("prepare"), real_prepare()))
+    for p in [seed("001"), seed("002")][:reports]:
+        shutil.copy(p, tmp_path / p.name)
+    assert cli("score", tmp_path, "--format", "json", "--out", tmp_path / "out").returncode == 0
+    assert calls == (["prepare"] if reports == 1 else ["warm-up", "prepare"])
+    assert len(list((tmp_path / "out").glob("*/result.json"))) == reports

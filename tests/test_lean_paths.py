@@ -90,12 +90,12 @@ def test_a_clause_holds_only_others_hits_when_hits_start_in_it_and_none_is_the_c
 
 def test_paragraphs_kept_in_arrays_read_as_the_tuple_of_pairs_they_replace():
     from scorer.document import document_from_text
-    from scorer.spans import spans_of
+    from scorer.spans import Spans, spans_of
 
     pairs = [(0, 5), (7, 7), (9, 2**31 - 1)]
     spans = spans_of(pairs)
     assert list(spans) == pairs and len(spans) == 3 and spans[-1] == pairs[-1] and spans[1] == (7, 7)
     assert list(spans[1:]) == pairs[1:] and (7, 7) in spans and spans == spans_of(iter(pairs))
     doc = document_from_text("一、主要举措和成效\n  制定实施方案。\n\n二、存在的不足\n工作仍有差距。")
-    assert list(doc.paragraphs) == [(0, 9), (12, 19), (21, 28), (29, 36)]
+    assert isinstance(doc.paragraphs, Spans) and list(doc.paragraphs) == [(0, 9), (12, 19), (21, 28), (29, 36)]
     assert [doc.text[a:b] for a, b in doc.paragraphs][1] == "制定实施方案。"

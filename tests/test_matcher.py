@@ -214,7 +214,6 @@ def test_thinning_keeps_the_hit_whose_rule_lets_a_heading_name_its_criterion(tmp
     assert next(cs.level for cs in thinned.criteria if cs.criterion.id == "enforcement.publicity") == 3
 
 
-
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004", "two-headings"])
 def test_the_words_a_level_rests_on_are_found_again_as_they_were_judged(prefix, monkeypatch):
     """A counted hit keeps no span of the words its level rests on (memory: a long report has
@@ -223,25 +222,33 @@ def test_the_words_a_level_rests_on_are_found_again_as_they_were_judged(prefix, 
     from scorer import headings, judge, matcher
     from scorer.judge import Judged, basis_of
 
-    own: list[tuple] = []  # (Judged, the span hit_level gave when it was judged, lang)
+    own: list[tuple] = []  # (Judged, the span its quote must hold, lang)
     under: list[tuple] = []  # (sentence, clause start, clause end, the span, lang)
     last: list = [None]
+    dropped = []  # spans hit_level found for a level a rule's cap or the hit's context took away
 
     def recording(*args):
         out = real_level(*args)
-        last[0] = out[2]
+        last[0] = out
         return out
 
     def judging(doc, criterion, cand, lang):
         j = real_judge(doc, criterion, cand, lang)
-        if j.reason is None and j.level >= 2:
-            own.append((j, last[0] if j.based else None, lang))
+        if j.reason is None:
+            # As the span was kept before: what hit_level found, unless the rule's max_level
+            # capped the level or its context held it to general words (level 1 from a 2 or 3).
+            level, _, span = last[0]
+            level = max(level, cand.rule.min_level)
+            if level > cand.rule.max_level or (level > 1 and j.level == 1):
+                dropped.append(span)
+                span = None
+            own.append((j, span, lang))
         return j
 
     def verdict(doc, k, a, b, lang):
         found = real_verdict(doc, k, a, b, lang)
         if found:
-            under.append((k, a, b, last[0], lang))
+            under.append((k, a, b, last[0][2], lang))
         return found
 
     real_level, real_judge, real_verdict = judge.hit_level, matcher.judge_hit, headings._clause_verdict
@@ -253,6 +260,8 @@ def test_the_words_a_level_rests_on_are_found_again_as_they_were_judged(prefix, 
     match_document(doc, _rubric())
     spans = [span for _, span, _ in own] + [u[3] for u in under]
     assert any(span is not None for span in spans)  # the comparison is not empty
+    if prefix != "two-headings":  # hits whose found words no longer count are among them
+        assert any(span is not None for span in dropped)
     for j, span, lang in own:
         assert basis_of(doc, j, lang) == span
     for k, a, b, span, lang in under:

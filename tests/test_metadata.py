@@ -194,7 +194,6 @@ def test_a_title_set_on_two_lines_is_joined():
     assert m.title == "关于屏山县2023年度法治政府建设情况的报告"
 
 
-
 @pytest.mark.parametrize("opening", ["我市坚持依法行政。鹤岗市司法局牵头。", "海东市人民政府\n关于2023年法治政府建设情况的报告"])
 def test_the_places_of_a_whole_report_are_not_kept_once_its_issuer_is_found(opening):
     """The issuer is looked for in the whole text, masked copies of it included; the places

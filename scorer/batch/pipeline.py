@@ -181,7 +181,7 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
         return f"✔ {job.file} {value['summary']['total']:.1f}"
 
     interrupted = run_tasks(
-        list(owner), jobs=request.jobs, done=done, initializer=init_worker, initargs=(request.rubric,),
+        list(owner), jobs=min(request.jobs, len(owner)), done=done, initializer=init_worker, initargs=(request.rubric,),
         progress=lambda message: progress("score", len(reports) + len(failures) - failed_before, total,
                                           len(failures), message), meanwhile=exports.prepare)
     order = {job.name: i for i, job in enumerate(found.jobs)}  # not the workers' finishing order: the
