@@ -181,9 +181,10 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
         return f"✔ {job.file} {value['summary']['total']:.1f}"
 
     interrupted = run_tasks(
-        list(owner), jobs=min(request.jobs, len(owner)), done=done, initializer=init_worker, initargs=(request.rubric,),
+        list(owner), jobs=min(request.jobs, len(owner)), done=done, initializer=init_worker,
+        initargs=(request.rubric,), meanwhile=exports.prepare,
         progress=lambda message: progress("score", len(reports) + len(failures) - failed_before, total,
-                                          len(failures), message), meanwhile=exports.prepare)
+                                          len(failures), message))
     order = {job.name: i for i, job in enumerate(found.jobs)}  # not the workers' finishing order: the
     reports.sort(key=lambda r: order[r.job.name])  # outputs listing reports as given must not vary
     return Scored(tuple(reports), tuple(failures), len(reports) - reused, reused, interrupted, index)
