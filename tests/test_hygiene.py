@@ -3,6 +3,8 @@
 Every text here is a short synthetic sentence, not a real report."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorer.document import document_from_text
 
@@ -81,3 +83,40 @@ def test_gambling_words_in_prose_are_injected(spam):
 def test_lottery_welfare_funds_are_report_text():
     doc = document_from_text(TITLE + "2023年,县政府规范福利彩票公益金使用,加强彩票市场监管。\n" + BODY)
     assert doc.flag_names() == []
+
+
+# Repeated units found by comparing characters a whole window at a time give what the
+# pattern finds tried at every position: stuffed runs, near misses (three copies, a newline
+# inside, a unit that is not Han-led), runs over a window's edge, plane-2 and NUL characters.
+UNITS = ["执法公示", "法治", "推进依法行政", "啊", "甲乙丙丁戊己庚辛壬", "甲乙丙丁戊己庚辛壬癸", "a法", "\n", "，", "𠀀法",
+         "\x00", "法\n", "一二三"]
+
+
+def _pattern_spans(text):
+    from scorer.hygiene import _REPEATED_UNIT
+
+    return [(m.start(), m.end()) for m in _REPEATED_UNIT.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(UNITS), st.integers(1, 6)), max_size=12), st.sampled_from([1, 3, 7, 64]))
+def test_repeated_units_found_by_windows_are_the_patterns_matches(runs, window):
+    from unittest import mock
+
+    from scorer import hygiene
+
+    text = "".join(unit * times for unit, times in runs)
+    with mock.patch.object(hygiene, "_WINDOW", window):
+        assert hygiene.repeated_units(text) == _pattern_spans(text)
+    assert hygiene.repeated_units(text) == _pattern_spans(text)
+
+
+def test_repeated_units_on_whole_reports_are_the_patterns_matches():
+    from scorer import hygiene
+    from tests.conftest import SEEDS
+
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    stuffed = texts[0][:3000] + "执法公示" * 30 + texts[1][:500] + "依法行政" * 3 + "推进" * 5
+    for text in [*texts, stuffed]:
+        assert hygiene.repeated_units(text) == _pattern_spans(text)
+    assert len(hygiene.repeated_units(stuffed)) >= 2
