@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -100,14 +100,30 @@ class Occurrences:
         return best
 
     def regex(self, pattern: str):
+        """(start, end, sentence, matched text) of each match within a sentence, in order.
+        Only sentences that hold the characters every match begins with are searched, when
+        the pattern has such (行政复议 of 行政复议[^,。]{0,3}工作): most sentences have none."""
         # On RE2: a rubric's pattern cannot hang on a report.
+        from .prefilter import literal_prefix
         from .rules.regex import compile_pattern, spans
 
         compiled = compile_pattern(pattern)
-        text = self.doc.match_text
-        for k, s in enumerate(self.doc.sentences):
+        text, sentences = self.doc.match_text, self.doc.sentences
+        prefix = literal_prefix(pattern)
+        ks: Iterable[int] = range(len(sentences)) if not prefix else sorted(
+            {bisect.bisect_right(self.starts, p) - 1 for p in _places(text, prefix)} - {-1})
+        for k in ks:
+            s = sentences[k]
             for start, end, found in spans(compiled, text, s.start, s.end):
                 yield start, end, k, found
+
+
+def _places(text: str, word: str) -> Iterator[int]:
+    """Where `word` starts in `text`, overlapping occurrences included."""
+    p = text.find(word)
+    while p >= 0:
+        yield p
+        p = text.find(word, p + 1)
 
 
 @dataclass(frozen=True)

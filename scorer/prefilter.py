@@ -25,6 +25,26 @@ def with_prefilter(pattern: re.Pattern) -> re.Pattern:
     return re.compile(f"(?=[{cls}])(?:{pattern.pattern})", pattern.flags)
 
 
+def literal_prefix(pattern: str, flags: int = 0) -> str:
+    """The characters every match of a pattern begins with (行政复议 of 行政复议[^,。]{0,3}工作),
+    or "" when they cannot be known: a case-insensitive pattern, or one that begins with
+    anything but plain characters."""
+    if flags & re.IGNORECASE:
+        return ""
+    try:
+        items = _parser.parse(pattern, flags)
+    except re.error:
+        return ""
+    if items.state.flags & re.IGNORECASE:  # (?i) inside the pattern
+        return ""
+    out = []
+    for op, av in items:
+        if op is not C.LITERAL:
+            break
+        out.append(chr(av))
+    return "".join(out)
+
+
 def first_chars(pattern: re.Pattern) -> set[str] | None:
     """Every character a non-empty match of the pattern can begin with, or None."""
     return _first(_parser.parse(pattern.pattern, pattern.flags))

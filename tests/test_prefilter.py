@@ -46,3 +46,37 @@ def test_prefiltered_spam_finds_exactly_what_the_plain_pattern_finds(text):
     for t in (text, mixed):
         assert [m.span() for m in hygiene._SPAM.finditer(t)] == [m.span() for m in plain.finditer(t)]
     assert len(list(hygiene._SPAM.finditer(SPAM))) >= 12
+
+
+@pytest.mark.parametrize("pattern, prefix", [
+    ("行政复议[^,。;、]{0,3}工作", "行政复议"), ("abc", "abc"), ("ab?c", "a"), ("a|b", ""), ("(?i)abc", ""),
+    (r"\d+次", ""), ("(?<=x)ab", ""), ("^ab", ""), ("(ab)c", ""), ("(?x) a b c", "abc"),
+])
+def test_literal_prefix(pattern, prefix):
+    from scorer.prefilter import literal_prefix
+
+    assert literal_prefix(pattern) == prefix
+
+
+PATTERNS = ["行政复议[^,。;、]{0,3}工作", "行政复议等[^,。;]{0,4}工作", "执法[^,。]{0,6}公示", "法治", "政府[^。]{0,20}$",
+            "年度", "x法", "(?i)ab", "复议复议"]
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004", "made"])
+def test_searching_only_the_sentences_holding_a_patterns_first_characters_finds_every_match(prefix):
+    """A sentence without the characters every match begins with holds no match."""
+    from unittest import mock
+
+    from scorer import prefilter
+    from scorer.document import document_from_text, load_document
+    from scorer.occurrences import Occurrences, rubric_words
+    from scorer.rubric import load_rubric
+    from tests.conftest import seed
+
+    made = "复议复议复议。行政复议工作\n行政复议等各项工作全面推进,执法信息公示。\n法治政府"
+    doc = document_from_text(made) if prefix == "made" else load_document(seed(prefix))
+    ctx = Occurrences(doc, rubric_words(load_rubric()))
+    found = {p: list(ctx.regex(p)) for p in PATTERNS}
+    with mock.patch.object(prefilter, "literal_prefix", lambda pattern, flags=0: ""):
+        assert {p: list(ctx.regex(p)) for p in PATTERNS} == found
+    assert sum(map(len, found.values())) > 0
