@@ -187,29 +187,34 @@ def repeated_units(text: str) -> list[Span]:
     of L characters repeated UNIT_TIMES times needs text[i] == text[i + L] for the 3L
     characters from its start; for each L these equalities are found for a whole window
     at once, as the zero characters of (window XOR window shifted by L characters) read as
-    one big integer, four bytes a character. The pattern is then tried only where such a
-    run begins, in order, each match moving past itself, as finditer does."""
+    one big integer, four bytes a character. The pattern is then searched for only from
+    where such runs begin, in order, each match moving past itself, as finditer does."""
     out: list[Span] = []
     pos = 0  # where the last match ended
+    reach = UNIT_TIMES * UNIT_MAX  # a match starting by b has its copies by b + reach
     for w0 in range(0, len(text), _WINDOW):
         if pos >= w0 + _WINDOW:  # a match ran over this window
             continue
-        for p in _run_starts(text, w0):
-            if p >= pos:
-                m = _REPEATED_UNIT.match(text, p)
-                if m:
-                    out.append((m.start(), m.end()))
-                    pos = m.end()
+        for a, b in _run_starts(text, w0):
+            a = max(a, pos)
+            while a <= b:  # one search a stretch of starts (a run of dashes is one), in C
+                m = _REPEATED_UNIT.search(text, a, min(b + reach, len(text)))
+                if m is None or m.start() > b:
+                    break
+                m = _REPEATED_UNIT.match(text, m.start())  # its whole length, past the search's end
+                out.append((m.start(), m.end()))
+                a = pos = m.end()
     return out
 
 
-def _run_starts(text: str, w0: int) -> list[int]:
-    """Positions p in [w0, w0 + _WINDOW), in order, where for some unit length L (2 to
-    UNIT_MAX) text[i] == text[i + L] for every i from p to p + (UNIT_TIMES - 1) * L - 1."""
+def _run_starts(text: str, w0: int) -> list[tuple[int, int]]:
+    """Stretches [a, b] of positions in [w0, w0 + _WINDOW), in order and apart, holding every p
+    where for some unit length L (2 to UNIT_MAX) text[i] == text[i + L] for every i from p
+    to p + (UNIT_TIMES - 1) * L - 1: where a repeated unit can begin."""
     window = text[w0:w0 + _WINDOW + UNIT_TIMES * UNIT_MAX]  # a start near its end still has its copies
     n = len(window)
     whole = int.from_bytes(window.encode("utf-32-le", "surrogatepass"), "little")  # char i: bits 32i..32i+31
-    starts: set[int] = set()
+    found: list[tuple[int, int]] = []
     for length in range(2, UNIT_MAX + 1):
         need = (UNIT_TIMES - 1) * length
         if n < need + length:
@@ -219,10 +224,17 @@ def _run_starts(text: str, w0: int) -> list[int]:
         q = equal.find(needle)
         while q >= 0:
             end = _ZEROS.match(equal, q).end()
-            first, last = -(-q // 4), end // 4 - need  # whole characters only
-            starts.update(range(w0 + first, w0 + min(last, _WINDOW - 1) + 1))
+            first, last = -(-q // 4), min(end // 4 - need, _WINDOW - 1)  # whole characters only
+            if first <= last:
+                found.append((w0 + first, w0 + last))
             q = equal.find(needle, end)
-    return sorted(starts)
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(found):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def boilerplate_spans(text: str) -> tuple[Span, ...]:

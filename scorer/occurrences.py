@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -110,20 +110,21 @@ class Occurrences:
         compiled = compile_pattern(pattern)
         text, sentences = self.doc.match_text, self.doc.sentences
         prefix = literal_prefix(pattern)
-        ks: Iterable[int] = range(len(sentences)) if not prefix else sorted(
-            {bisect.bisect_right(self.starts, p) - 1 for p in _places(text, prefix)} - {-1})
+        ks = range(len(sentences)) if not prefix else self._holding(prefix)
         for k in ks:
             s = sentences[k]
             for start, end, found in spans(compiled, text, s.start, s.end):
                 yield start, end, k, found
 
-
-def _places(text: str, word: str) -> Iterator[int]:
-    """Where `word` starts in `text`, overlapping occurrences included."""
-    p = text.find(word)
-    while p >= 0:
-        yield p
-        p = text.find(word, p + 1)
+    def _holding(self, word: str) -> Iterator[int]:
+        """The sentences in which `word` starts, in order (one look a sentence, however often
+        it holds the word; and a sentence before which it stands between two)."""
+        text, starts = self.doc.match_text, self.starts
+        p = text.find(word, starts[0] if starts else len(text))
+        while p >= 0:
+            k = bisect.bisect_right(starts, p) - 1
+            yield k
+            p = text.find(word, starts[k + 1]) if k + 1 < len(starts) else -1
 
 
 @dataclass(frozen=True)

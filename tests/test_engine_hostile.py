@@ -77,6 +77,8 @@ def test_without_re2_only_bounded_patterns_are_accepted(tmp_path, monkeypatch):
     (r"\d+次", "学法5次", "5次"),
     (r"\w+学法", "会前学法", "会前学法"),  # \w stays Unicode on RE2, as in Python
     (r"第\s*[一二]{,2}个", "第 一个", "第 一个"),  # {,n} is {0,n} as in Python
+    (r"法{,}治", "法法治", "法法治"),  # {,} too
+    (r"法{,x}", "推进法{0,x}和法{,x}", "法{,x}"),  # but {,x} is literal text, in Python as here
     (r"\D+", "学法5次", "学法"),
 ])
 def test_patterns_keep_pythons_meaning_on_re2(pattern, text, found):

@@ -89,7 +89,7 @@ def test_lottery_welfare_funds_are_report_text():
 # pattern finds tried at every position: stuffed runs, near misses (three copies, a newline
 # inside, a unit that is not Han-led), runs over a window's edge, plane-2 and NUL characters.
 UNITS = ["执法公示", "法治", "推进依法行政", "啊", "甲乙丙丁戊己庚辛壬", "甲乙丙丁戊己庚辛壬癸", "a法", "\n", "，", "𠀀法",
-         "\x00", "法\n", "一二三"]
+         "\x00", "法\n", "一二三", "-", "\udc80法", "乙丙"]
 
 
 def _pattern_spans(text):
@@ -117,6 +117,16 @@ def test_repeated_units_on_whole_reports_are_the_patterns_matches():
 
     texts = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     stuffed = texts[0][:3000] + "执法公示" * 30 + texts[1][:500] + "依法行政" * 3 + "推进" * 5
-    for text in [*texts, stuffed]:
+    for text in [*texts, stuffed, "-" * 200_000 + "执法公示" * 4, "法" * 200_000]:
         assert hygiene.repeated_units(text) == _pattern_spans(text)
     assert len(hygiene.repeated_units(stuffed)) >= 2
+
+
+def test_a_repeated_unit_starting_in_a_windows_overlap_is_left_to_the_next_window(monkeypatch):
+    """Starts are taken from the window they lie in: the one before sees them in its overlap,
+    without those before them in the next window, and would match a shorter unit first."""
+    from scorer import hygiene
+
+    text = "x" * 65 + "甲乙丙乙丙乙丙乙丙丁" * 4
+    monkeypatch.setattr(hygiene, "_WINDOW", 64)
+    assert hygiene.repeated_units(text) == _pattern_spans(text) == [(65, 105)]

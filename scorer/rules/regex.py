@@ -91,6 +91,9 @@ def _re2_compiled(pattern: str) -> Any:
         return None
 
 
+_OPEN_LOWER = re.compile(r"\{,\d*\}")  # a repeat with no lower bound, as Python reads one
+
+
 def _to_re2(pattern: str) -> str | None:
     """Python syntax in RE2's, or None where the meaning cannot be kept (\\b, \\W in a class)."""
     out, i, in_class = [], 0, False
@@ -121,8 +124,8 @@ def _to_re2(pattern: str) -> str | None:
             continue
         if c == "]" and in_class:
             in_class = False
-        elif c == "{" and not in_class and pattern[i + 1:i + 2] == ",":
-            c = "{0"  # Python's {,n}; RE2 reads it as literal text
+        elif c == "{" and not in_class and _OPEN_LOWER.match(pattern, i):
+            c = "{0"  # Python's {,n}; RE2 reads it as literal text (Python too reads {,x} so)
         out.append(c)
         i += 1
     return "".join(out)
