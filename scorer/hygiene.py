@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .normalize import Normalized
 from .prefilter import with_prefilter
-from .spans import blank, span_index
+from .spans import blank, merge_spans, span_index
 
 Span = tuple[int, int]
 
@@ -178,6 +178,7 @@ def stuffing_spans(text: str, skip: tuple[Span, ...] = ()) -> tuple[Span, ...]:
 
 _WINDOW = 1 << 16  # characters compared at a time: memory stays a few times the window
 _ZEROS = re.compile(rb"\x00*")
+_REACH = UNIT_TIMES * UNIT_MAX  # a repeated unit starting at p has its copies by p + _REACH
 
 
 def repeated_units(text: str) -> list[Span]:
@@ -191,14 +192,13 @@ def repeated_units(text: str) -> list[Span]:
     where such runs begin, in order, each match moving past itself, as finditer does."""
     out: list[Span] = []
     pos = 0  # where the last match ended
-    reach = UNIT_TIMES * UNIT_MAX  # a match starting by b has its copies by b + reach
     for w0 in range(0, len(text), _WINDOW):
         if pos >= w0 + _WINDOW:  # a match ran over this window
             continue
         for a, b in _run_starts(text, w0):
             a = max(a, pos)
             while a <= b:  # one search a stretch of starts (a run of dashes is one), in C
-                m = _REPEATED_UNIT.search(text, a, min(b + reach, len(text)))
+                m = _REPEATED_UNIT.search(text, a, min(b + _REACH, len(text)))
                 if m is None or m.start() > b:
                     break
                 m = _REPEATED_UNIT.match(text, m.start())  # its whole length, past the search's end
@@ -211,7 +211,7 @@ def _run_starts(text: str, w0: int) -> list[tuple[int, int]]:
     """Stretches [a, b] of positions in [w0, w0 + _WINDOW), in order and apart, holding every p
     where for some unit length L (2 to UNIT_MAX) text[i] == text[i + L] for every i from p
     to p + (UNIT_TIMES - 1) * L - 1: where a repeated unit can begin."""
-    window = text[w0:w0 + _WINDOW + UNIT_TIMES * UNIT_MAX]  # a start near its end still has its copies
+    window = text[w0:w0 + _WINDOW + _REACH]  # a start near its end still has its copies
     n = len(window)
     whole = int.from_bytes(window.encode("utf-32-le", "surrogatepass"), "little")  # char i: bits 32i..32i+31
     found: list[tuple[int, int]] = []
@@ -228,13 +228,7 @@ def _run_starts(text: str, w0: int) -> list[tuple[int, int]]:
             if first <= last:
                 found.append((w0 + first, w0 + last))
             q = equal.find(needle, end)
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(found):
-        if merged and a <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
+    return merge_spans(found, gap=1)  # [a, b] with b included: b + 1 goes on
 
 
 def boilerplate_spans(text: str) -> tuple[Span, ...]:
@@ -286,15 +280,8 @@ def injected_spans(text: str, boiler: tuple[Span, ...] = ()) -> tuple[Span, ...]
     hits = [h for h in hits if _GAMBLING_RE.match(text, h[0]) or not furniture.holds(h[0])]
     if not hits:
         return ()
-    hits.sort()
-    merged: list[list[int]] = []
-    for start, end in hits:
-        if merged and start - merged[-1][1] <= 3:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
     spans: list[Span] = []
-    for start, end in merged:
+    for start, end in merge_spans(hits, gap=3):
         start, end = _grow(text, start, end)
         tail = _SPAM_TAIL.match(text, end)
         spans.append((start, tail.end() if tail else end))

@@ -75,6 +75,17 @@ def span_index(spans) -> SpanIndex:
     return SpanIndex(tuple(a for a, _ in ordered), tuple(accumulate((b for _, b in ordered), max)))
 
 
+def merge_spans(spans: Iterable[Span], gap: int = 0) -> list[Span]:
+    """The spans sorted and joined where one starts at most `gap` after the last one ended."""
+    out: list[Span] = []
+    for a, b in sorted(spans):
+        if out and a - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 _NOT_LINE_END = re.compile(r"[^\n]+")
 
 
