@@ -180,12 +180,40 @@ def _rows_writer() -> type:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet._writer import WorksheetWriter
     from openpyxl.worksheet.hyperlink import Hyperlink
-    from openpyxl.xml.functions import fromstring
+    from openpyxl.xml import LXML
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import fromstring, xmlfile
 
     class RowsWriter(WorksheetWriter):
+        # openpyxl writes with lxml unless told not to (OPENPYXL_LXML=False); its stand-in
+        # buffers what it writes, so that plain rows must then be parsed and handed to it.
+        direct = LXML
+
         def __init__(self, ws, header: list[Any] | None, rows: list[list[Any]], link: int | None) -> None:
+            self.raw = None  # the sheet's file, when plain rows are written to it as they are
             super().__init__(ws)
             self.header, self.body, self.link = header, rows, link
+
+        def get_stream(self):
+            """openpyxl's stream, with lxml writing straight to a file this writer holds too
+            (unbuffered, so that what either writes lands in order): plain rows go to the file
+            as UTF-8 bytes, not parsed into elements for lxml to write out again (half the time
+            the workbook took)."""
+            if not self.direct:
+                yield from super().get_stream()
+                return
+            with open(self.out, "wb") as raw, xmlfile(raw, buffered=False) as xf:
+                self.raw = raw
+                with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                    try:
+                        while True:
+                            el = yield
+                            if el is True:
+                                yield xf
+                            elif el is not None:
+                                xf.write(el)
+                    except GeneratorExit:
+                        pass
 
         def write_rows(self) -> None:
             xf = self.xf.send(True)
@@ -213,10 +241,12 @@ def _rows_writer() -> type:
                     self.ws._hyperlinks.append(Hyperlink(ref=f"{letters[self.link - 1]}{row}", target=target))
             self.flush(xf, pending)
 
-        @staticmethod
-        def flush(xf, pending: list[str]) -> None:
+        def flush(self, xf, pending: list[str]) -> None:
             if pending:
-                xf.write(*fromstring(f"<rows>{''.join(pending)}</rows>".encode()))
+                if self.raw is not None:
+                    self.raw.write("".join(pending).encode())
+                else:
+                    xf.write(*fromstring(f"<rows>{''.join(pending)}</rows>".encode()))
                 pending.clear()
 
     return RowsWriter
