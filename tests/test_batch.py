@@ -197,16 +197,37 @@ def test_outputs_name_criteria_by_title_not_id(batch):
 def test_the_parent_warms_up_for_shared_workers_only_and_prepares_the_exports_while_they_score(
         reports, tmp_path, monkeypatch):
     """Workers forked after the parent loaded the dictionary share it; one report is scored by
-    one worker, which warms itself while the parent imports what the exports need."""
+    one worker, which warms itself while the parent imports what the exports need, before the
+    report's time limit runs (the load is not the report's time)."""
+    import os
+    import signal
+
     from scorer import exports
-    from scorer.batch import pipeline
+    from scorer.batch import pipeline, workers
 
     calls = []
     monkeypatch.setattr(pipeline, "warm_up_scoring", lambda rubric: calls.append("warm-up"))
     real_prepare = exports.prepare
     monkeypatch.setattr(exports, "prepare", lambda: (calls.append("prepare"), real_prepare()))
+    in_worker = tmp_path / "warmed-in-worker"  # the worker is another process: it leaves a line here
+    real_warm_up = workers.warm_up_scoring
+
+    def worker_warm_up(rubric):
+        with in_worker.open("a") as fh:
+            fh.write(f"{os.getpid()} {signal.getitimer(signal.ITIMER_REAL)[0]}\n")
+        real_warm_up(rubric)
+
+    monkeypatch.setattr(workers, "warm_up_scoring", worker_warm_up)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
     for p in [seed("001"), seed("002")][:reports]:
-        shutil.copy(p, tmp_path / p.name)
-    assert cli("score", tmp_path, "--format", "json", "--out", tmp_path / "out").returncode == 0
+        shutil.copy(p, inputs / p.name)
+    assert cli("score", inputs, "--format", "json", "--out", tmp_path / "out").returncode == 0
     assert calls == (["prepare"] if reports == 1 else ["warm-up", "prepare"])
+    warmed = in_worker.read_text().splitlines() if in_worker.exists() else []
+    if reports == 1:  # once, in the worker, no alarm set yet
+        assert len(warmed) == 1 and warmed[0].split() == [warmed[0].split()[0], "0.0"]
+        assert warmed[0].split()[0] != str(os.getpid())
+    else:
+        assert warmed == []
     assert len(list((tmp_path / "out").glob("*/result.json"))) == reports

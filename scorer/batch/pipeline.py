@@ -44,6 +44,7 @@ from .workers import (
     FINGERPRINT,
     RENDER_KEY,
     RESULT,
+    init_scoring_worker,
     init_worker,
     render_ranking_pdf,
     render_scorecard,
@@ -166,7 +167,8 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
     progress("score", reused, total, len(failures), None)
     if not todo:
         return Scored(tuple(reports), tuple(failures), 0, reused, 0, index)
-    if len(todo) > 1:  # shared by the forked workers; one report is scored by one worker alone
+    shared = len(todo) > 1  # warmed up here, shared by the forked workers; else by the one worker itself
+    if shared:
         warm_up_scoring(request.rubric)
     owner = {Task(job.file, score_report, (str(job.path), str(request.out / job.name), _entries(job, request),
                                            request.time_limit)): job for job in todo}
@@ -181,8 +183,8 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
         return f"✔ {job.file} {value['summary']['total']:.1f}"
 
     interrupted = run_tasks(
-        list(owner), jobs=min(request.jobs, len(owner)), done=done, initializer=init_worker,
-        initargs=(request.rubric,), meanwhile=exports.prepare,
+        list(owner), jobs=min(request.jobs, len(owner)), done=done, initializer=init_scoring_worker,
+        initargs=(request.rubric, not shared), meanwhile=exports.prepare,
         progress=lambda message: progress("score", len(reports) + len(failures) - failed_before, total,
                                           len(failures), message))
     order = {job.name: i for i, job in enumerate(found.jobs)}  # not the workers' finishing order: the

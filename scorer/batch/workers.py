@@ -4,6 +4,7 @@ never raises for a bad report, and writes its files atomically."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -36,6 +37,16 @@ def init_worker(rubric: Rubric | None = None, parent: int | None = None) -> None
     if parent is not None:
         signal.signal(signal.SIGTERM, _on_term)
         _die_with_parent(parent)
+
+
+def init_scoring_worker(rubric: Rubric, warm: bool, parent: int | None = None) -> None:
+    """A worker that scores reports. With `warm` it loads what scoring needs (the dictionary,
+    the gazetteer) before its first report, so that the load does not count against that
+    report's time limit; workers forked after the parent warmed up share what it loaded."""
+    init_worker(rubric, parent)
+    if warm:
+        with contextlib.suppress(Exception):  # the report meets the same error and reports it as its own
+            warm_up_scoring(rubric)
 
 
 def _on_term(signum, frame):
