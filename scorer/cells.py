@@ -21,11 +21,13 @@ def inert(values: list[Any]) -> list[Any]:
     return [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in values]
 
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # no XML 1.0 file may hold them
+# What no XML 1.0 file may hold: control characters, U+FFFE and U+FFFF, and lone surrogates
+# (from a file name's undecodable bytes), which UTF-8 cannot even write.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xlsx_text(value: Any) -> Any:
-    """A value a workbook can hold: control characters (which openpyxl refuses, losing the
+    """A value a workbook can hold: characters no XML file may hold (which would lose the
     whole file) become a space (vertical tab, form feed) or U+FFFD."""
     if isinstance(value, str) and _ILLEGAL.search(value):
         return _ILLEGAL.sub(lambda m: " " if m.group() in "\x0b\x0c" else "\ufffd", value)
@@ -53,7 +55,7 @@ def _cell(ws, value: Any, *, font: Any = None, alignment: Any = None, link: str 
     if alignment is not None:
         cell.alignment = alignment
     if link is not None:
-        cell.hyperlink = link
+        cell.hyperlink = xlsx_text(link)
     return cell
 
 
@@ -237,7 +239,7 @@ def _rows_writer() -> type:
                     continue
                 pending.append(xml)
                 if self.link is not None and self.link <= len(values) and values[self.link - 1] is not None:
-                    target = values[self.link - 1]
+                    target = xlsx_text(values[self.link - 1])
                     self.ws._hyperlinks.append(Hyperlink(ref=f"{letters[self.link - 1]}{row}", target=target))
             self.flush(xf, pending)
 

@@ -193,6 +193,23 @@ def test_outputs_name_criteria_by_title_not_id(batch):
     assert not [cid for cid in titles if cid in pdf_text]
 
 
+def test_a_worker_whose_warm_up_fails_still_scores_its_report(tmp_path, monkeypatch):
+    """A warm-up that fails leaves the error to the report, which meets it as its own (here it
+    does not, and is scored): the worker's start never fails for it."""
+    from scorer.batch import workers
+
+    def failing(rubric):
+        raise RuntimeError("warm-up failed")
+
+    monkeypatch.setattr(workers, "warm_up_scoring", failing)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(seed("001"), inputs)
+    run = cli("score", inputs, "--format", "json", "--out", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    assert len(list((tmp_path / "out").glob("*/result.json"))) == 1
+
+
 @pytest.mark.parametrize("reports", [1, 2])
 def test_the_parent_warms_up_for_shared_workers_only_and_prepares_the_exports_while_they_score(
         reports, tmp_path, monkeypatch):

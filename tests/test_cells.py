@@ -20,7 +20,13 @@ ROWS = [
     ["控制\x01字符\x1f", 7, 8, "=HYPERLINK(\"x\")", "=a.txt"],
     ["#N/A", float("nan"), float("inf"), "+1", "c.txt"],
     ["𠀀扩展区汉字", 1, 2, "-3", "d.txt"],
+    ["阿卜杜勒·热合曼 ×2 ±1° é", 1, 2, "非字符\ufffe\uffff", "坏名\udcff.txt"],
 ]
+
+
+def _sheet_xml(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read("xl/worksheets/sheet1.xml")
 
 
 def _workbook(direct: bool) -> bytes:
@@ -63,5 +69,10 @@ def test_rows_written_straight_to_the_file_read_back_as_the_parsed_ones():
     assert sheet[4][0][0] == "换行\n与回车\r\n混排" and sheet[4][3][0] == "竖线 换页 "
     assert sheet[5][3][:2] == ('=HYPERLINK("x")', "s") and sheet[5][4][2] == "=a.txt"
     assert sheet[6][0][:2] == ("#N/A", "e")
-    assert [r[4][2] for r in sheet[1:]] == ["a.txt", "b&c.txt", "中文名.txt", None, "=a.txt", "c.txt", "d.txt"]
+    assert [r[4][2] for r in sheet[1:]] == ["a.txt", "b&c.txt", "中文名.txt", None, "=a.txt", "c.txt", "d.txt",
+                                            "坏名\ufffd.txt"]
+    # What no XML file may hold is replaced, not written: the file would not open at all.
+    assert sheet[8][0][0] == "阿卜杜勒·热合曼 ×2 ±1° é" and sheet[8][3][0] == "非字符\ufffd\ufffd"
+    # The rows went straight to the file (as UTF-8), not through lxml (character references).
+    assert "法治政府".encode() in _sheet_xml(direct) and "法治政府".encode() not in _sheet_xml(parsed)
     assert len(_read(direct)[1]) == 1200
