@@ -198,7 +198,8 @@ def _by_self_reference(kind: str, body: str, named: set[str]) -> Issuer | None:
     for stems in (False, True):
         counts: Counter = Counter()
         first: dict[str, places.PlaceHit] = {}
-        for hit in places.find_places(body, stems=stems):
+        # One way of calling for the names alone, so that the cache holds them once.
+        for hit in places.find_places(body, stems=True) if stems else places.find_places(body):
             if stems and (hit.form != "stem" or not places.is_place_word(hit.written)):
                 continue
             div = places.resolve(hit, named)

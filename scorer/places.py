@@ -208,13 +208,11 @@ def find_places(text: str, stems: bool = False) -> tuple[PlaceHit, ...]:
     not, so callers weigh them (is_place_word) and use them last.
     """
     gz = _gazetteer()
-    hits: list[PlaceHit] = []
-    for start, end, key in _scan(gz.automaton, text, gz.cuts):
-        form, divs = gz.names[key]
-        if _stands_alone(text, start, end, key, form, divs, hits[-1] if hits else None):
-            hits.append(PlaceHit(start, end, key, form, divs))
     if stems:
-        names = list(hits)  # they do not overlap: their ends rise with their starts
+        # The names are those found without stems: the issuer asks for both, and the cache
+        # spares the text a second scan.
+        names = find_places(text)  # they do not overlap: their ends rise with their starts
+        hits = list(names)
         ends = [h.end for h in names]
         for start, end, key in _scan(gz.stem_automaton, text, gz.cuts):
             divs = gz.stems[key]
@@ -222,6 +220,12 @@ def find_places(text: str, stems: bool = False) -> tuple[PlaceHit, ...]:
             if len(divs) == 1 and not (i < len(names) and names[i].start < end):
                 hits.append(PlaceHit(start, end, key, "stem", divs))
         hits.sort(key=lambda h: h.start)
+        return tuple(hits)
+    hits = []
+    for start, end, key in _scan(gz.automaton, text, gz.cuts):
+        form, divs = gz.names[key]
+        if _stands_alone(text, start, end, key, form, divs, hits[-1] if hits else None):
+            hits.append(PlaceHit(start, end, key, form, divs))
     return tuple(hits)
 
 

@@ -200,3 +200,16 @@ def test_the_places_of_a_whole_report_are_not_kept_once_its_issuer_is_found(open
     found there (and the copies, a cache's keys) are let go, not kept while the report is matched."""
     assert meta(opening).region  # the issuer was found, by the title or by how the report names itself
     assert places.find_places.cache_info().currsize == 0
+
+
+def test_a_report_that_names_itself_only_as_we_is_scanned_once_for_names(monkeypatch):
+    """The issuer asks for the places of the same masked text with and without stems: the
+    names found for the first call serve the second, not a second scan of the text."""
+    scans = []
+    scan = places._scan
+    monkeypatch.setattr(places, "_scan", lambda automaton, text, *a: scans.append(len(text)) or scan(automaton, text, *a))
+    # In passing (在…领导下): blanked in the body, which is then another text than the whole.
+    text = "在省委、省政府的领导下," + "".join(f"我市坚持依法行政,第{i}项工作取得成效。" for i in range(30))
+    meta(text)
+    assert sum(1 for n in scans if n > len(text)) == 3  # names: the text, then the masked body; stems: the body
+    assert places.find_places.cache_info().currsize == 0
