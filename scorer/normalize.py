@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .offsets import Column, OffsetMap, RunsBuilder
+from .offsets import Column, OffsetMap, RunsBuilder, compose
 
 # Invisible characters that carry no meaning in a report (and can hide text inside terms).
 INVISIBLE = frozenset(
@@ -82,19 +82,18 @@ LOOKALIKES = dict(zip(
 def normalize(original: str) -> Normalized:
     """Normalise a report's text for matching, keeping the map back to the original."""
     text1, folded, removed, hidden1, lookalike1 = _fold(original)
-    text2, s2, e2, share = _simplify(text1)
-    if s2 is None:  # script conversion changed nothing: the fold's map is the map
+    text2, converted, share = _simplify(text1)
+    if converted is None:  # script conversion changed nothing: the fold's map is the map
         return Normalized(text1, folded, share, removed, tuple(hidden1), tuple(lookalike1))
-    s1 = _offsets(len(original), folded.values(folded.first_start))
-    e1 = _offsets(len(original), folded.values(folded.first_end))
-    runs = RunsBuilder(len(original) + 1)
-    for i, j in zip(s2, e2, strict=True):
-        runs.add(s1[i], e1[j - 1], 1, 1)
-    # Conversion keeps positions on the same line and its map never goes back
-    # (s2 is sorted): a fold offset's first character after conversion is found by search.
-    hidden = tuple(sorted({_first(s2, i, len(text2)) for i in hidden1}))
-    lookalike = tuple(sorted({k for k in (_first(s2, i, -1) for i in lookalike1) if k >= 0}))
-    return Normalized(text2, runs.done(), share, removed, hidden, lookalike)
+    hidden: tuple[int, ...] = ()
+    lookalike: tuple[int, ...] = ()
+    if hidden1 or lookalike1:
+        # Conversion keeps positions on the same line and its map never goes back
+        # (s2 is sorted): a fold offset's first character after conversion is found by search.
+        s2 = _offsets(len(text1) + 1, converted.values(converted.first_start))
+        hidden = tuple(sorted({_first(s2, i, len(text2)) for i in hidden1}))
+        lookalike = tuple(sorted({k for k in (_first(s2, i, -1) for i in lookalike1) if k >= 0}))
+    return Normalized(text2, compose(folded, converted, len(original) + 1), share, removed, hidden, lookalike)
 
 
 def _first(sorted_map: array, value: int, missing: int) -> int:
@@ -191,54 +190,52 @@ def _latin(text: str, i: int) -> bool:
     return 0 <= i < len(text) and text[i].isascii() and text[i].isalpha()
 
 
-def _simplify(text: str) -> tuple[str, array | None, array | None, float]:
+def _simplify(text: str) -> tuple[str, OffsetMap | None, float]:
     """Convert to Simplified script; mainland phrasing when the text is Traditional.
 
-    Returns the new text and, for each new character, the span [start, end) of
-    characters in `text` it came from (None for both when nothing changed: the
-    identity), with the share of Han characters changed.
+    Returns the new text and the map from each of its characters to the span of
+    characters in `text` it came from (None when nothing changed: the identity),
+    with the share of Han characters changed.
     """
-    han = count_chars(HAN_RUN, text)
     converted = _converter("t2s").convert(text)
-    changed = 0 if converted == text else sum(1 for a, b in zip(text, converted, strict=False) if a != b)
+    if converted == text:
+        return text, None, 0.0
+    changed = sum(1 for a, b in zip(text, converted, strict=False) if a != b)
+    han = count_chars(HAN_RUN, text)
     share = changed / han if han else 0.0
     if changed >= TRADITIONAL_MIN_CHARS and share >= TRADITIONAL_SHARE:
         converter = _converter("tw2mainland")
     elif changed == 0:
-        return text, None, None, 0.0
+        return text, None, 0.0
     else:
         converter = _converter("t2s")
-    starts, ends = _offsets(len(text) + 1), _offsets(len(text) + 1)
+    runs = RunsBuilder(len(text) + 1)
     out: list[str] = []
     pos = 0
     for line in text.split("\n"):
         new = converter.convert(line) if line else line
         if len(new) == len(line):
-            starts.extend(range(pos, pos + len(line)))
-            ends.extend(range(pos + 1, pos + len(line) + 1))
+            runs.add(pos, pos + 1, len(line), 1)
         else:
-            _align(line, new, pos, starts, ends)
+            _align(line, new, pos, runs)
         out.append(new)
         pos += len(line)
         if pos < len(text):  # the line end itself
-            starts.append(pos)
-            ends.append(pos + 1)
+            runs.add(pos, pos + 1, 1, 1)
             pos += 1
-    return "\n".join(out), starts, ends, share
+    return "\n".join(out), runs.done(), share
 
 
-def _align(old: str, new: str, base: int, starts: array, ends: array) -> None:
+def _align(old: str, new: str, base: int, runs: RunsBuilder) -> None:
     """Map each character of `new` to the characters of `old` it replaced."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            starts.extend(base + i for i in range(i1, i2))
-            ends.extend(base + i + 1 for i in range(i1, i2))
+            runs.add(base + i1, base + i1 + 1, i2 - i1, 1)
         elif j2 > j1:
             # A replaced phrase: each new character stands for the whole old phrase.
             lo, hi = (i1, i2) if i2 > i1 else (max(i1 - 1, 0), max(i1, 1))
-            starts.extend([base + lo] * (j2 - j1))
-            ends.extend([base + hi] * (j2 - j1))
+            runs.add(base + lo, base + hi, j2 - j1, 0)
 
 
 @cache

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorer.document import document_from_text, load_document
 from scorer.normalize import normalize
+from scorer.offsets import RunsBuilder, compose
 from tests.conftest import seed
 
 
@@ -98,3 +101,28 @@ def test_the_offset_columns_read_the_same_in_order_and_by_index():
         assert column[-1] == column[len(column) - 1]
     with pytest.raises(IndexError):
         n.starts[len(n.text)]
+
+
+def _map(ops, limit):
+    """An offset map from (n, width, step) adds, each starting where the last one ended."""
+    runs, pos = RunsBuilder(limit), 0
+    for n, width, step in ops:
+        runs.add(pos, pos + width, n, step)
+        pos += width if not step else n + width - 1
+    return runs.done()
+
+
+_OPS = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3), st.integers(0, 1)), min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_OPS, _OPS)
+def test_composed_maps_have_the_runs_one_add_a_character_builds(outer_ops, inner_ops):
+    outer = _map(outer_ops, 100)
+    inner = _map(inner_ops, 100)
+    if inner.end(inner.length - 1) > outer.length:  # the inner map must point into the outer text
+        return
+    straightforward = RunsBuilder(100)
+    for k in range(inner.length):
+        straightforward.add(outer.start(inner.start(k)), outer.end(inner.end(k) - 1), 1, 1)
+    assert compose(outer, inner, 100) == straightforward.done()
