@@ -236,6 +236,8 @@ def _items(lines: list[_Line], level: int, path: str, role: PartRole, skip_headi
     """Inline enumerations (一是…二是…) inside paragraphs, each as an item part."""
     items: list[Part] = []
     for ln in lines:
+        if "是" not in ln.text:  # every mark ends with 是; the pattern is tried at every character
+            continue
         offset = len(ln.marker) if skip_heading else 0
         text = ln.text[offset:]
         marks = [m for m in _ITEM.finditer(text)]
