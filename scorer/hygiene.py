@@ -163,11 +163,13 @@ def stuffing_spans(text: str, skip: tuple[Span, ...] = ()) -> tuple[Span, ...]:
         sentence = m.group().strip()
         if not sentence or skipped.holds(m.start()):
             continue
-        items = [it for it in _ITEM_SPLIT.split(sentence.rstrip("。!?;")) if it]
-        short = sum(len(it) for it in items if len(it) <= LIST_SHORT_ITEM)
-        if len(items) >= LIST_MIN_ITEMS and short >= LIST_SHORT_SHARE * len(sentence):
-            spans.append((m.start(), m.end()))
-        elif len(sentence) >= REPEAT_MIN_CHARS:
+        if len(sentence) >= 2 * LIST_MIN_ITEMS - 1:  # room for the items and a separator between each
+            items = [it for it in _ITEM_SPLIT.split(sentence.rstrip("。!?;")) if it]
+            short = sum(len(it) for it in items if len(it) <= LIST_SHORT_ITEM)
+            if len(items) >= LIST_MIN_ITEMS and short >= LIST_SHORT_SHARE * len(sentence):
+                spans.append((m.start(), m.end()))
+                continue
+        if len(sentence) >= REPEAT_MIN_CHARS:
             copies.setdefault(sentence, []).append((m.start(), m.end()))
     for places in copies.values():
         if len(places) >= REPEAT_MIN_TIMES:

@@ -2,10 +2,13 @@
 
 Every text here is a short synthetic sentence, not a real report."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scorer import hygiene
 from scorer.document import document_from_text
 
 TITLE = "某县人民政府关于2023年度法治政府建设情况的报告\n"
@@ -130,3 +133,16 @@ def test_a_repeated_unit_starting_in_a_windows_overlap_is_left_to_the_next_windo
     text = "x" * 65 + "甲乙丙乙丙乙丙乙丙丁" * 4
     monkeypatch.setattr(hygiene, "_WINDOW", 64)
     assert hygiene.repeated_units(text) == _pattern_spans(text) == [(65, 105)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="法治a1", min_size=1, max_size=3), min_size=9, max_size=16),
+       st.sampled_from(["、", ",", " ", "/", "、 "]))
+def test_a_sentence_is_a_list_of_terms_exactly_when_its_items_say_so(items, separator):
+    """Sentences too short to hold the items of a list are not split: the rule itself decides."""
+    sentence = separator.join(items) + "。"
+    split = [it for it in re.split(r"[、,/|\s]+", sentence.rstrip("。")) if it]
+    short = sum(len(it) for it in split if len(it) <= hygiene.LIST_SHORT_ITEM)
+    is_list = len(split) >= hygiene.LIST_MIN_ITEMS and short >= hygiene.LIST_SHORT_SHARE * len(sentence)
+    found = set(hygiene.stuffing_spans(sentence)) - set(hygiene.repeated_units(sentence))
+    assert ((0, len(sentence)) in found) == is_list
