@@ -95,10 +95,12 @@ _ADS = (
 )
 _GAMBLING_RE = re.compile(_GAMBLING, re.IGNORECASE)
 _SPAM = with_prefilter(re.compile(_GAMBLING + "|" + _ADS, re.IGNORECASE))  # tried at every character
-_URL = re.compile(
-    r"(?:https?://|www\.)[\w\-./?%&=#:]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|cc|vip|top|xyz|me|io|info|biz)\b(?:/[\w\-./?%&=#]*)?",
+# Tried at every character: its first characters ([A-Za-z0-9_-], which is [\w-] in ASCII,
+# spelled out so that they can be known) lead it as a lookahead (prefilter.py).
+_URL = with_prefilter(re.compile(
+    r"(?:https?://|www\.)[\w\-./?%&=#:]+|\b[A-Za-z0-9_-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|cc|vip|top|xyz|me|io|info|biz)\b(?:/[\w\-./?%&=#]*)?",
     re.IGNORECASE | re.ASCII,
-)
+))
 _GOV_URL = re.compile(r"\.gov(\.cn)?\b|\.org\.cn\b|\.edu\.cn\b", re.IGNORECASE)
 _SPAM_TAIL = re.compile(r"[\s:：\-—|·]*")
 

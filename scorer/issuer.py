@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import places
+from .prefilter import with_prefilter
 from .spans import blank, span_index
 
 
@@ -36,9 +37,11 @@ DELIVERED = re.compile(r"在.{0,40}(会议|人民代表大会|人大常委会)")
 _PROSE = re.compile(r"[,，。;；]")
 # Phrases naming a higher government in passing: deference (在…领导下, 按照…部署), the
 # addressee of the report (向…报告), and document titles (《…》).
-_DEFERENCE = re.compile(r"在[^。;!?]{0,60}?(领导|指导|监督|支持|关心|帮助|部署)[^。;,!?]{0,8}?下"
-                        r"|(按照|根据|落实|贯彻|对照)[^。;,!?]{0,40}?(部署|要求|精神|安排)"
-                        r"|向[^。,;]{0,30}?(报告|汇报)")
+# This and _SELF are tried at every character of the whole text: led by a lookahead on
+# the characters they begin with (prefilter.py).
+_DEFERENCE = with_prefilter(re.compile(r"在[^。;!?]{0,60}?(领导|指导|监督|支持|关心|帮助|部署)[^。;,!?]{0,8}?下"
+                                       r"|(按照|根据|落实|贯彻|对照)[^。;,!?]{0,40}?(部署|要求|精神|安排)"
+                                       r"|向[^。,;]{0,30}?(报告|汇报)"))
 _TITLE_WORDS = re.compile(r"报告|法治政府|情况")
 # A line that is only the name of a government or a body (文昌市人民政府, 威海市生态环境局).
 _ISSUER_LINE = re.compile(r"^(中共)?[\u4e00-\u9fff ]{2,40}(人民政府|政府|行政公署|委员会|管委会|局|厅|委|办公室|办|署|中心)$")
@@ -53,8 +56,8 @@ _DEPARTMENT_SELF = re.compile(r"[我本](局|厅|委|办)|(局|厅|委|办)(党�
 # How a government speaks of itself: 我市, 我县; 县委、县政府; 区政府坚持.
 # 我市 weighs most; a bare 县委、县政府 or 区政府 counts only standing alone, as a
 # subject (湖北省委、省政府 names the province, not the writer).
-_SELF = re.compile(r"我([省市县区州旗盟])|(?<![\u4e00-\u9fff、])([省市县区州旗盟])委、\2政府"
-                   r"|(?<![\u4e00-\u9fff、])([省市县区州旗盟])政府")
+_SELF = with_prefilter(re.compile(r"我([省市县区州旗盟])|(?<![\u4e00-\u9fff、])([省市县区州旗盟])委、\2政府"
+                                  r"|(?<![\u4e00-\u9fff、])([省市县区州旗盟])政府"))
 _SELF_WEIGHT = (3, 2, 1)
 
 

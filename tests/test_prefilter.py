@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import SEEDS
 
-from scorer import hygiene
+from scorer import hygiene, issuer
 from scorer.prefilter import first_chars, with_prefilter
 
 
@@ -80,3 +80,29 @@ def test_searching_only_the_sentences_holding_a_patterns_first_characters_finds_
     with mock.patch.object(prefilter, "literal_prefix", lambda pattern, flags=0: ""):
         assert {p: list(ctx.regex(p)) for p in PATTERNS} == found
     assert sum(map(len, found.values())) > 0
+
+
+# The patterns as written before they were prefiltered: the URL's first word class as \w.
+PLAIN = {
+    "url": (hygiene._URL, re.compile(
+        r"(?:https?://|www\.)[\w\-./?%&=#:]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|cc|vip|top|xyz|me|io|info|biz)\b"
+        r"(?:/[\w\-./?%&=#]*)?", re.IGNORECASE | re.ASCII)),
+    "deference": (issuer._DEFERENCE, re.compile(
+        r"在[^。;!?]{0,60}?(领导|指导|监督|支持|关心|帮助|部署)[^。;,!?]{0,8}?下"
+        r"|(按照|根据|落实|贯彻|对照)[^。;,!?]{0,40}?(部署|要求|精神|安排)|向[^。,;]{0,30}?(报告|汇报)")),
+    "self": (issuer._SELF, re.compile(r"我([省市县区州旗盟])|(?<![\u4e00-\u9fff、])([省市县区州旗盟])委、\2政府"
+                                      r"|(?<![\u4e00-\u9fff、])([省市县区州旗盟])政府")),
+}
+ODD = ("访问 https://x.cn/a?b=1 或 WWW.Example.COM、_a-b.c.net/x 与 my.gov.cn,ｗｗｗ.x.com é.com 9.top "
+       "在省委、省政府的正确领导下,按照市委部署要求,向市人大常委会报告。我市、县委、县政府,区政府坚持,湖北省委、省政府")
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+@pytest.mark.parametrize("text", [ODD] + [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))])
+def test_prefiltered_patterns_find_exactly_what_the_plain_ones_find(name, text):
+    prefiltered, plain = PLAIN[name]
+    assert prefiltered.pattern.startswith("(?=[")
+    found = [(m.span(), m.groups()) for m in prefiltered.finditer(text)]
+    assert found == [(m.span(), m.groups()) for m in plain.finditer(text)]
+    if text == ODD:
+        assert found
