@@ -68,15 +68,17 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
     ritual = formula(clause, lang)
     if ritual:
         return Judged.of(cand, 0, "", intern(f"套话，不作证据：{ritual}"))
-    sentence = text[s.start:s.end]
     if inside_title(text, s.start, cand.start):
         if not cand.rule.in_titles:
             return Judged.of(cand, 0, "", "仅见于文件名称")
         if not _about_study(criterion, lang) and study_topic(text, s.start, cand.start, lang):
             return Judged.of(cand, 0, "", "仅为学习内容")
-    for word in (*cand.rule.unless, *criterion.unless):
-        if word in sentence:
-            return Judged.of(cand, 0, "", intern(f"不相关的语境：{word}"))
+    unless = cand.rule.unless + criterion.unless
+    if unless:  # most rules have none: the sentence is not copied for them
+        sentence = text[s.start:s.end]
+        for word in unless:
+            if word in sentence:
+                return Judged.of(cand, 0, "", intern(f"不相关的语境：{word}"))
     level, why, found = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
     based = found is not None
     if level < cand.rule.min_level:

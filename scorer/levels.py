@@ -138,11 +138,14 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
     or Chinese numerals. Not figures: years and dates, ordinals, set phrases (三项制度)
     and numbers inside a quoted label (打造“三地一区”、建设“七个强省”, “3+3”)."""
     segment = text[lo:hi]
+    found = list(lang.figure.finditer(segment))
+    if not found:  # most sentences: no labels or clauses to check figures against
+        return []
     names = [(m.start(), m.end()) for m in lang.set_phrases.finditer(segment)]
     names += [(m.start(), m.end()) for m in _QUOTED.finditer(segment)]
     pauses = [m.start() for m in CLAUSE_END.finditer(segment)]
     out = []
-    for m in lang.figure.finditer(segment):
+    for m in found:
         if any(a <= m.start() < b for a, b in names):
             continue
         if _ordinal(segment, m.start(), m.end()) or _year_label(segment, m.start()):
