@@ -118,7 +118,7 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
                     if d is not head.part and named.get(d.path) and cid not in named[d.path]]
             best: dict[int, Judged] = {}
             for k, a, b in clauses_under(doc, heads, head, skip):
-                if doc.sentences[k].role.value not in criterion.scope or hits.only_others(a, b, cid):
+                if doc.sentences[k].role not in criterion.scope or hits.only_others(a, b, cid):  # StrEnum
                     continue
                 if a not in verdicts:
                     verdicts[a] = _clause_verdict(doc, k, a, b, lang)

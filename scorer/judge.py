@@ -52,7 +52,7 @@ _OUT_OF_SCOPE = {role: f"仅见于{label}部分" for role, label in ROLE_LABELS.
 def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelWords) -> Judged:
     s = doc.sentences[cand.sentence]
     text = doc.match_text
-    if s.role.value not in criterion.scope:
+    if s.role not in criterion.scope:  # a role is its name (StrEnum): no `.value` look-up a hit
         return Judged.of(cand, 0, "", _OUT_OF_SCOPE[s.role])
     a, b = clause_span(text, s.start, s.end, cand.start, cand.end)
     clause = text[a:b]

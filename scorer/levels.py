@@ -129,6 +129,9 @@ def inside_title(text: str, lo: int, pos: int) -> bool:
     return opened >= 0 and text.rfind("》", opened, pos) < 0
 
 
+# Every figure holds one of these: it opens with a digit or one of the numerals (二…万),
+# or with 一 before 十, 百, 千 or 万.
+_NUMERAL = re.compile(r"[\d二两三四五六七八九十百千万]")
 _QUOTED = re.compile(r"“[^“”]{1,20}”|「[^「」]{1,20}」|\"[^\"]{1,20}\"|‘[^‘’]{1,20}’")
 _YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
 
@@ -138,6 +141,8 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
     or Chinese numerals. Not figures: years and dates, ordinals, set phrases (三项制度)
     and numbers inside a quoted label (打造“三地一区”、建设“七个强省”, “3+3”)."""
     segment = text[lo:hi]
+    if not _NUMERAL.search(segment):  # a scan for one character costs a fifteenth of `figure`'s
+        return []
     found = list(lang.figure.finditer(segment))
     if not found:  # most sentences: no labels or clauses to check figures against
         return []
@@ -171,7 +176,8 @@ def backing_figure(text: str, lo: int, hi: int, start: int, end: int,
     opens as a continuation (…法律顾问,全年共举办讲座200余场) or, before the hit, shares
     a word with it (拟制7类公示格式,通过网站公示执法信息). A figure after a new action
     (…,联合开展督查2次) measures that action, not the hit."""
-    found = [f for f in _sentence_figures(text, lo, hi, lang) if _within(f, start, end)]
+    found = [f for f in _sentence_figures(text, lo, hi, lang)
+             if f[0] - end <= FIGURE_REACH and start - f[1] <= FIGURE_REACH]  # within reach
     if not found:  # most hits: no figure within reach, no clause to walk
         return None
     ca, cb = clause_span(text, lo, hi, start, end)
@@ -194,10 +200,6 @@ def backing_figure(text: str, lo: int, hi: int, start: int, end: int,
             if figs:
                 return figs[0] if step > 0 else figs[-1]
     return None
-
-
-def _within(fig: tuple[int, int], start: int, end: int) -> bool:
-    return fig[0] - end <= FIGURE_REACH and start - fig[1] <= FIGURE_REACH
 
 
 def _next_clause(text: str, lo: int, hi: int, a: int, b: int, step: int):

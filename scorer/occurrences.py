@@ -36,21 +36,24 @@ class Occurrences:
         self._all_k = array("i")
         self._all_words = array("I")  # each an index into _words: 4 bytes a hit, not a reference's 8
         self._words: list[str] = []
-        index: dict[str, int] = {}
+        # Each word's appends and index, looked up once a hit (a report has hundreds of them).
+        table: dict[str, tuple] = {}
+        starts, sentences, find = self.starts, doc.sentences, bisect.bisect_right
+        add_k, add_word = self._all_k.append, self._all_words.append
         for start, end, word in words.scan(doc.match_text):
-            k = bisect.bisect_right(self.starts, start) - 1
-            if k < 0 or end > doc.sentences[k].end:
+            k = find(starts, start) - 1
+            if k < 0 or end > sentences[k].end:
                 continue
-            hits = self._hits.get(word)
-            if hits is None:
+            entry = table.get(word)
+            if entry is None:
                 hits = self._hits[word] = _Hits(array("i"), array("i"), array("i"))
-                index[word] = len(self._words)
+                entry = table[word] = (hits.starts.append, hits.ends.append, hits.ks.append, len(self._words))
                 self._words.append(word)
-            hits.starts.append(start)
-            hits.ends.append(end)
-            hits.ks.append(k)
-            self._all_k.append(k)  # a kept hit lies in one sentence: k rises with the text
-            self._all_words.append(index[word])
+            entry[0](start)
+            entry[1](end)
+            entry[2](k)
+            add_k(k)  # a kept hit lies in one sentence: k rises with the text
+            add_word(entry[3])
 
     def words_at(self, k: int) -> set[str]:
         """The words found in sentence k (whole or not)."""

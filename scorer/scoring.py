@@ -57,8 +57,13 @@ def area_points(rubric: Rubric, levels: dict[str, int]) -> tuple[dict[str, float
     """Each area's points and the total for criteria at `levels` (criteria left out do not
     apply). Rounded once, at the area, from exact points (three criteria at 3.333… make
     10, not 9.99); the total is the sum of the areas as shown, so every output adds up."""
-    areas = {a.id: round(sum(exact_points(rubric, c, levels[c.id]) for c in rubric.criteria
-                             if c.area == a.id and c.id in levels), 2)
+    return _area_sums(rubric, {c.id: exact_points(rubric, c, levels[c.id])
+                               for c in rubric.criteria if c.id in levels})
+
+
+def _area_sums(rubric: Rubric, exact: dict[str, float]) -> tuple[dict[str, float], float]:
+    """`area_points` from each applying criterion's exact points, added in the rubric's order."""
+    areas = {a.id: round(sum(exact[c.id] for c in rubric.criteria if c.area == a.id and c.id in exact), 2)
              for a in rubric.areas}
     return areas, round(sum(areas.values()), 2)
 
@@ -68,13 +73,14 @@ def score_document(doc: Document, rubric: Rubric,
     """Match every criterion on a document and add up the points. `matches`: the document's
     matches under a rubric of the same matching_key, when the caller has them."""
     matches = match_document(doc, rubric) if matches is None else matches
+    # Each criterion's exact points once, for its own points and its area's.
+    exact = {c.id: exact_points(rubric, c, matches[c.id].level) for c in rubric.criteria}
     criteria = tuple(
-        CriterionScore(c, matches[c.id], matches[c.id].level, c.top_level,
-                       criterion_points(rubric, c, matches[c.id].level),
+        CriterionScore(c, matches[c.id], matches[c.id].level, c.top_level, round(exact[c.id], 2),
                        c.points if matches[c.id].applies else 0.0)
         for c in rubric.criteria
     )
-    points, total = area_points(rubric, {cs.criterion.id: cs.level for cs in criteria})
+    points, total = _area_sums(rubric, exact)
     areas = tuple(
         AreaScore(a, points[a.id], round(sum(cs.max_points for cs in criteria if cs.criterion.area == a.id), 2))
         for a in rubric.areas

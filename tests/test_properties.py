@@ -74,3 +74,16 @@ def test_mutated_default_rubric_gives_a_rubric_or_a_clean_error(tmp_path, data):
         load_rubric(path)
     except RubricError as exc:
         assert exc.problems and all(p.startswith(str(path)) for p in exc.problems)
+
+
+# Shortcuts of the level judgments: each must give what the plain computation gives.
+NUMBERY = "0123456789０９٣.%‰第一二两三四五六七八九十百千万余多次件个人名届全会年、,“”「」 是的开展"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=NUMBERY, max_size=14))
+def test_every_figure_holds_a_numeral_that_the_precheck_finds(text):
+    from scorer.levels import _NUMERAL, level_words
+
+    if level_words(RUBRIC).figure.search(text):
+        assert _NUMERAL.search(text)
