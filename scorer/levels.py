@@ -33,6 +33,7 @@ from functools import lru_cache
 from sys import intern  # a hit's why: a long report holds thousands of hits, of a few hundred whys
 
 from .hygiene import MASK
+from .prefilter import held_chars
 from .rubric import Rubric
 from .rules.regex import compile_pattern, leftmost
 from .tokens import is_boundary
@@ -60,11 +61,20 @@ class LevelWords:
         self.honours = _alternation(lang.honours)
         self.actions = _alternation(lang.actions)
         self.formulas = tuple(compile_pattern(p) for p in lang.formulas)  # each on RE2 when it can be
+        self.formula_leads = tuple(_lead(p) for p in lang.formulas)
         self.agenda_verb = _alternation(lang.agenda_verbs)
         self.agenda_end = _alternation(lang.agenda_ends)
         self.study_verb = _alternation(lang.study_verbs)
         self.plan_noun = _alternation(lang.plan_nouns)
         self.continuation = _alternation(lang.continuations)
+
+
+def _lead(pattern: str) -> re.Pattern | None:
+    """A pattern for characters one of which every match of `pattern` holds, or None when
+    they cannot be known: a clause that holds none of them cannot match, and Python's `re`
+    looks for them in a tenth of the time the RE2 wrapper takes to search a clause."""
+    chars = held_chars(re.compile(pattern))
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]") if chars else None
 
 
 def _alternation(words: tuple[str, ...]) -> re.Pattern:
@@ -255,7 +265,10 @@ def formula(clause: str, lang: LevelWords) -> str | None:
     Cached: every criterion's hits in one clause ask the same question. 2,048 clauses hold a
     batch's common phrasing as well as 8,192 did, and take a quarter of the memory (a
     clause and its entry are about 200 bytes)."""
-    m = leftmost(lang.formulas, clause.strip())
+    clause = clause.strip()
+    able = tuple(f for f, lead in zip(lang.formulas, lang.formula_leads, strict=True)
+                 if lead is None or lead.search(clause))  # most clauses can be no formula
+    m = leftmost(able, clause)
     return m.group() if m else None
 
 

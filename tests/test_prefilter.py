@@ -6,6 +6,8 @@ import re
 
 import pytest
 from conftest import SEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorer import hygiene, issuer
 from scorer.prefilter import first_chars, with_prefilter
@@ -106,3 +108,54 @@ def test_prefiltered_patterns_find_exactly_what_the_plain_ones_find(name, text):
     assert found == [(m.span(), m.groups()) for m in plain.finditer(text)]
     if text == ODD:
         assert found
+
+
+@pytest.mark.parametrize("pattern, chars", [
+    ("^在.{0,60}领导", {"在"}),
+    ("^(始终)?坚持以.{1,60}为", {"坚"}),  # an optional first item: the next one is held
+    ("(?<!福利)x*彩票", {"彩"}),
+    ("(深入)?(学习|贯彻)", {"学", "贯"}),
+    ("(深入)?(学习|)贯彻", None),  # an item that may be empty
+    (r"\w+体育", None),
+    ("a?b", {"b"}),
+    ("(?i)a?b", None),  # either case: not known from the parse
+    ("(?i:x)?b", None),
+    ("(?i)a?法", {"法"}),  # a character without case is itself whatever the flags
+])
+def test_held_chars(pattern, chars):
+    from scorer.prefilter import held_chars
+
+    assert held_chars(re.compile(pattern)) == chars
+
+
+HELD = ["^在.{0,6}(领导|监督)[^,]{0,2}下", "^(始终)?坚持以.{1,6}为(指导|引领)", "^(深入|全面)?(学习贯彻|贯彻)(?!.{0,4}依法治)(党的|中央).{0,4}(精神|要求)$",
+        "(现将|兹将).{0,6}报告", "请予审议|报告如下", "(?i)a?b", "x*(?:ab)+c", "(?<![第])一[十百]"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("在始终坚持以为领导监督下,深入全面学习贯彻党的中央精神要求依法治现将兹报告请予审议如aAbBcx第一十百")),
+                max_size=16).map("".join))
+def test_every_match_holds_one_of_the_held_chars(text):
+    from scorer.prefilter import held_chars
+    from scorer.rubric import load_rubric
+
+    for pattern in [re.compile(p) for p in HELD + list(load_rubric().language.formulas)]:
+        chars = held_chars(pattern)
+        if chars is not None and pattern.search(text):
+            assert any(c in text for c in chars), pattern.pattern
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")))
+def test_formulas_looked_for_only_in_clauses_holding_their_characters_are_found_as_before(path):
+    from scorer.levels import CLAUSE_END, formula, level_words
+    from scorer.rubric import load_rubric
+    from scorer.rules.regex import leftmost
+
+    lang = level_words(load_rubric())
+    clauses = CLAUSE_END.split(path.read_text("utf-8")) + ["在区委的坚强领导下", "始终坚持以习近平法治思想为指导", "请予审议"]
+    found = 0
+    for clause in clauses:
+        m = leftmost(lang.formulas, clause.strip())
+        assert formula.__wrapped__(clause, lang) == (m and m.group())
+        found += m is not None
+    assert found >= 3
