@@ -34,7 +34,7 @@ from sys import intern  # a hit's why: a long report holds thousands of hits, of
 
 from .hygiene import MASK
 from .prefilter import held_chars
-from .rubric import Rubric
+from .rubric import Rubric, per_rubric
 from .rules.regex import compile_pattern, leftmost
 from .tokens import is_boundary
 
@@ -83,7 +83,7 @@ def _alternation(words: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
 
 
-@lru_cache(maxsize=16)
+@per_rubric
 def level_words(rubric: Rubric) -> LevelWords:
     return LevelWords(rubric)
 

@@ -12,11 +12,10 @@ import bisect
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .document import Document
 from .pieces import cuts_for, pieces
-from .rubric import Rubric
+from .rubric import Rubric, per_rubric
 from .tokens import Tokenizer, tokenizer_for, use_tokenizer
 
 
@@ -155,7 +154,7 @@ class RubricWords:
                 yield end - len(word), end, word
 
 
-@lru_cache(maxsize=16)
+@per_rubric
 def rubric_words(rubric: Rubric) -> RubricWords:
     import ahocorasick
 

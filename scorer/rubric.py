@@ -18,10 +18,11 @@ import contextlib
 import hashlib
 import io
 import pickle
+from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .rubric_model import (
     LANGUAGE_KEYS,
@@ -36,6 +37,8 @@ from .rubric_model import (
 
 if TYPE_CHECKING:
     from .rubric_files import Origins
+
+T = TypeVar("T")
 
 __all__ = ["LANGUAGE_KEYS", "Area", "Criterion", "Example", "Language", "Level", "Rubric", "Whole",
            "default_rubric_path", "load_rubric"]
@@ -54,6 +57,30 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
         return _load_cached(str(path), str(path), None)
     stat = path.stat()  # an edited rubric is read again
     return _load_cached(str(path.resolve()), str(path), (stat.st_size, stat.st_mtime_ns))
+
+
+PER_RUBRIC = 16  # rubrics whose derived values each `per_rubric` function keeps
+
+
+def per_rubric(fn: Callable[[Rubric], T]) -> Callable[[Rubric], T]:
+    """`fn(rubric)` worked out once per rubric, and found again first by the rubric's identity:
+    hashing a rubric (a deep frozen value) costs about 60 µs, and matching asks once a report.
+    Equal rubrics loaded apart share one value, found by value as lru_cache finds it."""
+    by_value = lru_cache(maxsize=PER_RUBRIC)(fn)
+    recent: dict[int, tuple[Rubric, T]] = {}  # id → (the rubric, kept so that its id stays its own; value)
+
+    @wraps(fn)
+    def cached(rubric: Rubric) -> T:
+        seen = recent.get(id(rubric))
+        if seen is not None and seen[0] is rubric:
+            return seen[1]
+        value = by_value(rubric)
+        if len(recent) >= PER_RUBRIC:
+            del recent[next(iter(recent))]  # the first kept
+        recent[id(rubric)] = (rubric, value)
+        return value
+
+    return cached
 
 
 @lru_cache(maxsize=16)

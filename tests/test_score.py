@@ -74,3 +74,27 @@ def test_areas_are_rounded_once_from_exact_points():
     areas, total = area_points(rubric, levels)
     # Three criteria of 5 points at 泛泛提及 make 5, not 3 × 1.67 = 5.01.
     assert areas["reconsideration"] == 5.0 and total == 5.0
+
+
+def test_a_value_per_rubric_is_found_again_by_identity_and_by_value():
+    """`per_rubric` knows a rubric by identity first: never the value of another rubric,
+    though rubrics come and go and their ids are used again."""
+    import gc
+    from dataclasses import replace
+
+    from scorer.rubric import PER_RUBRIC, per_rubric
+
+    calls = []
+
+    @per_rubric
+    def title_of(rubric):
+        calls.append(rubric.id)
+        return rubric.id + "/" + rubric.title
+
+    base = load_rubric()
+    assert title_of(base) is title_of(base) and calls == [base.id]
+    assert title_of(replace(base)) is title_of(base) and len(calls) == 1  # an equal rubric, loaded apart
+    for i in range(4 * PER_RUBRIC):  # each freed after its question: its id may serve the next one
+        assert title_of(replace(base, id=f"r{i % (2 * PER_RUBRIC)}")) == f"r{i % (2 * PER_RUBRIC)}/{base.title}"
+        gc.collect()
+    assert title_of(base) == f"{base.id}/{base.title}"
