@@ -51,12 +51,9 @@ class LevelWords:
         self.negation = _alternation(lang.negations)
         self.future = _alternation(lang.future)
         self.concrete = _alternation(lang.actions + lang.concrete)
-        counters = "|".join(re.escape(c) for c in sorted(lang.counters, key=len, reverse=True))
-        self.figure = re.compile(
-            rf"(?<![\d.第])\d+(?:\.\d+)?\s*(?:%|‰|(?:余|多)?(?:{counters}))"
-            rf"|(?<![第一二两三四五六七八九十百千万])[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*(?:余|多)?(?:{counters})"
-            rf"|(?<![第])一[十百千万][一二三四五六七八九十百千万]*(?:余|多)?(?:{counters})"
-        )
+        # Led by the characters a figure begins with: re then tries its three look-behinds
+        # only there, not at every character (half the time of a sentence's scan).
+        self.figure = re.compile(f"(?={_FIGURE_START})(?:{figure_pattern(lang.counters)})")
         self.set_phrases = _alternation(lang.set_phrases)
         self.honours = _alternation(lang.honours)
         self.actions = _alternation(lang.actions)
@@ -75,6 +72,17 @@ def _lead(pattern: str) -> re.Pattern | None:
     looks for them in a tenth of the time the RE2 wrapper takes to search a clause."""
     chars = held_chars(re.compile(pattern))
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]") if chars else None
+
+
+_FIGURE_START = "[\\d一二两三四五六七八九十百千万]"  # the first character of each of figure_pattern's branches
+
+
+def figure_pattern(counters: tuple[str, ...]) -> str:
+    """A figure: a number in Arabic or Chinese numerals with a counter or a percent sign."""
+    units = "|".join(re.escape(c) for c in sorted(counters, key=len, reverse=True))
+    return (rf"(?<![\d.第])\d+(?:\.\d+)?\s*(?:%|‰|(?:余|多)?(?:{units}))"
+            rf"|(?<![第一二两三四五六七八九十百千万])[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*(?:余|多)?(?:{units})"
+            rf"|(?<![第])一[十百千万][一二三四五六七八九十百千万]*(?:余|多)?(?:{units})")
 
 
 def _alternation(words: tuple[str, ...]) -> re.Pattern:

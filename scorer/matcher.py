@@ -255,6 +255,8 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
     rej = []
     seen = set()
     for j in sorted(rejected, key=lambda j: j.start):
+        if len(rej) == SHOWN_REJECTED:  # the others are not shown: not quoted either
+            break
         if (j.sentence, j.reason) in seen:
             continue
         seen.add((j.sentence, j.reason))
@@ -266,7 +268,7 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
         summary = "未计分：" + "；".join(reasons[:3])
     else:
         summary = "报告中未找到相关表述"
-    return CriterionMatch(criterion.id, level, tuple(evidence), tuple(rej[:SHOWN_REJECTED]), searched, summary)
+    return CriterionMatch(criterion.id, level, tuple(evidence), tuple(rej), searched, summary)
 
 
 def _quote_span(doc: Document, k: int, start: int, end: int,

@@ -87,3 +87,16 @@ def test_every_figure_holds_a_numeral_that_the_precheck_finds(text):
 
     if level_words(RUBRIC).figure.search(text):
         assert _NUMERAL.search(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet=NUMBERY, max_size=20),
+                 st.lists(st.sampled_from(["一", "十", "百", "万", "两", "3", "٣", ".", "%", "第", "余", "次", "人次", "是"]),
+                          max_size=8).map("".join)))
+def test_the_figure_pattern_led_by_its_first_characters_finds_what_it_finds_alone(text):
+    import re
+
+    from scorer.levels import figure_pattern, level_words
+
+    plain = re.compile(figure_pattern(RUBRIC.language.counters))
+    assert [m.span() for m in level_words(RUBRIC).figure.finditer(text)] == [m.span() for m in plain.finditer(text)]
