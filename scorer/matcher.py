@@ -30,6 +30,7 @@ from .levels import (
 from .occurrences import Occurrences, rubric_words
 from .rubric import Criterion, Rubric
 from .rules import applies
+from .spans import any_within
 
 QUOTE_MAX = 120
 
@@ -185,12 +186,13 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
     from .rules import TermsRule
 
     rule = TermsRule("terms", terms=whole.terms, max_level=1)
-    # What each member reports on its own, before the whole adds anything.
-    own_hits = {m: [j for j in judged[m] if j.reason is None] for m in whole.members}
+    # Where each member reports on its own, before the whole adds anything: the starts of its
+    # counted hits, sorted, so that whether one stands in a part is a binary search (a long
+    # report names the whole and its members thousands of times).
+    own_starts = {m: array("i", sorted(j.start for j in judged[m] if j.reason is None)) for m in whole.members}
     cands = rule.candidates(ctx)  # one for all members: a long report names the whole thousands of times
     for member_id in whole.members:
         member = rubric.criterion(member_id)
-        own = own_hits[member_id]
         for cand in cands:
             j = judge_hit(doc, member, cand, lang)
             if j.reason is not None:
@@ -198,10 +200,8 @@ def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
                 continue
             part = parts_by_path.get(doc.sentences[cand.sentence].part_path)
             span = (part.start, part.end) if part else doc.paragraphs[doc.sentences[cand.sentence].paragraph]
-            siblings = [m for m in whole.members if m != member_id and any(
-                span[0] <= x.start < span[1] for x in own_hits[m])]
-            mine = [x for x in own if span[0] <= x.start < span[1]]
-            if siblings and not mine:
+            siblings = [m for m in whole.members if m != member_id and any_within(own_starts[m], *span)]
+            if siblings and not any_within(own_starts[member_id], *span):
                 judged[member_id].append(Judged.of(cand, 0, "", intern(f"{whole.name}在此分项列举，未涉及本项")))
             else:
                 judged[member_id].append(Judged.of(cand, 1, intern(f"仅笼统提及{whole.name}"), None))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -73,6 +73,12 @@ def span_index(spans) -> SpanIndex:
     whether any does, so one search answers for all of them."""
     ordered = sorted(spans)
     return SpanIndex(tuple(a for a, _ in ordered), tuple(accumulate((b for _, b in ordered), max)))
+
+
+def any_within(positions: Sequence[int], start: int, end: int) -> bool:
+    """Whether a position of `positions` (sorted) lies in [start, end)."""
+    i = bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
 
 
 def merge_spans(spans: Iterable[Span], gap: int = 0) -> list[Span]:

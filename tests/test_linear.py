@@ -95,3 +95,22 @@ def test_matching_cost_grows_linearly_with_headings_and_hits():
     small = _lines_run(_headed_report(60), 10**9, _matched)
     large = _lines_run(_headed_report(240), GROWTH_BOUND * small, _matched)
     assert large <= GROWTH_BOUND * small, f"4× the report cost over {large / small:.1f}× the work"
+
+
+def _whole_report(blocks: int) -> str:
+    """A whole named as one (三项制度) part after part, and a member's own words in a part of
+    their own: each mention asks whether the members report on their own in its part."""
+    lines = ["某县人民政府关于2023年度法治政府建设情况的报告", "一、主要举措和成效"]
+    for i in range(blocks):
+        lines += [f"{i + 1}.第{i}项工作", f"推行三项制度第{i}项。"]
+    lines.append("二、执法公示")
+    lines += [f"推进执法公示第{i}项。" for i in range(blocks)]
+    return "\n".join(lines)
+
+
+def test_matching_cost_grows_linearly_with_a_whole_and_its_members():
+    """Each mention of a whole asks whether its members report on their own where it stands."""
+    _matched(_whole_report(5))
+    small = _lines_run(_whole_report(120), 10**9, _matched)
+    large = _lines_run(_whole_report(480), GROWTH_BOUND * small, _matched)
+    assert large <= GROWTH_BOUND * small, f"4× the report cost over {large / small:.1f}× the work"

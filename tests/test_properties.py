@@ -100,3 +100,11 @@ def test_the_figure_pattern_led_by_its_first_characters_finds_what_it_finds_alon
 
     plain = re.compile(figure_pattern(RUBRIC.language.counters))
     assert [m.span() for m in level_words(RUBRIC).figure.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@given(st.lists(st.integers(0, 40)), st.integers(-2, 42), st.integers(-2, 42))
+def test_a_position_within_a_span_is_found_by_binary_search(positions, start, end):
+    from scorer.spans import any_within
+
+    positions.sort()
+    assert any_within(positions, start, end) == any(start <= p < end for p in positions)
