@@ -159,7 +159,7 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
     or Chinese numerals. Not figures: years and dates, ordinals, set phrases (三项制度)
     and numbers inside a quoted label (打造“三地一区”、建设“七个强省”, “3+3”)."""
     segment = text[lo:hi]
-    if not _NUMERAL.search(segment):  # a scan for one character costs a fifteenth of `figure`'s
+    if not _NUMERAL.search(segment):  # a scan for one character costs a fraction of `figure`'s
         return []
     found = list(lang.figure.finditer(segment))
     if not found:  # most sentences: no labels or clauses to check figures against
