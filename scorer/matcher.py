@@ -123,7 +123,6 @@ def _reported(items: list[Judged]) -> set[int]:
 
 
 SHOWN_REJECTED = 10  # rejected hits a result lists, one a sentence and reason, the first in the text
-THIN_FROM = 64  # a criterion's hits: fewer are kept whole, as thinning them costs more time than they hold
 
 
 def _kept(items: list[Judged], doc: Document, heads: Headings) -> list[Judged]:
@@ -138,12 +137,7 @@ def _kept(items: list[Judged], doc: Document, heads: Headings) -> list[Judged]:
       rule: of each such kind the first, which a heading above it takes the rule of, and the
       first of those that start first, which the choice of quotes takes (it quotes one hit a
       sentence, the first in the text of its level). The sentences and clauses that report the
-      criterion stay the same for the wholes, the headings and the other criteria.
-
-    So thinning changes no result, and a list of at most THIN_FROM hits (nearly every
-    criterion of a report of ordinary length) is kept as it is."""
-    if len(items) <= THIN_FROM:
-        return items
+      criterion stay the same for the wholes, the headings and the other criteria."""
     keep = _rejected_shown(items) | _counted_kinds(items, doc, heads)
     return [j for j in items if id(j) in keep]
 

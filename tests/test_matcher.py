@@ -19,17 +19,6 @@ def rubric():
     return load_rubric()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def thin_every_list():
-    """Short lists of hits are kept whole: here every one is thinned, so that the tests of
-    thinning below thin the short reports they are written with."""
-    from scorer import matcher
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(matcher, "THIN_FROM", 0)
-        yield
-
-
 def level(rubric, text: str, criterion: str) -> int:
     return match_document(document_from_text(text), rubric)[criterion].level
 
@@ -171,22 +160,6 @@ def test_keeping_one_counted_hit_of_each_kind_changes_no_result(prefix, monkeypa
         assert next(cs.level for cs in thinned.criteria if cs.criterion.id == "enforcement.publicity") == 3
     else:
         assert sum(calls) > 0  # some hits were thinned: the comparison is not empty
-
-
-def test_a_short_list_kept_whole_gives_what_thinning_gives(monkeypatch):
-    """Below THIN_FROM hits a criterion's list is not thinned: the results are those of thinning."""
-    from scorer import matcher
-    from scorer.scoring import score_document
-
-    rubric = _rubric()
-    docs = [document_from_text(TWO_HEADINGS)] + [load_document(seed(p)) for p in ("000", "001", "002", "003", "004")]
-    thinned = [score_document(doc, rubric) for doc in docs]
-    monkeypatch.setattr(matcher, "THIN_FROM", 64)
-    kept_whole = []
-    real = matcher._kept
-    monkeypatch.setattr(matcher, "_kept", lambda items, doc, heads: kept_whole.append(items) or real(items, doc, heads))
-    assert [score_document(doc, rubric) for doc in docs] == thinned
-    assert sum(len(items) for items in kept_whole) > 100  # the lists were short, and kept as they were
 
 
 # Lines of a report that put alike hits side by side: item headings sharing a clause, one term
