@@ -70,7 +70,7 @@ def _lead(pattern: str) -> re.Pattern | None:
     """A pattern for characters one of which every match of `pattern` holds, or None when
     they cannot be known: a clause that holds none of them cannot match, and Python's `re`
     looks for them in a tenth of the time the RE2 wrapper takes to search a clause."""
-    chars = held_chars(re.compile(pattern))
+    chars = held_chars(pattern)
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]") if chars else None
 
 

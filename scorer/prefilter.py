@@ -48,17 +48,21 @@ def literal_prefix(pattern: str, flags: int = 0) -> str:
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]*[:)]")  # (?i) or (?i:…): a case the parse may not show
 
 
-def held_chars(pattern: re.Pattern) -> set[str] | None:
+def held_chars(pattern: str, flags: int = 0) -> set[str] | None:
     """Characters one of which every match of the pattern holds: those the first item that no
     match can skip begins with (坚 of ^(始终)?坚持以…), or None when they cannot be known.
-    Letters count only where no flag can make them match their other case."""
-    items = _parser.parse(pattern.pattern, pattern.flags)
+    Letters count only where no flag can make them match their other case. The pattern may
+    run on RE2 (rules/regex.py), which reads a POSIX class ([[:digit:]]) as a class where
+    Python's parse sees its letters: such a pattern's characters are not known."""
+    if "[:" in pattern:  # before the parse, which warns of such a class as a nested set
+        return None
+    items = _parser.parse(pattern, flags)
     for op, av in items:
         if op in (C.ASSERT, C.ASSERT_NOT, C.AT) or (op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0):
             continue  # zero-width, or optional: a match may hold nothing of it
         chars = _first([(op, av)])
         if chars and any(c.lower() != c or c.upper() != c for c in chars) and (
-                pattern.flags & re.IGNORECASE or _INLINE_FLAGS.search(pattern.pattern)):
+                flags & re.IGNORECASE or _INLINE_FLAGS.search(pattern)):
             return None
         return chars
     return None
