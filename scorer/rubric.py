@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import io
 import pickle
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache, wraps
@@ -68,6 +69,7 @@ def per_rubric(fn: Callable[[Rubric], T]) -> Callable[[Rubric], T]:
     Equal rubrics loaded apart share one value, found by value as lru_cache finds it."""
     by_value = lru_cache(maxsize=PER_RUBRIC)(fn)
     recent: dict[int, tuple[Rubric, T]] = {}  # id → (the rubric, kept so that its id stays its own; value)
+    lock = threading.Lock()  # a library caller may match from threads, as lru_cache allows
 
     @wraps(fn)
     def cached(rubric: Rubric) -> T:
@@ -75,9 +77,10 @@ def per_rubric(fn: Callable[[Rubric], T]) -> Callable[[Rubric], T]:
         if seen is not None and seen[0] is rubric:
             return seen[1]
         value = by_value(rubric)
-        if len(recent) >= PER_RUBRIC:
-            del recent[next(iter(recent))]  # the first kept
-        recent[id(rubric)] = (rubric, value)
+        with lock:
+            if len(recent) >= PER_RUBRIC:
+                del recent[next(iter(recent))]  # the first kept
+            recent[id(rubric)] = (rubric, value)
         return value
 
     return cached

@@ -76,6 +76,34 @@ def test_areas_are_rounded_once_from_exact_points():
     assert areas["reconsideration"] == 5.0 and total == 5.0
 
 
+def test_a_value_per_rubric_is_safe_to_ask_from_threads():
+    """As lru_cache is: threads asking for more rubrics than it keeps never see an error."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+
+    from scorer.rubric import PER_RUBRIC, per_rubric
+
+    @per_rubric
+    def title_of(rubric):
+        return rubric.id
+
+    base = load_rubric()
+    rubrics = [replace(base, id=f"r{i}") for i in range(3 * PER_RUBRIC)]
+
+    def ask(n):
+        return [title_of(rubrics[(n + i) % len(rubrics)]) == rubrics[(n + i) % len(rubrics)].id
+                for i in range(400)]
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns between any two steps
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            assert all(all(answers) for answers in pool.map(ask, range(8)))
+    finally:
+        sys.setswitchinterval(interval)
+
+
 def test_a_value_per_rubric_is_found_again_by_identity_and_by_value():
     """`per_rubric` knows a rubric by identity first: never the value of another rubric,
     though rubrics come and go and their ids are used again."""
