@@ -35,6 +35,7 @@ class Occurrences:
         self._all_k = array("i")
         self._all_words = array("I")  # each an index into _words: 4 bytes a hit, not a reference's 8
         self._words: list[str] = []
+        self._asked_k, self._asked, self._asked_words = -1, {}, None  # see _at
         # Each word's appends and index, looked up once a hit (a report has hundreds of them).
         table: dict[str, tuple] = {}
         starts, sentences, find = self.starts, doc.sentences, bisect.bisect_right
@@ -54,18 +55,33 @@ class Occurrences:
             add_k(k)  # a kept hit lies in one sentence: k rises with the text
             add_word(entry[3])
 
-    def words_at(self, k: int) -> set[str]:
-        """The words found in sentence k (whole or not)."""
-        found = self._all_words[bisect.bisect_left(self._all_k, k):bisect.bisect_right(self._all_k, k)]
-        return set(map(self._words.__getitem__, found))
+    # Rules ask about the sentence of each occurrence they look at, one occurrence after
+    # another: what they ask of a sentence is kept until they ask of another. A sentence can
+    # be a whole report (no full stop): worked out for each of its occurrences, the answers
+    # cost the square of its length.
+    def _at(self, k: int) -> dict[str, bool]:
+        """Whether each word asked of sentence k stands in it as a word, so far."""
+        if k != self._asked_k:
+            self._asked_k, self._asked, self._asked_words = k, {}, None
+        return self._asked
 
-    def _spans(self, word: str, k: int) -> list[tuple[int, int]]:
-        """The occurrences of `word` in sentence k, in text order."""
+    def words_at(self, k: int) -> frozenset[str]:
+        """The words found in sentence k (whole or not)."""
+        self._at(k)
+        if self._asked_words is None:
+            self._asked_words = self._words_in(k)
+        return self._asked_words
+
+    def _words_in(self, k: int) -> frozenset[str]:
+        found = self._all_words[bisect.bisect_left(self._all_k, k):bisect.bisect_right(self._all_k, k)]
+        return frozenset(map(self._words.__getitem__, found))
+
+    def _range(self, word: str, k: int) -> tuple[_Hits | None, int, int]:
+        """The word's hits and the range of them that stands in sentence k."""
         hits = self._hits.get(word)
         if hits is None:
-            return []
-        i, j = bisect.bisect_left(hits.ks, k), bisect.bisect_right(hits.ks, k)
-        return list(zip(hits.starts[i:j], hits.ends[i:j], strict=True))
+            return None, 0, 0
+        return hits, bisect.bisect_left(hits.ks, k), bisect.bisect_right(hits.ks, k)
 
     def whole_word(self, start: int, end: int, k: int) -> bool:
         """False when the match cuts into words at both ends (上述法规 holds no 述法).
@@ -84,16 +100,28 @@ class Occurrences:
         return [o for o in zip(hits.starts, hits.ends, hits.ks, strict=True) if self.whole_word(*o)]
 
     def in_sentence(self, word: str, k: int) -> bool:
-        return any(self.whole_word(a, b, k) for a, b in self._spans(word, k))
+        asked = self._at(k)
+        found = asked.get(word)
+        if found is None:
+            found = asked[word] = self._whole_in(word, k)
+        return found
+
+    def _whole_in(self, word: str, k: int) -> bool:
+        hits, i, j = self._range(word, k)
+        return hits is not None and any(
+            self.whole_word(a, b, k) for a, b in zip(hits.starts[i:j], hits.ends[i:j], strict=True))
 
     def nearest(self, word: str, k: int, start: int, end: int, limit: int = 10**9):
         """The occurrence of `word` in sentence k nearest to [start, end), within `limit` characters."""
-        spans = self._spans(word, k)
-        i = bisect.bisect_left(spans, (start, 0))
+        hits, lo, hi = self._range(word, k)
+        if hits is None:
+            return None
+        starts, ends = hits.starts, hits.ends  # a word's hits rise in starts as in ends
+        i = bisect.bisect_left(starts, start, lo, hi)
         best = None
-        for rng in (range(i - 1, -1, -1), range(i, len(spans))):
+        for rng in (range(i - 1, lo - 1, -1), range(i, hi)):
             for j in rng:
-                a, b = spans[j]
+                a, b = starts[j], ends[j]
                 gap = max(a - end, start - b, 0)
                 if gap > limit or (best is not None and gap > best[0]):
                     break

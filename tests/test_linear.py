@@ -114,3 +114,44 @@ def test_matching_cost_grows_linearly_with_a_whole_and_its_members():
     small = _lines_run(_whole_report(120), 10**9, _matched)
     large = _lines_run(_whole_report(480), GROWTH_BOUND * small, _matched)
     assert large <= GROWTH_BOUND * small, f"4× the report cost over {large / small:.1f}× the work"
+
+
+def _one_sentence(units: int) -> str:
+    """A report with no full stop: one sentence holding every occurrence, of words that near
+    and all_of rules ask about (学习 near 依法治市委员会; 复议 with 受理, 决策 with 专家论证)."""
+    unit = ("开展行政执法公示和执法全过程记录,推进重大执法决定法制审核,常务会专题学习法律法规,传达学习依法治市委员会会议精神,"
+            "行政复议受理案件,重大决策经过专家论证,")
+    return "某县人民政府关于2023年度法治政府建设情况的报告\n一、主要举措和成效\n" + "".join(
+        unit.replace("开展", f"开展第{i}批") for i in range(units))
+
+
+def test_matching_cost_grows_linearly_with_one_long_sentence(monkeypatch):
+    """The rules ask about the sentence of each occurrence they look at: a sentence that is the
+    whole report must not be gone through again for each of its occurrences. The going through
+    runs in C (a slice of its hits), so the hits it reads are counted, with the lines run."""
+    import bisect
+
+    from scorer.occurrences import Occurrences
+
+    read = []
+    words_in, whole_in = Occurrences._words_in, Occurrences._whole_in
+
+    def counted_words(self, k):
+        read.append(bisect.bisect_right(self._all_k, k) - bisect.bisect_left(self._all_k, k))
+        return words_in(self, k)
+
+    def counted_whole(self, word, k):
+        _, i, j = self._range(word, k)
+        read.append(j - i)
+        return whole_in(self, word, k)
+
+    monkeypatch.setattr(Occurrences, "_words_in", counted_words)
+    monkeypatch.setattr(Occurrences, "_whole_in", counted_whole)
+    _matched(_one_sentence(5))
+    read.clear()
+    small = _lines_run(_one_sentence(100), 10**9, _matched)
+    small_read = sum(read)
+    read.clear()
+    large = _lines_run(_one_sentence(400), GROWTH_BOUND * small, _matched)
+    assert large <= GROWTH_BOUND * small, f"4× the report cost over {large / small:.1f}× the work"
+    assert 0 < sum(read) <= GROWTH_BOUND * small_read, f"4× the report read {sum(read) / small_read:.1f}× the hits"
