@@ -35,7 +35,7 @@ class Occurrences:
         self._all_k = array("i")
         self._all_words = array("I")  # each an index into _words: 4 bytes a hit, not a reference's 8
         self._words: list[str] = []
-        self._asked_k, self._asked, self._asked_words = -1, {}, None  # see _at
+        self._asked_k, self._asked, self._asked_words = -1, {}, None  # what was asked of one sentence
         # Each word's appends and index, looked up once a hit (a report has hundreds of them).
         table: dict[str, tuple] = {}
         starts, sentences, find = self.starts, doc.sentences, bisect.bisect_right
@@ -59,15 +59,14 @@ class Occurrences:
     # another: what they ask of a sentence is kept until they ask of another. A sentence can
     # be a whole report (no full stop): worked out for each of its occurrences, the answers
     # cost the square of its length.
-    def _at(self, k: int) -> dict[str, bool]:
-        """Whether each word asked of sentence k stands in it as a word, so far."""
-        if k != self._asked_k:
-            self._asked_k, self._asked, self._asked_words = k, {}, None
-        return self._asked
+    def _ask(self, k: int) -> None:
+        """Forget what was asked of another sentence than k."""
+        self._asked_k, self._asked, self._asked_words = k, {}, None
 
     def words_at(self, k: int) -> frozenset[str]:
         """The words found in sentence k (whole or not)."""
-        self._at(k)
+        if k != self._asked_k:
+            self._ask(k)
         if self._asked_words is None:
             self._asked_words = self._words_in(k)
         return self._asked_words
@@ -100,10 +99,11 @@ class Occurrences:
         return [o for o in zip(hits.starts, hits.ends, hits.ks, strict=True) if self.whole_word(*o)]
 
     def in_sentence(self, word: str, k: int) -> bool:
-        asked = self._at(k)
-        found = asked.get(word)
+        if k != self._asked_k:
+            self._ask(k)
+        found = self._asked.get(word)
         if found is None:
-            found = asked[word] = self._whole_in(word, k)
+            found = self._asked[word] = self._whole_in(word, k)
         return found
 
     def _whole_in(self, word: str, k: int) -> bool:
