@@ -1,9 +1,9 @@
 """Cost against a report's size: a seed scored as written and repeated up to the size limit.
 
 Each report is scored by a fresh process doing what one batch worker does for one
-report (read, score, fingerprint, write result.json). The process first scores
-another seed, so the rubric, the dictionary and the gazetteer are loaded but the
-caches hold none of the timed text (the document cache is emptied before each
+report (read, score, fingerprint, write result.json). The process starts as a batch's
+worker does (the rubric, the dictionary and the gazetteer loaded) and first scores
+another seed, so that the caches hold none of the timed text (the document cache is emptied before each
 process: the report is read and its entry written, as in a first batch): its
 resident memory then is the base, and its
 peak is reset to it (Linux: /proc/self/clear_refs); its peak after scoring the
@@ -52,7 +52,7 @@ def status(field):
 
 
 warm_up, reports = sys.argv[1], sys.argv[2:]
-workers.init_worker(load_rubric())
+workers.init_scoring_worker(load_rubric(), warm=True)  # as a batch worker starts
 folder = tempfile.mkdtemp(prefix="scorer-bench-size-")
 assert "error" not in workers.score_report(warm_up, folder)
 Path("/proc/self/clear_refs").write_text("5")  # the peak starts again from what the process holds now
