@@ -91,6 +91,11 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
     lang = level_words(rubric)
     parts_by_path = {p.path: p for top in doc.parts for p in top.walk()}
     judged: dict[str, list[Judged]] = {}
+    # Where each member of a whole reports on its own: the starts of all its counted hits,
+    # sorted, taken before thinning, which keeps one of alike hits in a clause that may run
+    # across two inline items (a space before 三是 ends no clause).
+    members = {m for whole in rubric.wholes for m in whole.members}
+    own: dict[str, array] = {}
     results: dict[str, CriterionMatch] = {}
     year = doc.metadata.year
     heads = headings(doc)
@@ -103,9 +108,12 @@ def match_document(doc: Document, rubric: Rubric) -> dict[str, CriterionMatch]:
             results[criterion.id] = document_rule.judge(doc, criterion.id)
             continue
         cands = [c for rule in criterion.rules if applies(rule.years, year) for c in rule.candidates(ctx)]
-        judged[criterion.id] = _kept([judge_hit(doc, criterion, c, lang) for c in cands], doc, heads)
+        items = [judge_hit(doc, criterion, c, lang) for c in cands]
+        if criterion.id in members:
+            own[criterion.id] = _starts(items)
+        judged[criterion.id] = _kept(items, doc, heads)
     for whole in rubric.wholes:
-        _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path)
+        _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path, own)
     inherit_from_headings(doc, heads, rubric, judged, lang)
     topics = array("i", [0]) * len(doc.sentences)  # how many criteria each sentence reports
     for items in judged.values():
@@ -175,30 +183,37 @@ def _rejected_shown(items: list[Judged]) -> set[int]:
     return keep
 
 
-def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path) -> None:
+def _apply_whole(doc, rubric, whole, ctx, lang, judged, parts_by_path, own) -> None:
     """A whole named as one (三项制度) speaks for its members, unless broken down."""
     from .rules import TermsRule
 
     rule = TermsRule("terms", terms=whole.terms, max_level=1)
-    # Where each member reports on its own, before the whole adds anything: the starts of its
-    # counted hits, sorted, so that whether one stands in a part is a binary search (a long
-    # report names the whole and its members thousands of times).
-    own_starts = {m: array("i", sorted(j.start for j in judged[m] if j.reason is None)) for m in whole.members}
+    # Whether a member reports on its own in a part, before this whole adds anything, is a
+    # binary search in its own hits' starts (a long report names the whole and its members
+    # thousands of times).
+    own_starts = {m: own[m] for m in whole.members}
     cands = rule.candidates(ctx)  # one for all members: a long report names the whole thousands of times
     for member_id in whole.members:
         member = rubric.criterion(member_id)
+        counted = []
         for cand in cands:
             j = judge_hit(doc, member, cand, lang)
-            if j.reason is not None:
-                judged[member_id].append(j)
-                continue
-            part = parts_by_path.get(doc.sentences[cand.sentence].part_path)
-            span = (part.start, part.end) if part else doc.paragraphs[doc.sentences[cand.sentence].paragraph]
-            siblings = [m for m in whole.members if m != member_id and any_within(own_starts[m], *span)]
-            if siblings and not any_within(own_starts[member_id], *span):
-                judged[member_id].append(Judged.of(cand, 0, "", intern(f"{whole.name}在此分项列举，未涉及本项")))
-            else:
-                judged[member_id].append(Judged.of(cand, 1, intern(f"仅笼统提及{whole.name}"), None))
+            if j.reason is None:
+                part = parts_by_path.get(doc.sentences[cand.sentence].part_path)
+                span = (part.start, part.end) if part else doc.paragraphs[doc.sentences[cand.sentence].paragraph]
+                siblings = [m for m in whole.members if m != member_id and any_within(own_starts[m], *span)]
+                if siblings and not any_within(own_starts[member_id], *span):
+                    j = Judged.of(cand, 0, "", intern(f"{whole.name}在此分项列举，未涉及本项"))
+                else:
+                    j = Judged.of(cand, 1, intern(f"仅笼统提及{whole.name}"), None)
+                    counted.append(cand.start)
+            judged[member_id].append(j)
+        own[member_id] = array("i", sorted([*own[member_id], *counted]))  # a whole after this one sees them
+
+
+def _starts(items: list[Judged]) -> array:
+    """The starts of the counted hits among `items`, sorted."""
+    return array("i", sorted(j.start for j in items if j.reason is None))
 
 
 def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: LevelWords,

@@ -192,6 +192,30 @@ def _rubric():
     return load_rubric()
 
 
+# A clause that runs into an inline item (a space before 三是 ends no clause): 全过程记录 stands
+# in it before the item and again inside it, alike but for the part; the item also names
+# 执法公示, and then the whole (三项制度).
+INTO_AN_ITEM = ("关于2023年法治政府建设情况的报告\n一、主要举措和成效\n（一）严格规范执法\n"
+                "全过程记录 三是推行行政执法公示执法全过程记录二是落实三项制度和执法全过程记录。三项制度\n")
+
+
+def test_a_whole_in_an_item_sees_the_members_own_words_there_however_hits_are_thinned():
+    """Thinning keeps the first of the two alike hits of 全过程记录, the one before the item.
+    The whole named in the item must still find 全过程记录 reported there on its own words:
+    a general mention of it, not a list of the members that leaves it out."""
+    from unittest import mock
+
+    from scorer import matcher
+
+    doc = document_from_text(INTO_AN_ITEM)
+    rubric = _rubric()
+    recording = match_document(doc, rubric)["enforcement.recording"]
+    assert not recording.rejected
+    assert [e.quote for e in recording.evidence][-1] == "三项制度"
+    with mock.patch.object(matcher, "_kept", lambda items, doc, heads: items):
+        assert match_document(doc, rubric)["enforcement.recording"] == recording
+
+
 def test_thinning_keeps_the_hit_whose_rule_lets_a_heading_name_its_criterion(tmp_path):
     """Two rules of one criterion hit a heading at one place and level: 执法公示 capped at 1,
     then 执法公示工作, which lets the heading name the criterion. Thinned as one kind, the
