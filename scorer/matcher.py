@@ -136,7 +136,9 @@ SHOWN_REJECTED = 10  # rejected hits a result lists, one a sentence and reason, 
 def _kept(items: list[Judged], doc: Document, heads: Headings) -> list[Judged]:
     """The hits of a criterion that matching can still use, in their order. A long report has
     hundreds of thousands; keeping them all until the end of matching cost more memory than
-    its text, and the choice of quotes, the wholes and the headings read the same from these.
+    its text, and the choice of quotes and the headings read the same from these. (The wholes
+    read where their members stand from all counted hits: a clause can run into an inline
+    item, so alike hits in it may stand in two parts.)
 
     - Of the rejected, those a result can show: the first of each sentence and reason up to
       SHOWN_REJECTED of them, and the first of each reason (the summary names the reasons);
@@ -145,7 +147,7 @@ def _kept(items: list[Judged], doc: Document, heads: Headings) -> list[Judged]:
       rule: of each such kind the first, which a heading above it takes the rule of, and the
       first of those that start first, which the choice of quotes takes (it quotes one hit a
       sentence, the first in the text of its level). The sentences and clauses that report the
-      criterion stay the same for the wholes, the headings and the other criteria."""
+      criterion stay the same for the headings and the other criteria."""
     keep = _rejected_shown(items) | _counted_kinds(items, doc, heads)
     return [j for j in items if id(j) in keep]
 
