@@ -162,13 +162,21 @@ def test_keeping_one_counted_hit_of_each_kind_changes_no_result(prefix, monkeypa
         assert sum(calls) > 0  # some hits were thinned: the comparison is not empty
 
 
+# A clause that runs into an inline item (a space before 三是 ends no clause): 全过程记录 stands
+# in it before the item and again inside it, alike but for the part; the item also names
+# 执法公示, and then the whole (三项制度).
+INTO_AN_ITEM = ("关于2023年法治政府建设情况的报告\n一、主要举措和成效\n（一）严格规范执法\n"
+                "全过程记录 三是推行行政执法公示执法全过程记录二是落实三项制度和执法全过程记录。三项制度\n")
+
+
 # Lines of a report that put alike hits side by side: item headings sharing a clause, one term
 # twice in a clause, terms of a whole and its members, figures near and far, plans and lists.
 FRAGMENTS = ["（一）严格规范执法", "（二）深化行政复议体制改革", "1.推行执法公示", "一是执法公示 二是执法公示。", "一是执法公示 二是执法公示。全年处理行政案件1200件，罚没款300万元。",
              "全面推行行政执法公示、执法全过程记录、重大执法决定法制审核制度。", "深入推行行政执法三项制度。",
              "执法公示平台公示执法信息1200条，执法公示覆盖率100%。", "全年办理行政复议案件56件，纠错率8%。",
              "行政复议体制改革全面完成，执法公示持续推进。", "下一步将继续推进执法公示。", "会前学法、述法、执法公示、全过程记录、法制审核",
-             "主要负责人履行推进法治建设第一责任人职责，召开专题会议3次。", "研究执法公示等工作。"]
+             "主要负责人履行推进法治建设第一责任人职责，召开专题会议3次。", "研究执法公示等工作。",
+             INTO_AN_ITEM.splitlines()[-1]]
 
 
 @settings(max_examples=40, deadline=None)
@@ -190,13 +198,6 @@ def test_thinning_changes_no_result_on_reports_made_of_alike_hits(lines):
 @functools.lru_cache(maxsize=1)
 def _rubric():
     return load_rubric()
-
-
-# A clause that runs into an inline item (a space before 三是 ends no clause): 全过程记录 stands
-# in it before the item and again inside it, alike but for the part; the item also names
-# 执法公示, and then the whole (三项制度).
-INTO_AN_ITEM = ("关于2023年法治政府建设情况的报告\n一、主要举措和成效\n（一）严格规范执法\n"
-                "全过程记录 三是推行行政执法公示执法全过程记录二是落实三项制度和执法全过程记录。三项制度\n")
 
 
 def test_a_whole_in_an_item_sees_the_members_own_words_there_however_hits_are_thinned():
