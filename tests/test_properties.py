@@ -3,6 +3,7 @@ and any YAML gives a rubric or a clean, located error."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 
 import yaml
@@ -48,6 +49,8 @@ values = st.recursive(scalars, lambda inner: st.one_of(
                                      "within", "all_of", "part", "wholes", "language", "x"]), inner, max_size=5)),
     max_leaves=25)
 _counter = itertools.count()
+# The default rubric parsed once (PyYAML takes 60 ms), copied for each example.
+DEFAULT_DOC = yaml.safe_load((ROOT / "rubrics" / "fazhi-annual.yaml").read_text("utf-8"))
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -64,7 +67,7 @@ def test_any_yaml_gives_a_rubric_or_a_clean_error(tmp_path, text):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_mutated_default_rubric_gives_a_rubric_or_a_clean_error(tmp_path, data):
-    doc = yaml.safe_load((ROOT / "rubrics" / "fazhi-annual.yaml").read_text("utf-8"))
+    doc = copy.deepcopy(DEFAULT_DOC)
     criterion = data.draw(st.integers(0, len(doc["criteria"]) - 1))
     key = data.draw(st.sampled_from(["points", "area", "scope", "rules", "examples", "id", "title"]))
     doc["criteria"][criterion][key] = data.draw(values)
