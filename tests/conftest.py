@@ -86,6 +86,42 @@ def batch(tmp_path_factory):
     return {"inputs": inputs, "out": out, "run": run}
 
 
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+@pytest.fixture(scope="session")
+def _chromium_session(tmp_path_factory):
+    """One headless Chromium for the tests that drive a page: starting one takes over a second.
+    The pages keep nothing in the browser (no cookie, no storage), and each test opens its own."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def chromium(_chromium_session):
+    """The shared Chromium, on a blank page with no cookie, at 1280×900, waiting for no element."""
+    driver = _chromium_session
+    driver.get("about:blank")
+    driver.delete_all_cookies()
+    driver.implicitly_wait(0)
+    driver.set_window_size(1280, 900)
+    yield driver
+    driver.implicitly_wait(0)
+    driver.get("about:blank")
+
+
 class CliResult:
     def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
         self.returncode, self.stdout, self.stderr = returncode, stdout, stderr

@@ -14,7 +14,7 @@ import pytest
 
 from scorer.batch import output_names, safe_name
 from scorer.ranking import competition_ranks
-from tests.conftest import BROKEN_NAME, TIE_NAME, cli, seed
+from tests.conftest import BROKEN_NAME, CHROMEDRIVER, TIE_NAME, cli, seed
 
 
 def test_exit_code_and_the_failure_listed_everywhere(batch):
@@ -133,40 +133,29 @@ def _png_is_not_blank(png: bytes) -> bool:
     return len(set(pixels[::7])) > 8
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromedriver").exists(), reason="chromium-driver is installed by make test")
-def test_index_page_sorts_by_a_clicked_column(batch, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+@pytest.mark.skipif(not CHROMEDRIVER.exists(), reason="chromium-driver is installed by make test")
+def test_index_page_sorts_by_a_clicked_column(batch, chromium):
     from selenium.webdriver.common.by import By
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,900", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    try:
-        driver.get((batch["out"] / "index.html").as_uri())
-        tables = driver.find_elements(By.CSS_SELECTOR, "table.ranking")
-        table = next(t for t in tables if "海港区" in t.text)
+    driver = chromium
+    driver.get((batch["out"] / "index.html").as_uri())
+    tables = driver.find_elements(By.CSS_SELECTOR, "table.ranking")
+    table = next(t for t in tables if "海港区" in t.text)
 
-        def regions():
-            return [r.find_elements(By.TAG_NAME, "td")[1].text.split()[0]
-                    for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    def regions():
+        return [r.find_elements(By.TAG_NAME, "td")[1].text.split()[0]
+                for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
 
-        assert regions() == ["昌平区", "海港区"]
-        total_header = next(th for th in table.find_elements(By.TAG_NAME, "th") if th.text.startswith("总分"))
-        total_header.click()  # highest first
-        total_header.click()  # lowest first
-        assert regions() == ["海港区", "昌平区"]
-        assert total_header.get_attribute("aria-sort") == "ascending"
-        driver.find_element(By.ID, "filter").send_keys("海港")
-        visible = [r for r in driver.find_elements(By.CSS_SELECTOR, "table.ranking tbody tr") if r.is_displayed()]
-        assert len(visible) == 1
-        assert _png_is_not_blank(driver.get_screenshot_as_png())
-    finally:
-        driver.quit()
+    assert regions() == ["昌平区", "海港区"]
+    total_header = next(th for th in table.find_elements(By.TAG_NAME, "th") if th.text.startswith("总分"))
+    total_header.click()  # highest first
+    total_header.click()  # lowest first
+    assert regions() == ["海港区", "昌平区"]
+    assert total_header.get_attribute("aria-sort") == "ascending"
+    driver.find_element(By.ID, "filter").send_keys("海港")
+    visible = [r for r in driver.find_elements(By.CSS_SELECTOR, "table.ranking tbody tr") if r.is_displayed()]
+    assert len(visible) == 1
+    assert _png_is_not_blank(driver.get_screenshot_as_png())
 
 
 def test_a_result_from_another_scorer_version_is_scored_again(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 
 from scorer.cells import display_width
 from scorer.labels import STATUS
-from tests.conftest import BROKEN_NAME, ROOT, SEEDS, TIE_NAME, cli, seed
+from tests.conftest import BROKEN_NAME, CHROMEDRIVER, ROOT, SEEDS, TIE_NAME, cli, seed
 
 # Three or more English words in a row: a sentence the evaluator would have to translate.
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,;:'()\-]+[A-Za-z]{2,}){2,}")
@@ -224,32 +224,22 @@ def test_a_short_sample_is_shown_whole():
     assert clause_cut("申博体育在线:") == "申博体育在线:"
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromedriver").exists(), reason="chromium-driver is installed by make test")
-def test_the_index_filter_finds_what_is_shown(batch, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+@pytest.mark.skipif(not CHROMEDRIVER.exists(), reason="chromium-driver is installed by make test")
+def test_the_index_filter_finds_what_is_shown(batch, chromium):
     from selenium.webdriver.common.by import By
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--window-size=1280,900", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(arg)
     ranking = json.loads((batch["out"] / "ranking.json").read_text("utf-8"))
     missing = sorted(e["file"] for g in ranking["groups"] for e in g["entries"]
                      if "structure.duties" in e["missing_parts"])
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    try:
-        driver.get((batch["out"] / "index.html").as_uri())
-        driver.find_element(By.ID, "filter").send_keys("第一责任人")
-        rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "table.ranking tbody tr") if r.is_displayed()]
-        assert missing and sorted(r.find_element(By.CSS_SELECTOR, "span.file").text for r in rows) == missing
-        assert driver.find_element(By.ID, "shown").text == f"显示 {len(missing)} 份"
-        groups = {g["key"] for g in ranking["groups"] for e in g["entries"] if e["file"] in missing}
-        shown = [h.text for h in driver.find_elements(By.TAG_NAME, "h2") if h.is_displayed()]
-        assert sorted(h.split("（")[0] for h in shown if "份，" in h) == sorted(groups)  # empty groups hidden
-    finally:
-        driver.quit()
+    driver = chromium
+    driver.get((batch["out"] / "index.html").as_uri())
+    driver.find_element(By.ID, "filter").send_keys("第一责任人")
+    rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "table.ranking tbody tr") if r.is_displayed()]
+    assert missing and sorted(r.find_element(By.CSS_SELECTOR, "span.file").text for r in rows) == missing
+    assert driver.find_element(By.ID, "shown").text == f"显示 {len(missing)} 份"
+    groups = {g["key"] for g in ranking["groups"] for e in g["entries"] if e["file"] in missing}
+    shown = [h.text for h in driver.find_elements(By.TAG_NAME, "h2") if h.is_displayed()]
+    assert sorted(h.split("（")[0] for h in shown if "份，" in h) == sorted(groups)  # empty groups hidden
 
 
 def test_the_demo_ranks_the_seeds_together():

@@ -17,7 +17,7 @@ from scorer.review import load_review
 from scorer.review_page import make_app, make_server
 from scorer.review_tools import apply_review
 from scorer.rubric import load_rubric
-from tests.conftest import SEEDS, cli, seed
+from tests.conftest import CHROMEDRIVER, SEEDS, cli, seed
 
 REPORT = "000_b8ab45718342a264"
 
@@ -240,10 +240,8 @@ def test_the_scorecard_is_rendered_from_the_reviewed_result(tmp_path):
 
 # --- in the browser ------------------------------------------------------------------------
 
-@pytest.mark.skipif(not Path("/usr/bin/chromedriver").exists(), reason="chromium-driver is installed by make test")
-def test_in_chromium_a_level_set_changes_the_total_is_recorded_and_kept_on_reload(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+@pytest.mark.skipif(not CHROMEDRIVER.exists(), reason="chromium-driver is installed by make test")
+def test_in_chromium_a_level_set_changes_the_total_is_recorded_and_kept_on_reload(tmp_path, chromium):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -252,13 +250,8 @@ def test_in_chromium_a_level_set_changes_the_total_is_recorded_and_kept_on_reloa
     assert cli("score", SEEDS, "--out", out, "--format", "json").returncode == 0
     server = make_server(out)  # review.yaml in OUT_DIR, a free port
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,900", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium
+    driver.set_window_size(1400, 900)
     driver.implicitly_wait(5)  # elements of a page still loading after a post
     try:
         driver.get(f"http://127.0.0.1:{server.server_port}/")
@@ -292,7 +285,6 @@ def test_in_chromium_a_level_set_changes_the_total_is_recorded_and_kept_on_reloa
         driver.save_screenshot(str(tmp_path / "review.png"))
         assert len((tmp_path / "review.png").read_bytes()) > 10_000
     finally:
-        driver.quit()
         server.shutdown()
         server.server_close()
 
