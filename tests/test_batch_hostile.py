@@ -128,6 +128,12 @@ def scored(tmp_path):
     return score_seeds(tmp_path)
 
 
+@pytest.fixture(scope="module")
+def scored_once(tmp_path_factory):
+    """The seeds scored once for the module, never changed: a test copies what it damages."""
+    return score_seeds(tmp_path_factory.mktemp("scored"))
+
+
 def score_seeds(tmp_path):
     """The five seeds scored as JSON: the input folder and the output folder."""
     inputs = tmp_path / "in"
@@ -176,9 +182,11 @@ def test_a_damaged_result_or_fingerprint_is_scored_again(scored):
     ("r000", "a damaged result (total is missing)"), ("r001", "a damaged result (total is not a number)"),
     ("r002", "the areas do not add up to the total"), ("r003", "points do not follow level"),
     ("r004", "metadata.year is missing")])
-def test_scorer_render_refuses_a_damaged_result_in_one_line(scored, name, message):
-    _, out = scored
+def test_scorer_render_refuses_a_damaged_result_in_one_line(scored_once, tmp_path, name, message):
+    out = tmp_path / "out"
     path = out / name / "result.json"
+    path.parent.mkdir(parents=True)
+    shutil.copy(scored_once[1] / name / "result.json", path)  # `render` reads the result.json alone
     _edit(path, DAMAGE[name])
     run = cli("render", path, "--format", "html")
     assert run.returncode == 2
