@@ -33,13 +33,25 @@ def _score(inputs: Path, out: Path, *extra):
     return run
 
 
+@pytest.fixture(scope="module")
+def _scored_once(tmp_path_factory):
+    """The seeds scored (JSON) once, in a folder of their own, and a copy of that folder kept aside."""
+    home = tmp_path_factory.mktemp("rerun")
+    _score(_inputs(home / "in"), home / "out")
+    kept = tmp_path_factory.mktemp("rerun-kept") / "home"
+    shutil.copytree(home, kept, symlinks=True)
+    return home, kept
+
+
 @pytest.fixture
-def batch(tmp_path):
-    """The seeds scored (JSON) from a folder of this test's own: a result holds its input's path,
-    so a batch scored elsewhere and copied would not give a fresh run's bytes."""
-    inputs, out = _inputs(tmp_path / "in"), tmp_path / "out"
-    _score(inputs, out)
-    return inputs, out
+def batch(_scored_once):
+    """The seeds as scored, for this test alone: the kept copy put back where it was scored (a
+    result holds its input's path, so a batch copied elsewhere would not give a fresh run's bytes),
+    with the same bytes and mtimes (copytree copies with copy2)."""
+    home, kept = _scored_once
+    shutil.rmtree(home)
+    shutil.copytree(kept, home, symlinks=True)
+    return home / "in", home / "out"
 
 
 def _stamps(out: Path) -> dict[str, tuple[int, int]]:
