@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from scorer.evaluate import qwk
-from tests.conftest import ROOT, SHARED, cli
+from tests.conftest import SHARED, cli
 
 GOLD = SHARED / "gold" / "seeds.yaml"
 
@@ -23,8 +21,7 @@ def test_qwk_of_perfect_and_opposite_agreement():
 
 @pytest.mark.skipif(not GOLD.exists(), reason="the shared gold file is not beside the project")
 def test_default_rubric_agrees_with_the_gold_judgments():
-    out = subprocess.run([sys.executable, "-m", "scorer", "eval", str(GOLD), "--reports", "seeds", "--json"],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = cli("eval", GOLD, "--reports", "seeds", "--json")  # from the project folder, as `seeds` is relative
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["n"] == 69
