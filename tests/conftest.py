@@ -86,6 +86,15 @@ def batch(tmp_path_factory):
     return {"inputs": inputs, "out": out, "run": run}
 
 
+@pytest.fixture(scope="session")
+def batch_workbook(batch):
+    """The batch's ranking.xlsx as openpyxl reads it, read once (150 ms a time) for the tests
+    that only look at it: none of them writes to it."""
+    from openpyxl import load_workbook
+
+    return load_workbook(batch["out"] / "ranking.xlsx")
+
+
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 

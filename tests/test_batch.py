@@ -17,7 +17,7 @@ from scorer.ranking import competition_ranks
 from tests.conftest import BROKEN_NAME, CHROMEDRIVER, TIE_NAME, cli, seed
 
 
-def test_exit_code_and_the_failure_listed_everywhere(batch):
+def test_exit_code_and_the_failure_listed_everywhere(batch, batch_workbook):
     run, out = batch["run"], batch["out"]
     assert run.returncode == 1, run.stderr
     assert BROKEN_NAME in run.stderr and "不是有效的 .docx 文件" in run.stderr
@@ -31,9 +31,7 @@ def test_exit_code_and_the_failure_listed_everywhere(batch):
     assert BROKEN_NAME in (out / "index.html").read_text("utf-8")
     pdf_text = subprocess.run(["pdftotext", str(out / "ranking.pdf"), "-"], capture_output=True, text=True).stdout
     assert BROKEN_NAME in pdf_text
-    from openpyxl import load_workbook
-
-    assert load_workbook(out / "ranking.xlsx")["失败"]["A2"].value.endswith(BROKEN_NAME)
+    assert batch_workbook["失败"]["A2"].value.endswith(BROKEN_NAME)
 
 
 def test_ranks_within_years_with_a_tie(batch):
@@ -65,10 +63,8 @@ def test_csv_has_a_bom_and_reads_back(batch):
     assert {"昌平区", "东城区", "北碚区", "昌江区", "海港区"} <= regions
 
 
-def test_xlsx_reads_back(batch):
-    from openpyxl import load_workbook
-
-    wb = load_workbook(batch["out"] / "ranking.xlsx")
+def test_xlsx_reads_back(batch_workbook):
+    wb = batch_workbook
     assert wb.sheetnames[:4] == ["2020年度", "2022年度", "2023年度", "2024年度"]
     assert {"依据", "失败", "说明"} <= set(wb.sheetnames)
     review = list(wb["复核"].iter_rows(values_only=True))  # where evaluators record corrections
