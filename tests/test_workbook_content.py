@@ -48,26 +48,25 @@ def reviewed(tmp_path_factory) -> Path:
     return out
 
 
-def test_the_workbook_of_a_batch_with_failures(batch):
+def test_the_workbook_of_a_batch_with_failures(batch, batch_workbook):
     assert (batch["out"] / "ranking.xlsx").exists(), batch["run"].stderr
-    _check_workbook(batch["out"])
+    _check_workbook(batch["out"], batch_workbook)
 
 
 def test_the_workbook_of_a_reviewed_batch_in_one_group(reviewed):
     from openpyxl import load_workbook
 
-    ranking = _check_workbook(reviewed)
+    wb = load_workbook(reviewed / "ranking.xlsx")
+    ranking = _check_workbook(reviewed, wb)
     assert has_review(ranking) and ranking["review_stale"]  # what this batch is for
-    filled = [r[-3:] for r in load_workbook(reviewed / "ranking.xlsx")[REVIEW_SHEET].iter_rows(values_only=True)]
+    filled = [r[-3:] for r in wb[REVIEW_SHEET].iter_rows(values_only=True)]
     assert ("确认", "属实", "张三") in filled and (1, "只有原则性表述", "张三") in filled
 
 
-def _check_workbook(out: Path) -> dict[str, Any]:
-    from openpyxl import load_workbook
-
+def _check_workbook(out: Path, wb) -> dict[str, Any]:
+    """`wb`: out's ranking.xlsx as openpyxl's load_workbook reads it."""
     ranking = json.loads((out / "ranking.json").read_text("utf-8"))
     results = [json.loads(p.read_text("utf-8")) for p in sorted(out.glob("*/result.json"))]
-    wb = load_workbook(out / "ranking.xlsx")
     keys = [(g["key"] if ranking["group_by"] != "none" else "排名")[:31] for g in ranking["groups"]]
     assert wb.sheetnames == [*keys, "依据", "失败", "说明", REVIEW_SHEET]
     for group, key in zip(ranking["groups"], keys, strict=True):
