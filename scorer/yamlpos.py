@@ -23,7 +23,7 @@ MAX_BYTES = 5 * 1024 * 1024
 
 Path = tuple[Any, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster, same marks
-_CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used: stateless
+_STR = "tag:yaml.org,2002:str"
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,9 @@ def load_yaml(text: str, file: str) -> Located:
         raise RubricError([f"{file}:1:1: invalid YAML: nested too deep (a rubric nests a few levels)"],
                           path=file) from None
     positions: dict[Path, tuple[int, int]] = {}
-    walk = _Walk(file, set(), [MAX_ALIASED])
+    # A constructor of its own: it keeps every node it built (PyYAML's cache), which one shared
+    # for the process would hold for good, rubric after rubric.
+    walk = _Walk(file, set(), [MAX_ALIASED], yaml.SafeLoader(""))
     value = _convert(node, (), positions, walk, False) if node is not None else None
     return Located(value, positions, file)
 
@@ -76,6 +78,7 @@ class _Walk:
     file: str
     seen: set[int]
     budget: list[int]
+    constructor: yaml.SafeLoader  # only its scalar constructors are used
 
 
 def _check_bounds(node: yaml.Node, path: Path, walk: _Walk, aliased: bool) -> bool:
@@ -116,7 +119,9 @@ def _convert(node: yaml.Node, path: Path, positions: dict, walk: _Walk, aliased:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, path + (i,), positions, walk, aliased) for i, item in enumerate(node.value)]
+    if node.tag == _STR:  # most of a rubric: the text as written, as PyYAML's constructor gives it
+        return node.value
     try:
-        return _CONSTRUCTOR.construct_object(node, deep=True)
+        return walk.constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise RubricError([f"{file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: {exc}"], path=file) from None

@@ -92,6 +92,48 @@ def test_yaml_level_problems(tmp_path, text, expected):
     assert expected in problems[0] or (expected == "not empty" and "a rubric must be a mapping" in problems[0])
 
 
+SCALARS = ("a: 1\nb: 1.5\nc: true\nd: null\ne: '2'\nf: 真\ng: !!str 3\nh: 2024-01-01\ni: ~\nj: 0x1F\n"
+           "k: [x, 'y', \"z\", 7]\nl: |\n  两行\n  文字\n")
+
+
+@pytest.mark.parametrize("text", [SCALARS, (ROOT / "rubrics" / "fazhi-annual.yaml").read_text("utf-8")])
+def test_values_are_those_pyyaml_gives(text):
+    from scorer.yamlpos import load_yaml
+
+    assert load_yaml(text, "r.yaml").value == yaml.safe_load(text)
+
+
+def test_an_unsafe_tag_is_a_located_error():
+    from scorer.yamlpos import load_yaml
+
+    with pytest.raises(RubricError) as err:
+        load_yaml("a: 1\nb: !!python/name:os.system x\n", "r.yaml")
+    assert "r.yaml:2:4:" in str(err.value)
+
+
+def test_loading_rubrics_again_and_again_keeps_nothing_of_them():
+    """A process that loads rubrics over and over (a what-if, the review page) must not hold
+    on to each one's parsed nodes."""
+    import gc
+    import tracemalloc
+
+    from scorer.yamlpos import load_yaml
+
+    text = (ROOT / "rubrics" / "fazhi-annual.yaml").read_text("utf-8")
+    load_yaml(text, "r.yaml")
+    tracemalloc.start()
+    try:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(20):
+            load_yaml(text, "r.yaml")
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 200_000, grown  # one load's nodes take ~1 MB
+
+
 def test_extends_overrides_weights_and_terms(tmp_path):
     default = ROOT / "rubrics" / "fazhi-annual.yaml"
     child = tmp_path / "city.yaml"
