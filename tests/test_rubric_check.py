@@ -113,25 +113,19 @@ def test_an_unsafe_tag_is_a_located_error():
 
 def test_loading_rubrics_again_and_again_keeps_nothing_of_them():
     """A process that loads rubrics over and over (a what-if, the review page) must not hold
-    on to each one's parsed nodes."""
+    on to each one's parsed nodes (the default rubric has about 1,700)."""
     import gc
-    import tracemalloc
 
     from scorer.yamlpos import load_yaml
 
     text = (ROOT / "rubrics" / "fazhi-annual.yaml").read_text("utf-8")
     load_yaml(text, "r.yaml")
-    tracemalloc.start()
-    try:
-        gc.collect()
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(20):
-            load_yaml(text, "r.yaml")
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
-    assert grown < 200_000, grown  # one load's nodes take ~1 MB
+    gc.collect()
+    before = len(gc.get_objects())
+    for _ in range(5):
+        load_yaml(text, "r.yaml")
+    gc.collect()
+    assert len(gc.get_objects()) - before < 500
 
 
 def test_extends_overrides_weights_and_terms(tmp_path):
