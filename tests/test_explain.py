@@ -32,4 +32,5 @@ def test_a_control_character_in_a_file_name_is_shown_escaped(tmp_path):
     for command in ("explain", "inspect"):
         run = cli(command, path)
         assert run.returncode == 0, run.stderr
-        assert "\x1b" not in run.stdout and "a\\x1b[31mb.txt" in run.stdout
+        assert "\x1b" not in run.stdout
+        assert "a\\x1b[31mb.txt" in run.stdout.replace("\n", "")  # a long temporary path is wrapped
