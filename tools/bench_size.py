@@ -3,11 +3,11 @@
 Each report is scored by a fresh process doing what one batch worker does for one
 report (read, score, fingerprint, write result.json). The process starts as a batch's
 worker does (the rubric, the dictionary and the gazetteer loaded) and first scores
-another seed, so that the caches hold none of the timed text (the document cache is emptied before each
-process: the report is read and its entry written, as in a first batch): its
-resident memory then is the base, and its
-peak is reset to it (Linux: /proc/self/clear_refs); its peak after scoring the
-report, less that base, is what the report cost. Sizes take turns, round after
+another seed, so that the caches hold none of the timed text (the document cache is
+emptied before each process: the report is read and its entry written, as in a first
+batch): its resident memory then is the base, and its peak is reset to it (Linux:
+/proc/self/clear_refs); its peak after scoring the report, less that base, is what the
+report cost. Sizes take turns, round after
 round, so that a slow spell of the machine hits them all; the figures are medians
 over rounds.
 
