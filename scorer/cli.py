@@ -293,3 +293,18 @@ def rubric_diff(
         typer.echo(json.dumps(diff_json(diff), ensure_ascii=False, sort_keys=True))
     else:
         print_diff(diff)
+
+
+def _one_line_paragraphs(group: typer.Typer) -> None:
+    """Each paragraph of a command's help as one line, which the terminal wraps: Typer's help
+    keeps a docstring's line breaks, and a narrower terminal then wrapped each line again."""
+    import inspect
+
+    for command in group.registered_commands:
+        doc = command.help or inspect.getdoc(command.callback) or ""
+        command.help = "\n\n".join(" ".join(p.split("\n")) for p in doc.split("\n\n"))
+    for sub in group.registered_groups:
+        _one_line_paragraphs(sub.typer_instance)
+
+
+_one_line_paragraphs(app)

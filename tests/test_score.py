@@ -129,3 +129,19 @@ def test_a_value_per_rubric_is_found_again_by_identity_and_by_value():
         del rubric
     assert len(ids) < 4 * PER_RUBRIC  # ids were used again (a gc.collect a round took half a minute)
     assert title_of(base) == f"{base.id}/{base.title}"
+
+
+def test_help_wraps_each_paragraph_to_the_terminal():
+    """A docstring's line breaks do not reach the help: a narrow terminal wrapped each source
+    line again, leaving a word or two on a line of its own."""
+    from typer.testing import CliRunner
+
+    from scorer.cli import app
+
+    wide = CliRunner().invoke(app, ["score", "--help"], terminal_width=200, env={"COLUMNS": "200"})
+    assert wide.exit_code == 0
+    assert "entries that cannot be applied are listed. Exit 0 when every report was scored" in wide.output
+    narrow = CliRunner().invoke(app, ["score", "--help"], terminal_width=80, env={"COLUMNS": "80"})
+    prose = [line.strip() for line in narrow.output.splitlines()
+             if line.strip() and not line.lstrip().startswith(("│", "╭", "╰", "Usage"))]
+    assert all(len(line) > 30 for line in prose[:-1]), prose
