@@ -29,7 +29,7 @@ import orjson
 from .cells import inert as _inert
 from .files import to_json, write_atomic
 from .labels import FLAGS, ON_TIME, STATUS, flag_word
-from .render import html_to_pdf, render_template, template_dirs
+from .render import html_to_pdf, prepare_template, render_template, template_dirs
 from .rubric import Rubric
 
 
@@ -121,15 +121,17 @@ def ranking_csv(batch: Ranked) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def prepare() -> None:
-    """Import what the exports are written with (the workbook's library takes a tenth of a
-    one-report run), while the workers score: a batch calls this once they have started.
-    A library that cannot be imported is reported where the workbook is written, after the
-    reports are scored, not here."""
+def prepare(template_dir: str | Path | None = None) -> None:
+    """Make ready what the exports are written with, while the workers score: a batch calls
+    this once they have started. The workbook's library takes a tenth of a one-report run,
+    Jinja2 and index.html's template another tenth. A library that cannot be imported or a
+    template with an error is reported where its export is written, after the reports are
+    scored, not here."""
     with contextlib.suppress(ImportError):
         import openpyxl  # noqa: F401
 
         from . import workbook  # noqa: F401
+    prepare_template("index.html.j2", template_dir)
 
 
 def ranking_xlsx(batch: Ranked) -> bytes:

@@ -12,19 +12,19 @@ PDF unless a date is asked for.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import traceback
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
-
-import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from markupsafe import Markup
 
 from .errors import TemplateError
 from .files import write_atomic
 from .labels import FLAGS, NOT_APPLICABLE, ON_TIME, STRUCTURE_LEVELS, reason_word
+
+if TYPE_CHECKING:  # Jinja2 is imported when a template is first rendered: a JSON-only run needs
+    import jinja2  # it only for index.html, and imports it while the workers score (exports.prepare)
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCORECARD = "scorecard.html.j2"
@@ -39,20 +39,25 @@ def template_dirs(template_dir: str | Path | None) -> list[Path]:
     return [*dirs, SHIPPED_TEMPLATES]
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
+@lru_cache(maxsize=1)
+def _sandbox() -> type:
     """Jinja2's sandbox, which also refuses a single expression too large to build."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-    intercepted_binops = frozenset({"*", "**"})
+    class Sandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
 
-    def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER:
-            raise SecurityError(f"the power {right!r} is over the limit of {MAX_POWER}")
-        if operator == "*":
-            sized, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
-            if isinstance(sized, (str, list, tuple)) and isinstance(times, int) and len(sized) * times > MAX_OUTPUT:
-                raise SecurityError(f"the repetition would make {len(sized) * times:,} items, "
-                                    f"over the limit of {MAX_OUTPUT:,}")
-        return super().call_binop(context, operator, left, right)
+        def call_binop(self, context, operator, left, right):
+            if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER:
+                raise SecurityError(f"the power {right!r} is over the limit of {MAX_POWER}")
+            if operator == "*":
+                sized, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
+                if isinstance(sized, (str, list, tuple)) and isinstance(times, int) and len(sized) * times > MAX_OUTPUT:
+                    raise SecurityError(f"the repetition would make {len(sized) * times:,} items, "
+                                        f"over the limit of {MAX_OUTPUT:,}")
+            return super().call_binop(context, operator, left, right)
+
+    return Sandbox
 
 
 class _OutputTooLong(Exception):
@@ -61,7 +66,9 @@ class _OutputTooLong(Exception):
 
 @lru_cache(maxsize=8)
 def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
-    env = _Sandbox(
+    import jinja2
+
+    env = _sandbox()(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True,  # report text is untrusted
         undefined=jinja2.StrictUndefined,
@@ -131,6 +138,10 @@ def render_html(result: dict[str, Any], *, template_dir: str | Path | None = Non
 
 def render_template(name: str, context: dict[str, Any], *, template_dir: str | Path | None = None) -> str:
     """Render one of the templates; every template error is located (file:line)."""
+    import jinja2
+    from jinja2.sandbox import SecurityError
+    from markupsafe import Markup
+
     dirs = tuple(template_dirs(template_dir))
     env = _environment(dirs)
 
@@ -157,6 +168,13 @@ def render_template(name: str, context: dict[str, Any], *, template_dir: str | P
                             "characters (a loop without end?)") from None
     except Exception as exc:  # any runtime error of the evaluator's template is theirs to fix
         raise TemplateError(f"{_template_frame(exc)}: template error: {type(exc).__name__}: {exc}") from None
+
+
+def prepare_template(name: str, template_dir: str | Path | None = None) -> None:
+    """Compile a template ahead of its first use; its environment keeps it. Any error is
+    left for `render_template` to report where the template is used."""
+    with contextlib.suppress(Exception):
+        _environment(tuple(template_dirs(template_dir))).get_template(name)
 
 
 def _bounded(template: jinja2.Template, context: dict[str, Any]) -> str:

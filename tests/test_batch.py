@@ -210,7 +210,7 @@ def test_the_parent_warms_up_for_shared_workers_only_and_prepares_the_exports_wh
     calls = []
     monkeypatch.setattr(pipeline, "warm_up_scoring", lambda rubric: calls.append("warm-up"))
     real_prepare = exports.prepare
-    monkeypatch.setattr(exports, "prepare", lambda: (calls.append("prepare"), real_prepare()))
+    monkeypatch.setattr(exports, "prepare", lambda *a: (calls.append("prepare"), real_prepare(*a)))
     in_worker = tmp_path / "warmed-in-worker"  # the worker is another process: it leaves a line here
     real_warm_up = workers.warm_up_scoring
 

@@ -177,3 +177,24 @@ def test_a_forged_rubric_entry_runs_nothing(tmp_path, monkeypatch):
         rubric._load_cached.cache_clear()
     assert not marker.exists() and loaded.id == "fazhi-annual"
     assert rubric._read_cache(str(path.resolve())) == loaded  # the entry built in its place serves
+
+
+def test_a_batch_imports_the_exports_libraries_only_while_its_workers_score(tmp_path):
+    """The parent forks its workers once the batch's code is imported; Jinja2 and openpyxl,
+    which only the exports need, come after (exports.prepare), and index.html's template is
+    compiled then too, so that a one-report run does not wait for them."""
+    probe = ("import sys, scorer.batch.pipeline; "
+             "print(sorted({'jinja2', 'openpyxl', 'weasyprint'} & {m.split('.')[0] for m in sys.modules}))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert run.stdout.strip() == "[]", run.stderr
+
+    from scorer import exports, render
+
+    broken = tmp_path / "broken"  # an evaluator's template with an error: reported where it is used
+    broken.mkdir()
+    (broken / "index.html.j2").write_text("{% if %}", encoding="utf-8")
+    exports.prepare(broken)
+    exports.prepare(None)
+    for folder, ready in ((None, True), (broken, False)):
+        env = render._environment(tuple(render.template_dirs(folder)))
+        assert any(key[1] == "index.html.j2" for key in env.cache) is ready

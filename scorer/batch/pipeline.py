@@ -24,6 +24,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +185,7 @@ def score(found: Discovered, request: BatchRequest, progress: Progress) -> Score
 
     interrupted = run_tasks(
         list(owner), jobs=min(request.jobs, len(owner)), done=done, initializer=init_scoring_worker,
-        initargs=(request.rubric, not shared), meanwhile=exports.prepare,
+        initargs=(request.rubric, not shared), meanwhile=partial(exports.prepare, request.template_dir),
         progress=lambda message: progress("score", len(reports) + len(failures) - failed_before, total,
                                           len(failures), message))
     order = {job.name: i for i, job in enumerate(found.jobs)}  # not the workers' finishing order: the
