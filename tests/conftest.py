@@ -67,23 +67,50 @@ BROKEN_NAME = "broken.docx"
 TIE_NAME = "001_copy.txt"
 
 
+def once_per_run(tmp_path_factory, name: str, make):
+    """`make(folder)`'s value (JSON), made once for the whole test run whichever worker asks
+    first, in a folder the workers share: under pytest-xdist each worker would make a
+    session fixture again. The others wait for it, then read what it made."""
+    import fcntl
+    import json
+    import os
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # this run's folder, above each worker's own
+    folder, made = root / name, root / f"{name}.json"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not made.exists():
+            folder.mkdir()
+            made.write_text(json.dumps(make(folder)), "utf-8")
+        return json.loads(made.read_text("utf-8"))
+
+
 @pytest.fixture(scope="session")
 def batch(tmp_path_factory):
-    """One batch over the seeds, a copy of seed 001 (a tie) and a broken .docx: scorecards and rankings."""
+    """One batch over the seeds, a copy of seed 001 (a tie) and a broken .docx: scorecards and
+    rankings, made once for all workers (tests only read it, or score it again unchanged)."""
     import shutil
     import subprocess
     import sys
 
-    inputs = tmp_path_factory.mktemp("inputs")
-    for path in SEEDS.glob("*.txt"):
-        shutil.copy(path, inputs / path.name)
-    (inputs / "more").mkdir()
-    shutil.copy(seed("001"), inputs / "more" / TIE_NAME)
-    (inputs / "more" / BROKEN_NAME).write_bytes(b"this is not a zip archive")
-    out = tmp_path_factory.mktemp("batch")
-    run = subprocess.run([sys.executable, "-m", "scorer", "score", str(inputs), "--out", str(out), "--jobs", "2"],
-                         capture_output=True, text=True, cwd=ROOT)
-    return {"inputs": inputs, "out": out, "run": run}
+    def make(folder: Path) -> dict:
+        inputs, out = folder / "inputs", folder / "batch"
+        inputs.mkdir()
+        for path in SEEDS.glob("*.txt"):
+            shutil.copy(path, inputs / path.name)
+        (inputs / "more").mkdir()
+        shutil.copy(seed("001"), inputs / "more" / TIE_NAME)
+        (inputs / "more" / BROKEN_NAME).write_bytes(b"this is not a zip archive")
+        args = [sys.executable, "-m", "scorer", "score", str(inputs), "--out", str(out), "--jobs", "2"]
+        run = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+        return {"inputs": str(inputs), "out": str(out), "args": args, "returncode": run.returncode,
+                "stdout": run.stdout, "stderr": run.stderr}
+
+    made = once_per_run(tmp_path_factory, "seeds-batch", make)
+    run = subprocess.CompletedProcess(made["args"], made["returncode"], made["stdout"], made["stderr"])
+    return {"inputs": Path(made["inputs"]), "out": Path(made["out"]), "run": run}
 
 
 @pytest.fixture(scope="session")
