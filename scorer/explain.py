@@ -62,7 +62,7 @@ def print_explanation(doc: Document, rubric: Rubric, score: Score, only: str | N
         else:
             word = rubric.level(cs.level).name
         line("")
-        line(f"[bold]{escape(c.title)}[/bold]（{c.id}）：{word}，{cs.points:g}/{cs.max_points:g} 分"
+        line(f"[bold]{escape(c.title)}[/bold]（{escape(c.id)}）：{escape(word)}，{cs.points:g}/{cs.max_points:g} 分"
              f" — {escape(cs.match.summary)}")
         for e in cs.match.evidence:
             text = Text(f"  ✔ L{e.level} [{e.part_path}] ")
@@ -75,7 +75,7 @@ def print_explanation(doc: Document, rubric: Rubric, score: Score, only: str | N
             text.append(f"  — {r.reason}", style="dim")
             line(text)
         if not cs.match.evidence and not cs.match.rejected:
-            line(f"  查找的词语：{'、'.join(cs.match.searched[:12])}", style="dim")
+            line(f"  查找的词语：{escape('、'.join(cs.match.searched[:12]))}", style="dim")
     console.print(out)
 
 
@@ -99,26 +99,28 @@ def print_agreement(result: dict[str, Any], console: Console | None = None) -> N
     for col in ("report", "n", "exact", "total"):
         per.add_column(col)
     for name, v in result["per_report"].items():
-        per.add_row(name, str(v["n"]), str(v["exact"]), f"{v['total']:g}")
+        per.add_row(escape(name), str(v["n"]), str(v["exact"]), f"{v['total']:g}")
     console.print(per)
     crit = Table(title="per criterion")
     for col in ("criterion", "n", "exact"):
         crit.add_column(col)
     for cid, v in result["per_criterion"].items():
-        crit.add_row(cid, str(v["n"]), str(v["exact"]))
+        crit.add_row(escape(cid), str(v["n"]), str(v["exact"]))
     console.print(crit)
     for d in result["disagreements"]:
-        console.print(f"[red]≠[/red] {d['report']} {d['criterion']}: gold {d['gold']}, tool {d['tool']}  "
-                      f"{(d['tool_evidence'] or [''])[0][:60]}")
+        console.print(f"[red]≠[/red] {escape(d['report'])} {escape(d['criterion'])}: gold {d['gold']}, "
+                      f"tool {d['tool']}  {escape((d['tool_evidence'] or [''])[0][:60])}")
     for d in result["metadata_mismatches"]:
-        console.print(f"[red]≠[/red] {d['report']} {d['field']}: gold {d['gold']}, tool {d['tool']}")
+        console.print(f"[red]≠[/red] {escape(d['report'])} {escape(d['field'])}: gold {escape(str(d['gold']))}, "
+                      f"tool {escape(str(d['tool']))}")
     for d in result["flag_mismatches"]:
-        console.print(f"[red]≠[/red] {d['report']} flags: gold {d['gold']}, tool {d['tool']}")
+        console.print(f"[red]≠[/red] {escape(d['report'])} flags: gold {escape(str(d['gold']))}, "
+                      f"tool {escape(str(d['tool']))}")
     for d in result.get("evidence_mismatches", []):
-        console.print(f"[red]≠[/red] {d['report']} {d['criterion']} evidence: gold 「{escape(d['gold_quote'][:40])}」, "
+        console.print(f"[red]≠[/red] {escape(d['report'])} {escape(d['criterion'])} evidence: gold 「{escape(d['gold_quote'][:40])}」, "
                       f"tool 「{escape((d['tool_quote'] or '(none)')[:40])}」")
     for d in result.get("gold_quotes_not_found", []):
-        console.print(f"[yellow]?[/yellow] {d['report']} {d['criterion']}: gold quote not found in the report: "
+        console.print(f"[yellow]?[/yellow] {escape(d['report'])} {escape(d['criterion'])}: gold quote not found in the report: "
                       f"「{escape(d['gold_quote'][:40])}」")
 
 

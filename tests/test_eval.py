@@ -176,3 +176,20 @@ def test_a_traditional_quote_is_found_where_the_report_writes_it():
     assert [text[a:b] for a, b in spans] == ["推進執法資訊公示"] * 2
     assert QuoteFinder.of(doc).spans("推進執法…服務品質")[0] == (spans[0][0], text.index("品質") + 2)
     assert QuoteFinder.of(doc).spans("行政复议") == []
+
+
+def test_report_text_and_names_in_the_agreement_table_are_shown_never_read_as_markup(tmp_path):
+    """A report's name, the tool's quote and the gold file's values are text: `[b]` in them is
+    shown as written (it was taken for bold), `[/u]` too (it stopped `scorer eval` with a
+    traceback)."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    name = "东岭[b]区_2023.txt"
+    (reports / name).write_text(REPORT.replace("会前学法１２次", "会前学法[/u]１２次"), "utf-8")
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(f"reports:\n  '{name}':\n    region: 西岭[/i]区\n    judgments:\n      duties.study: 1\n", "utf-8")
+    out = cli("eval", gold, "--reports", reports)
+    assert out.returncode == 0, out.stderr
+    shown = " ".join(out.stdout.split())
+    assert f"≠ {name} duties.study: gold 1, tool 3" in shown
+    assert "会前学法[/u]" in shown and f"{name} region: gold 西岭[/i]区, tool 东岭区" in shown
