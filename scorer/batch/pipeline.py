@@ -33,7 +33,7 @@ from ..errors import UserError
 from ..exports import RANKING_PDF, ExportRecord, Ranked, export_keys, write_exports
 from ..files import show_name, write_atomic
 from ..ranking import build_ranking, scorecard_context, summarize
-from ..render import template_dirs
+from ..render import SCORECARD, prepare_template, template_dirs
 from ..result import digest, dumps_bytes, load_result, points_follow_rubric, with_copies
 from ..review import Record
 from ..rubric import Rubric
@@ -299,6 +299,7 @@ def render(reports: tuple[Report, ...], ranking: dict[str, Any], request: BatchR
     progress("render", reused, len(reports), 0, None)
     if not tasks:
         return Rendered(0, reused, 0, removed)
+    prepare_template(SCORECARD, request.template_dir)  # the forked workers find it compiled
     if "pdf" in formats:
         warm_up_rendering(request.template_dir)
     rendered, errors = [], []
