@@ -74,6 +74,7 @@ def once_per_run(tmp_path_factory, name: str, make):
     import fcntl
     import json
     import os
+    import shutil
 
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -82,15 +83,19 @@ def once_per_run(tmp_path_factory, name: str, make):
     with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed at it left
             folder.mkdir()
-            made.write_text(json.dumps(make(folder)), "utf-8")
+            partial = root / f"{name}.json.part"
+            partial.write_text(json.dumps(make(folder)), "utf-8")
+            partial.replace(made)  # whole or absent, if the worker dies writing it
         return json.loads(made.read_text("utf-8"))
 
 
 @pytest.fixture(scope="session")
 def batch(tmp_path_factory):
     """One batch over the seeds, a copy of seed 001 (a tie) and a broken .docx: scorecards and
-    rankings, made once for all workers (tests only read it, or score it again unchanged)."""
+    rankings, made once for all workers. Tests only read it; at most one may score it again
+    (unchanged: it writes nothing), as its folder's lock turns a second run away at once."""
     import shutil
     import subprocess
     import sys

@@ -193,6 +193,7 @@ def test_a_batch_imports_the_exports_libraries_only_while_its_workers_score(tmp_
     broken = tmp_path / "broken"  # an evaluator's template with an error: reported where it is used
     broken.mkdir()
     (broken / "index.html.j2").write_text("{% if %}", encoding="utf-8")
+    render._environment.cache_clear()  # no template compiled by an earlier test of this process
     exports.prepare(broken)
     exports.prepare(None)
     for folder, ready in ((None, True), (broken, False)):
