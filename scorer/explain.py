@@ -48,7 +48,7 @@ def print_explanation(doc: Document, rubric: Rubric, score: Score, only: str | N
 
     m = doc.metadata
     line(f"[bold]{escape(m.region or UNKNOWN)} {m.year or UNKNOWN}年度[/bold]  {escape(show_name(doc.path))}  "
-         f"总分 [bold]{score.total:g}[/bold] / {score.max_points:g}（{escape(rubric.title)} {rubric.version}）")
+         f"总分 [bold]{score.total:g}[/bold] / {score.max_points:g}（{escape(rubric.title)} {escape(str(rubric.version))}）")
     for flag in doc.flags:
         line(f"[yellow]▲ {flag_word(flag.name)}[/yellow]：{escape(flag.message)}")
     for cs in score.criteria:

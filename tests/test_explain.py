@@ -37,14 +37,14 @@ def test_a_control_character_in_a_file_name_is_shown_escaped(tmp_path):
 
 
 def test_a_rubrics_words_are_shown_as_written_never_read_as_markup(tmp_path):
-    """Level names and terms are the evaluator's text: `[/b]` in one is shown, not taken for
-    the terminal's markup (which stopped explain with a traceback)."""
+    """Level names, terms and the version are the evaluator's text: `[/b]` in one is shown, not
+    taken for the terminal's markup (which stopped explain with a traceback)."""
     from tests.conftest import ROOT
 
     text = (ROOT / "rubrics" / "fazhi-annual.yaml").read_text("utf-8")
     edited = text.replace("name: 未体现", "name: '[/b]未体现'").replace(
-        "terms: [突发事件应对, ", "terms: ['[/i]急', 突发事件应对, ")
-    assert edited.count("[/") == 2
+        "terms: [突发事件应对, ", "terms: ['[/i]急', 突发事件应对, ").replace('\nversion: "', '\nversion: "[/v]')
+    assert edited.count("[/") == 3
     (tmp_path / "rubric.yaml").write_text(edited, "utf-8")
     report = tmp_path / "report.txt"
     report.write_text("一、主要举措和成效\n召开会议。\n", "utf-8")
@@ -52,3 +52,4 @@ def test_a_rubrics_words_are_shown_as_written_never_read_as_markup(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "（duties.study）：[/b]未体现，0/4.5 分" in run.stdout
     assert "查找的词语：[/i]急、突发事件应对" in run.stdout
+    assert "[/v]1.0）" in run.stdout.replace("\n", "")  # the rubric's version, after its title (wrapped)
