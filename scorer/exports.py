@@ -143,8 +143,8 @@ def ranking_xlsx(batch: Ranked) -> bytes:
 
 def index_html(batch: Ranked) -> str:
     ranking = batch.ranking
-    context = {"ranking": ranking, "flag_words": FLAGS, "data_json": json.dumps(ranking, ensure_ascii=False),
-               "criteria_titles": titles_of(ranking), "reviewed": has_review(ranking)}
+    context = {"ranking": ranking, "flag_words": FLAGS, "criteria_titles": titles_of(ranking),
+               "reviewed": has_review(ranking)}
     return render_template("index.html.j2", context, template_dir=batch.template_dir)
 
 
