@@ -31,7 +31,7 @@ def to_json(value: Any, *, sort_keys: bool = True) -> str:
     refuses (a lone surrogate from an undecodable file name, an integer beyond 64 bits) goes
     through the standard library in the same layout."""
     try:
-        return _orjson(value, sort_keys).decode("utf-8") + "\n"
+        return _orjson(value, sort_keys).decode("utf-8")
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, indent=2) + "\n"
 
@@ -40,13 +40,16 @@ def to_json_bytes(value: Any, *, sort_keys: bool = True) -> bytes:
     """to_json's text as write_atomic writes it, made without the text: a long report's
     result would be held three times over while decoded and encoded again."""
     try:
-        return _orjson(value, sort_keys) + b"\n"
+        return _orjson(value, sort_keys)
     except TypeError:
         return to_json(value, sort_keys=sort_keys).encode("utf-8", "backslashreplace")
 
 
 def _orjson(value: Any, sort_keys: bool) -> bytes:
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | (orjson.OPT_SORT_KEYS if sort_keys else 0))
+    """With its final newline: adding one after would copy the whole text (a long report's
+    result is a MB)."""
+    option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    return orjson.dumps(value, option=option | (orjson.OPT_SORT_KEYS if sort_keys else 0))
 
 
 def write_atomic(path: str | Path, data: str | bytes, *, durable: bool = True) -> None:

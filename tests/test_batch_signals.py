@@ -1,7 +1,7 @@
 """Signals and time limits in a batch: a stop is honoured whenever it comes, a stuck worker
 neither holds the parent nor outlives it, and a report over the time limit fails alone.
 
-A report is made stuck by a wrapper that starts scorer with `_score` replaced: a file
+A report is made stuck by a wrapper that starts scorer with `_read` replaced: a file
 whose name holds "stuck" sleeps (after writing its worker's pid), others score as usual.
 """
 
@@ -24,14 +24,14 @@ WRAPPER = """
 import os, sys, time
 from pathlib import Path
 import scorer.batch.workers as w
-real = w._score
-def _score(path, rubric):
+real = w._read
+def _read(path):
     if "stuck" in str(path):
         Path(sys.argv[1], f"worker-{os.getpid()}").write_text("")
         while True:
             time.sleep(1)
-    return real(path, rubric)
-w._score = _score
+    return real(path)
+w._read = _read
 from scorer.cli import app
 app(sys.argv[2:], prog_name="scorer")
 """
@@ -88,14 +88,14 @@ def test_killing_the_parent_stops_its_workers(tmp_path):
 
 
 def test_a_report_over_the_time_limit_fails_alone(tmp_path, monkeypatch):
-    real = workers._score
+    real = workers._read
 
-    def slow(path, rubric):
+    def slow(path):
         if "slow" in str(path):
             time.sleep(600)
-        return real(path, rubric)
+        return real(path)
 
-    monkeypatch.setattr(workers, "_score", slow)  # the workers are forked from this process
+    monkeypatch.setattr(workers, "_read", slow)  # the workers are forked from this process
     inputs = tmp_path / "in"
     inputs.mkdir()
     for name, prefix in (("a.txt", "001"), ("b.txt", "003"), ("slow.txt", "002")):
@@ -113,14 +113,14 @@ def test_a_report_over_the_time_limit_fails_alone(tmp_path, monkeypatch):
 
 
 def test_a_report_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
-    real = workers._score
+    real = workers._read
 
-    def crash(path, rubric):
+    def crash(path):
         if "crash" in str(path):
             os._exit(1)  # as the kernel's OOM killer or the time limit's backstop would end it
-        return real(path, rubric)
+        return real(path)
 
-    monkeypatch.setattr(workers, "_score", crash)
+    monkeypatch.setattr(workers, "_read", crash)
     inputs = tmp_path / "in"
     inputs.mkdir()
     names = [f"r{i}.txt" for i in range(6)]

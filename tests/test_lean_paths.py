@@ -4,6 +4,7 @@ the counted hits a heading's clauses are checked against."""
 
 from __future__ import annotations
 
+import json
 import re
 import zlib
 
@@ -99,3 +100,20 @@ def test_paragraphs_kept_in_arrays_read_as_the_tuple_of_pairs_they_replace():
     doc = document_from_text("一、主要举措和成效\n  制定实施方案。\n\n二、存在的不足\n工作仍有差距。")
     assert isinstance(doc.paragraphs, Spans) and list(doc.paragraphs) == [(0, 9), (12, 19), (21, 28), (29, 36)]
     assert [doc.text[a:b] for a, b in doc.paragraphs][1] == "制定实施方案。"
+
+
+
+def test_json_as_written_is_the_text_orjson_made_not_a_copy_with_a_newline_added(monkeypatch):
+    """A long report's result.json is a MB: adding the newline after orjson wrote the text
+    held it twice at the end of a report, on top of all matching had taken."""
+    from scorer import files
+
+    made = []
+    dumps = files.orjson.dumps
+    monkeypatch.setattr(files.orjson, "dumps", lambda *a, **k: made.append(dumps(*a, **k)) or made[-1])
+    value = {"parts": [{"heading": f"第{i}部分 依法行政", "start": i} for i in range(200)], "total": 81.5}
+    data = files.to_json_bytes(value)
+    assert data is made[-1]
+    assert data.endswith(b"}\n") and not data.endswith(b"\n\n")
+    assert data.decode("utf-8") == files.to_json(value) == json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                                                       indent=2) + "\n"

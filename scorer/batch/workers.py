@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import threading
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -88,16 +89,20 @@ def _watchdog(time_limit: float) -> threading.Timer:
 
 def score_file(path: str | Path, rubric: Rubric) -> dict[str, Any]:
     """Read, score and describe one report: its result."""
-    return _score(path, rubric)[1]
+    return _result(_read(path), rubric)
 
 
-def _score(path: str | Path, rubric: Rubric):
+def _read(path: str | Path):
     from ..doccache import load_document
+
+    return load_document(path)  # reading does not depend on the rubric: a report scored again re-matches only
+
+
+def _result(doc, rubric: Rubric) -> dict[str, Any]:
     from ..result import build_result
     from ..scoring import score_document
 
-    doc = load_document(path)  # reading does not depend on the rubric: a report scored again re-matches only
-    return doc, build_result(doc, rubric, score_document(doc, rubric))
+    return build_result(doc, rubric, score_document(doc, rubric))
 
 
 def score_report(path: str, folder: str, entries: tuple[Entry, ...] = (), time_limit: float = 0) -> dict[str, Any]:
@@ -111,16 +116,21 @@ def score_report(path: str, folder: str, entries: tuple[Entry, ...] = (), time_l
     signal.setitimer(signal.ITIMER_REAL, max(time_limit, 0))
     watchdog = _watchdog(time_limit)
     try:
-        doc, result = _score(path, _STATE["rubric"])
-        result = reviewed_result(result, doc, entries, _STATE["rubric"])  # quotes checked with doc at hand
+        doc = _read(path)
+        # Before matching: the memory a long report's fingerprint takes for a while is then
+        # what reading freed, not more on top of matching's (which Python keeps until exit).
         fp = fingerprint(doc.match_text)
+        fp_json = json.dumps(fp)
+        fp = array("I", fp)  # crc32s, kept while the report is matched: 4 bytes each, not an int object's 32
+        result = _result(doc, _STATE["rubric"])
+        result = reviewed_result(result, doc, entries, _STATE["rubric"])  # quotes checked with doc at hand
         signal.setitimer(signal.ITIMER_REAL, 0)
         watchdog.cancel()
         result = result | {"input": result["input"] | {"file": show_name(Path(path).name), "path": shown}}
         data = dumps_bytes(result)
         # Checked whenever read again (schema, sums, the index's sha256) and made anew when
         # damaged: no fsync, which cost a batch more than the scoring of a report.
-        write_atomic(Path(folder) / FINGERPRINT, json.dumps(fp), durable=False)
+        write_atomic(Path(folder) / FINGERPRINT, fp_json, durable=False)
         write_atomic(Path(folder) / RESULT, data, durable=False)
     except ReportTimeout:
         return {"error": f"{shown}: scoring took longer than the time limit of {time_limit:g} s; skipped "
