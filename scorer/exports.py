@@ -279,21 +279,26 @@ def _file_sha256(path: Path) -> str | None:
 
 
 def write_exports(batch: Ranked, out: Path, record: ExportRecord | None = None,
-                  keys: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+                  keys: dict[str, str] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> tuple[list[str], list[str]]:
     """Every export in `EXPORTS` whose key changed or whose file is not the one written, written
-    atomically into `out`, then `.exports-key`; returns the names written and those unchanged."""
+    atomically into `out`, then `.exports-key`; returns the names written and those unchanged.
+    `progress(done, due)` hears of each one written (a big batch's take seconds)."""
     record = record or ExportRecord(out)
     keys = keys or export_keys(batch)
-    written, unchanged = [], []
-    for name, make in EXPORTS:
-        if record.current(name, keys[name]):
-            unchanged.append(name)
-            continue
+    unchanged = [name for name, _ in EXPORTS if record.current(name, keys[name])]
+    due = [(name, make) for name, make in EXPORTS if name not in unchanged]
+    written: list[str] = []
+    for name, make in due:
+        if progress:
+            progress(len(written), len(due))
         data = make(batch)
         data = data.encode("utf-8", "backslashreplace") if isinstance(data, str) else data  # as write_atomic does
         write_atomic(out / name, data)
         record.note(name, keys[name], data)
         written.append(name)
+    if progress and due:
+        progress(len(written), len(due))
     record.save()
     return written, unchanged
 

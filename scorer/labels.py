@@ -31,7 +31,7 @@ GOVERNMENT_GROUPS = {"province": "省级", "city": "市级", "county": "县区�
 GOVERNMENT_LEVELS = {"province": "省级", "city": "市级", "county": "县级", "department": "部门"}
 
 # Phases of a batch as the progress bar names them.
-PHASES = {"score": "评分", "render": "评分表"}
+PHASES = {"score": "评分", "render": "评分表", "export": "排名文件"}
 UNKNOWN = "未注明"  # a fact the report does not state (issuer, publication date, title)
 
 

@@ -48,19 +48,26 @@ def _rich(stream):
 
     console = Console(file=stream)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-               TextColumn("失败 {task.fields[failed]}"), TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn())
+               TextColumn("{task.fields[failed]}"), TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn())
     tasks: dict[str, int] = {}
     start: dict[str, float] = {}
     with Progress(*columns, console=console, transient=False) as bar:
         def update(phase, done, total, failed, message):
             if phase not in tasks:
-                tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total, failed=0, rate="–")
+                tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total, failed="", rate="–")
                 start[phase] = time.monotonic()
             elapsed = max(time.monotonic() - start[phase], 1e-6)
-            bar.update(tasks[phase], completed=done, total=total, failed=failed, rate=f"{done / elapsed:.1f}")
+            bar.update(tasks[phase], completed=done, total=total, failed=_failures(phase, failed),
+                       rate=f"{done / elapsed:.1f}")
             if message and message.startswith("✘"):
                 bar.console.print(_failed(message), markup=False, highlight=False)  # a file name is not markup
         yield update
+
+
+def _failures(phase: str, failed: int) -> str:
+    """How many failed, for a phase in which one thing may fail and the others go on (an
+    export that cannot be written stops the batch)."""
+    return "" if phase == "export" else f"失败 {failed}"
 
 
 def _failed(message: str) -> str:
@@ -77,7 +84,8 @@ def _plain(stream):
         now = time.monotonic()
         due = done == total or now - last["time"] >= 5 or (total and done * 10 // total != last["done"] * 10 // total)
         if due and (phase, done) != last.get("key"):
-            print(f"{PHASES.get(phase, phase)} {done}/{total}，失败 {failed}", file=stream, flush=True)
+            print("，".join(filter(None, (f"{PHASES.get(phase, phase)} {done}/{total}", _failures(phase, failed)))),
+                  file=stream, flush=True)
             last.update(time=now, done=done, key=(phase, done))
     yield update
 

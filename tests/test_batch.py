@@ -97,6 +97,8 @@ def test_incremental_rerun_reuses_every_unchanged_result(batch):
     run = cli("score", batch["inputs"], "--out", batch["out"])
     assert run.returncode == 1
     assert "已评分 6 份（其中沿用上次结果 6 份），未能评分 1 份；评分表：新生成 0 份，沿用 6 份" in run.stdout
+    assert "排名文件：内容未变、未重写" in run.stdout
+    assert not [ln for ln in run.stderr.splitlines() if ln.startswith("排名文件")]  # no export to follow
 
 
 def test_same_stem_in_two_folders_gets_two_outputs(tmp_path):
@@ -233,3 +235,11 @@ def test_the_parent_warms_up_for_shared_workers_only_and_prepares_the_exports_wh
     else:
         assert warmed == []
     assert len(list((tmp_path / "out").glob("*/result.json"))) == reports
+
+
+def test_the_console_follows_each_phase(batch):
+    """Off a terminal, one line per step of each phase (a tenth of it in a big batch): the
+    exports too, which take seconds after the last report of a batch of thousands."""
+    lines = batch["run"].stderr.splitlines()
+    assert "评分 7/7，失败 1" in lines and "评分表 6/6，失败 0" in lines
+    assert [ln for ln in lines if ln.startswith("排名文件 ")] == [f"排名文件 {i}/5" for i in range(6)]

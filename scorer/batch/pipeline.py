@@ -144,7 +144,8 @@ def _run(request: BatchRequest, progress: Progress) -> BatchOutcome:
                       interrupted=rendered.interrupted, removed=rendered.removed)
     if rendered.interrupted:
         return outcome
-    written, unchanged = write_exports(batch, request.out, record, keys)  # the export phase
+    written, unchanged = write_exports(batch, request.out, record, keys,  # the export phase
+                                       lambda done, due: progress("export", done, due, 0, None))
     if "pdf" in request.formats:  # rendered beside the scorecards, or left as it was
         (written if rendered.ranking_pdf else unchanged).insert(0, RANKING_PDF)
     return replace(outcome, written=tuple(written), unchanged=tuple(unchanged))
