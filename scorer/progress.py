@@ -57,17 +57,17 @@ def _rich(stream):
                 tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total, failed="", rate="–")
                 start[phase] = time.monotonic()
             elapsed = max(time.monotonic() - start[phase], 1e-6)
-            bar.update(tasks[phase], completed=done, total=total, failed=_failures(phase, failed),
+            bar.update(tasks[phase], completed=done, total=total, failed=_failures(failed),
                        rate=f"{done / elapsed:.1f}")
             if message and message.startswith("✘"):
                 bar.console.print(_failed(message), markup=False, highlight=False)  # a file name is not markup
         yield update
 
 
-def _failures(phase: str, failed: int) -> str:
-    """How many failed, for a phase in which one thing may fail and the others go on (an
-    export that cannot be written stops the batch)."""
-    return "" if phase == "export" else f"失败 {failed}"
+def _failures(failed: int | None) -> str:
+    """How many failed; nothing for a phase in which one thing failing stops the batch (an
+    export that cannot be written)."""
+    return "" if failed is None else f"失败 {failed}"
 
 
 def _failed(message: str) -> str:
@@ -84,7 +84,7 @@ def _plain(stream):
         now = time.monotonic()
         due = done == total or now - last["time"] >= 5 or (total and done * 10 // total != last["done"] * 10 // total)
         if due and (phase, done) != last.get("key"):
-            print("，".join(filter(None, (f"{PHASES.get(phase, phase)} {done}/{total}", _failures(phase, failed)))),
+            print("，".join(filter(None, (f"{PHASES.get(phase, phase)} {done}/{total}", _failures(failed)))),
                   file=stream, flush=True)
             last.update(time=now, done=done, key=(phase, done))
     yield update

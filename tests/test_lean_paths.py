@@ -102,7 +102,6 @@ def test_paragraphs_kept_in_arrays_read_as_the_tuple_of_pairs_they_replace():
     assert [doc.text[a:b] for a, b in doc.paragraphs][1] == "制定实施方案。"
 
 
-
 def test_json_as_written_is_the_text_orjson_made_not_a_copy_with_a_newline_added(monkeypatch):
     """A long report's result.json is a MB: adding the newline after orjson wrote the text
     held it twice at the end of a report, on top of all matching had taken."""

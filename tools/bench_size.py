@@ -1,7 +1,7 @@
 """Cost against a report's size: a seed scored as written and repeated up to the size limit.
 
 Each report is scored by a fresh process doing what one batch worker does for one
-report (read, score, fingerprint, write result.json). The process starts as a batch's
+report (read, fingerprint, score, write result.json). The process starts as a batch's
 worker does (the rubric, the dictionary and the gazetteer loaded) and first scores
 another seed, so that the caches hold none of the timed text (the document cache is
 emptied before each process: the report is read and its entry written, as in a first
@@ -153,7 +153,7 @@ def size_markdown(r: dict) -> list[str]:
         "## Report size",
         "",
         f"The seed `{r['seed']}` at 1× and repeated, each report by a fresh process doing one batch "
-        "worker's work on one report (read, score, fingerprint, write result.json) after scoring another seed "
+        "worker's work on one report (read, fingerprint, score, write result.json) after scoring another seed "
         "(so that its caches hold none of the timed text); a report under a MB is timed as several variants, "
         "whose sentences carry another number, and the median taken. Medians of "
         f"{r['rounds']} rounds, all reports taking turns. Peak memory is the process's peak "

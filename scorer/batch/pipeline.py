@@ -55,7 +55,8 @@ from .workers import (
 )
 
 TIME_LIMIT = 300.0  # a real report scores in under 2 s; the largest allowed in about a minute
-Progress = Callable[[str, int, int, int, str | None], None]  # phase, done, total, failed, message
+# phase, done, total, failed (None in a phase in which nothing fails alone), message
+Progress = Callable[[str, int, int, int | None, str | None], None]
 Copies = outfolder.Index  # an index holding only the copies found and their key
 
 
@@ -145,7 +146,7 @@ def _run(request: BatchRequest, progress: Progress) -> BatchOutcome:
     if rendered.interrupted:
         return outcome
     written, unchanged = write_exports(batch, request.out, record, keys,  # the export phase
-                                       lambda done, due: progress("export", done, due, 0, None))
+                                       lambda done, due: progress("export", done, due, None, None))
     if "pdf" in request.formats:  # rendered beside the scorecards, or left as it was
         (written if rendered.ranking_pdf else unchanged).insert(0, RANKING_PDF)
     return replace(outcome, written=tuple(written), unchanged=tuple(unchanged))

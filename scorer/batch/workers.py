@@ -119,9 +119,11 @@ def score_report(path: str, folder: str, entries: tuple[Entry, ...] = (), time_l
         doc = _read(path)
         # Before matching: the memory a long report's fingerprint takes for a while is then
         # what reading freed, not more on top of matching's (which Python keeps until exit).
+        # Kept while the report is matched: its JSON (about 12 bytes a hash) and the hashes as
+        # 4-byte crc32s, not a list of int objects (40 bytes each).
         fp = fingerprint(doc.match_text)
         fp_json = json.dumps(fp)
-        fp = array("I", fp)  # crc32s, kept while the report is matched: 4 bytes each, not an int object's 32
+        fp = array("I", fp)
         result = _result(doc, _STATE["rubric"])
         result = reviewed_result(result, doc, entries, _STATE["rubric"])  # quotes checked with doc at hand
         signal.setitimer(signal.ITIMER_REAL, 0)
