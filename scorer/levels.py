@@ -78,11 +78,13 @@ _FIGURE_START = "[\\d一二两三四五六七八九十百千万]"  # the first c
 
 
 def figure_pattern(counters: tuple[str, ...]) -> str:
-    """A figure: a number in Arabic or Chinese numerals with a counter or a percent sign."""
+    """A figure: a number in Arabic or Chinese numerals with a counter or a percent sign,
+    or a percentage in words (百分之百, 百分之九十八点五)."""
     units = "|".join(re.escape(c) for c in sorted(counters, key=len, reverse=True))
     return (rf"(?<![\d.第])\d+(?:\.\d+)?\s*(?:%|‰|(?:余|多)?(?:{units}))"
-            rf"|(?<![第一二两三四五六七八九十百千万])[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*(?:余|多)?(?:{units})"
-            rf"|(?<![第])一[十百千万][一二三四五六七八九十百千万]*(?:余|多)?(?:{units})")
+            rf"|百分之(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?)"
+            rf"|(?<![第零一二两三四五六七八九十百千万])[二两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*(?:余|多)?(?:{units})"
+            rf"|(?<![第零])一[十百千万][零一二三四五六七八九十百千万]*(?:余|多)?(?:{units})")
 
 
 def _alternation(words: tuple[str, ...]) -> re.Pattern:
@@ -136,6 +138,14 @@ def _ordinal(text: str, start: int, end: int) -> bool:
     return bool(_SESSION_RUN.match(text, end))
 
 
+_SPAN_LEAD = re.compile(r"(?:为期|历时|长达|连续|持续)(?:近|约|了|超过)?$")
+
+
+def _duration(text: str, start: int, end: int) -> bool:
+    """"为期3个月的专项整治", "历时两天": how long a measure ran measures no result of it."""
+    return text.startswith("个月", end - 1) or bool(_SPAN_LEAD.search(text, max(0, start - 5), start))
+
+
 def _year_label(text: str, start: int) -> bool:
     """"2019—2020轮值年度": the end of a span of years names a period, it counts nothing."""
     return bool(_YEAR.match(text, start)) and start > 0 and text[start - 1] in "-—–~～至到"
@@ -156,7 +166,8 @@ _YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
 
 def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, int]]:
     """Figures in text[lo:hi]: numbers with a measure word or a percent sign, in Arabic
-    or Chinese numerals. Not figures: years and dates, ordinals, set phrases (三项制度)
+    or Chinese numerals. Not figures: years and dates, ordinals, durations (为期3个月),
+    set phrases (三项制度)
     and numbers inside a quoted label (打造“三地一区”、建设“七个强省”, “3+3”)."""
     segment = text[lo:hi]
     if not _NUMERAL.search(segment):  # a scan for one character costs a fraction of `figure`'s
@@ -171,7 +182,8 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
     for m in found:
         if any(a <= m.start() < b for a, b in names):
             continue
-        if _ordinal(segment, m.start(), m.end()) or _year_label(segment, m.start()):
+        if (_ordinal(segment, m.start(), m.end()) or _year_label(segment, m.start())
+                or _duration(segment, m.start(), m.end())):
             continue
         ca, cb = clause_span(segment, 0, len(segment), m.start(), m.end(), pauses)
         if lang.honours.search(segment, ca, cb):

@@ -38,6 +38,12 @@ CLASSES = [
     # Numbered slogans, quoted labels and spans of years are names, not figures.
     ("为我省打造“三地一区”、建设“七个强省”提供法治保障,深化普法宣传。", "society.legal_education", 1),
     ("共同签署《2019—2020轮值年度区域合作重点项目》,推进人民调解工作。", "society.mediation", 1),
+    # Figures written in words count as those in digits; a duration measures no result.
+    ("各单位负责人出庭应诉率达到百分之百。", "litigation.appearance", 3),
+    ("全年办理行政复议案件一百零五件。", "reconsideration.cases", 3),
+    ("组织评查行政执法案卷120卷。", "enforcement.oversight", 3),
+    ("组织开展为期3个月的行政执法案卷评查专项行动。", "enforcement.oversight", 2),
+    ("举办历时两天的法律顾问业务培训班。", "decision.legal_advisers", 2),
     # A topic a leaders' meeting took up is an agenda item: 1 for that topic.
     ("召开省政府常务会议,研究行政立法、法治化营商环境建设、法律顾问选聘等工作。",
      "decision.legal_advisers", 1),
@@ -84,6 +90,11 @@ def test_a_summary_claim_in_the_opening_is_general_words(rubric):
     # The same words under a heading of the body are a measure.
     body = "一、主要举措和成效\n持续推进“放管服”改革,着力打造法治化营商环境。\n二、存在的不足\n执法不够规范。"
     assert judged(rubric, body, "government.business_env").level == 2
+
+
+def test_a_figure_in_words_is_quoted_whole(rubric):
+    match = judged(rubric, "全年办理行政复议案件一百零五件,纠错率为百分之十二点五。", "reconsideration.cases")
+    assert match.evidence[0].why == "有量化数据：一百零五件"
 
 
 def test_a_level_3_quote_holds_its_figure_even_in_a_long_sentence(rubric):
