@@ -116,9 +116,12 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
             criterion = rubric.criterion(cid)
             skip = [(d.start, d.end) for d in head.part.walk()
                     if d is not head.part and named.get(d.path) and cid not in named[d.path]]
+            unless = hit.rule.unless + criterion.unless
             best: dict[int, Judged] = {}
             for k, a, b in clauses_under(doc, heads, head, skip):
                 if doc.sentences[k].role not in criterion.scope or hits.only_others(a, b, cid):  # StrEnum
+                    continue
+                if unless and _holds_any(doc, k, unless):  # its context is another matter (获评…)
                     continue
                 if a not in verdicts:
                     verdicts[a] = _clause_verdict(doc, k, a, b, lang)
@@ -129,6 +132,13 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
                 if k not in best or level > best[k].level:
                     best[k] = Judged(k, a, b, (), hit.rule, level, why, None, based, inherited=True)
             judged[cid].extend(best[k] for k in sorted(best))
+
+
+def _holds_any(doc: Document, k: int, words: tuple[str, ...]) -> bool:
+    """Whether sentence k holds one of the words (a criterion's `unless`, read as `judge_hit` reads it)."""
+    s = doc.sentences[k]
+    sentence = doc.match_text[s.start:s.end]
+    return any(w in sentence for w in words)
 
 
 class _CountedHits:

@@ -63,6 +63,7 @@ CLASSES = [
     ("全年共作出行政处罚17236件。", "enforcement.oversight", 1),
     ("2022年全区新设立市场主体33779户。", "government.business_env", 1),
     ("我州2020年度法治政府建设考核获全省第3名。", "duties.assessment", 0),
+    ("我区法治政府建设考核结果为优秀,取得全市第一名的好成绩。", "duties.assessment", 0),
     # Deploying rule-of-law work takes many forms.
     ("于2021年3月成立依法行政领导小组。", "duties.deploy", 2),
     ("印发了2018年度法治政府建设工作安排并加强督导检查。", "duties.deploy", 2),
@@ -90,6 +91,14 @@ def test_a_summary_claim_in_the_opening_is_general_words(rubric):
     # The same words under a heading of the body are a measure.
     body = "一、主要举措和成效\n持续推进“放管服”改革,着力打造法治化营商环境。\n二、存在的不足\n执法不够规范。"
     assert judged(rubric, body, "government.business_env").level == 2
+
+
+def test_a_heading_lends_nothing_to_a_clause_its_criterion_rules_out(rubric):
+    """Under a heading that names assessment, being graded by a superior is still not assessing."""
+    text = ("一、主要举措和成效\n(四)健全法治建设考核机制\n全区法治政府建设工作获评全省优秀等次,"
+            "获奖励资金200万元。\n二、存在的不足\n执法不够规范。")
+    match = judged(rubric, text, "duties.assessment")
+    assert match.level < 3 and not any("获评" in e.quote for e in match.evidence), match.evidence
 
 
 def test_a_figure_in_words_is_quoted_whole(rubric):
