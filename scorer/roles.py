@@ -2,8 +2,10 @@
 
 Each top-level part gets a role from its heading; a part without a heading (a
 trailing paragraph that opens with "同时也存在一些薄弱环节" or "下步工作中将") gets
-its role from its opening words. Inside another part only the duties role is
-recognised. structure.py applies these to the parts it finds.
+its role from its opening words. Inside another part the duties role is
+recognised, and problems and plans where the sub-heading is a role heading as a whole.
+A heading of a later year than the report's first dated heading names plans.
+structure.py applies these to the parts it finds.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class RoleSource(StrEnum):
 _HEADING_ROLES = (
     (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人.{0,12}(履行|履职|职责)|党政主要负责人")),
     (PartRole.OTHER, re.compile(r"其他|其它")),
-    (PartRole.PROBLEMS, re.compile(r"问题|不足|短板|差距|薄弱|困难|教训")),
+    (PartRole.PROBLEMS, re.compile(r"问题|不足|短板|差距|薄弱|困难|教训|需要改进|有待改进")),
     (PartRole.PLANS, re.compile(r"安排|计划|打算|思路|下一步|下步|下一年|明年|新的一年|今后|展望|工作重点|工作目标|"
                                 r"努力方向|工作方向")),
     (PartRole.ACHIEVEMENTS, re.compile(r"举措|成效|成绩|做法|进展|情况|主要工作|工作开展|回顾|总结|亮点")),
@@ -53,19 +55,35 @@ _OPENING_ROLES = (
     (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人(认真|切实|严格|带头)?(履行|落实)")),
     (PartRole.PROBLEMS, re.compile(
         r"(存在|还有|仍有|面临|看到)(着)?(一些|不少|一定的?|的|较多)?(问题|不足|薄弱环节|短板|差距|困难)"
-        r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处")),
+        r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处|清醒(地)?(认识|看到)")),
     (PartRole.PLANS, re.compile(
         rf"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?{_WE}?将|(今后|未来)(一个时期|工作中)?(,)?{_WE}?(将|要)")),
 )
 _OPENING_CHARS = 120
 
 
-def heading_role(heading: str) -> PartRole | None:
-    """The role a top-level heading names, if any."""
-    for role, pattern in _HEADING_ROLES:
-        if pattern.search(heading):
-            return role
-    return None
+_YEAR = re.compile(r"(20\d\d)年")
+
+
+def heading_year(heading: str) -> int | None:
+    """The year a heading names (2023年法治政府建设主要举措和成效), if any."""
+    m = _YEAR.search(heading)
+    return int(m.group(1)) if m else None
+
+
+def heading_role(heading: str, year: int | None = None) -> PartRole | None:
+    """The role a top-level heading names, if any. `year`: the year the report's first dated
+    heading names; a heading of a later year (2024年重点工作, 2024年主要工作举措 in a report
+    on 2023) is next year's plans, whatever its words."""
+    found = next((role for role, pattern in _HEADING_ROLES if pattern.search(heading)), None)
+    if found in (None, PartRole.ACHIEVEMENTS) and _later(heading, year):
+        return PartRole.PLANS
+    return found
+
+
+def _later(heading: str, year: int | None) -> bool:
+    named = heading_year(heading)
+    return year is not None and named is not None and named > year
 
 
 def opening_role(text: str) -> PartRole | None:
@@ -77,8 +95,29 @@ def opening_role(text: str) -> PartRole | None:
     return None
 
 
-def nested_role(heading: str) -> PartRole | None:
-    """Inside another part only the duties role is recognised from a sub-heading:
-    reports often fold the 第一责任人 account into part 一."""
+# A sub-heading that is a role heading as a whole ((二)存在的不足, (三)下一步工作打算): inside
+# another part a heading that only mentions problems (着力解决群众急难愁盼问题) names a measure.
+_NESTED_ROLES = (
+    (PartRole.PROBLEMS, re.compile(r"(当前|目前|工作中)?(存在|面临)的?(主要)?(问题|不足|短板|困难|薄弱环节)"
+                                   r"|(主要)?(问题|不足)(和|与|及)?(原因|不足|短板|差距|困难)?$")),
+    (PartRole.PLANS, re.compile(r"(下一步|下步|下一年度?|明年|今后|新的一年|20\d\d年度?)的?(主要)?(工作)?"
+                                r"(打算|安排|计划|思路|重点|举措|目标|方向|措施)")),
+)
+NESTED_MAX = 20  # characters: a longer sub-heading is a measure's own title
+
+
+def nested_role(heading: str, year: int | None = None) -> PartRole | None:
+    """The role a sub-heading or item names inside another part: the duties role (reports
+    often fold the 第一责任人 account into part 一), or problems and plans where the heading
+    is one as a whole ((二)存在的不足 and (三)下一步工作打算 under 一、2023年工作情况);
+    a dated plan heading must name a later year than `year`."""
     role = heading_role(heading)
-    return role if role == PartRole.DUTIES else None
+    if role == PartRole.DUTIES:
+        return role
+    if len(heading) > NESTED_MAX:
+        return None
+    for role, pattern in _NESTED_ROLES:
+        m = pattern.match(heading)
+        if m and (not m.group().startswith("20") or _later(heading, year)):
+            return role
+    return None

@@ -15,7 +15,15 @@ import operator
 import re
 from dataclasses import dataclass, field
 
-from .roles import ROLE_LABELS, PartRole, RoleSource, heading_role, nested_role, opening_role
+from .roles import (
+    ROLE_LABELS,
+    PartRole,
+    RoleSource,
+    heading_role,
+    heading_year,
+    nested_role,
+    opening_role,
+)
 from .spans import Spans, span_index, spans_of
 
 __all__ = ["ROLE_LABELS", "Part", "PartRole", "RoleSource", "Sentence", "parse_structure"]
@@ -108,7 +116,10 @@ def parse_structure(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[P
     for ln in body:
         if ln.level:
             ln.level = ln.level - top_level + 1
-    parts = [p for kind, marker, heading, block in _top_blocks(body) for p in _build_top(kind, marker, heading, block)]
+    # The year the first dated top-level heading names: a later one's part is next year's plans.
+    year = next((y for ln in body if ln.level == 1 and (y := heading_year(ln.heading))), None)
+    parts = [p for kind, marker, heading, block in _top_blocks(body, year)
+             for p in _build_top(kind, marker, heading, block, year)]
     if tail:
         parts.append(Part("signature", "", "", 0, PartRole.OTHER, RoleSource.DEFAULT,
                           tail[0].start, tail[-1].end, "〔落款〕"))
@@ -156,7 +167,7 @@ def _classify_heading(ln: _Line) -> None:
             return
 
 
-def _top_blocks(body: list[_Line]):
+def _top_blocks(body: list[_Line], year: int | None):
     """Split body lines into top-level blocks: preamble, headed parts and unheaded parts.
 
     An unheaded part starts at a paragraph that has no heading, stands after the
@@ -180,7 +191,7 @@ def _top_blocks(body: list[_Line]):
         following = next_heading_after[i + 1] if i + 1 <= n else n
         trailing = ln.level == 0 and (following == n or body[following].level == 1)
         role = opening_role(ln.text) if trailing and i > 0 else None
-        if role is not None and role != _block_role(kind, heading):
+        if role is not None and role != _block_role(kind, heading, year):
             if current or kind != "preamble":
                 blocks.append((kind, marker, heading, current))
             kind, marker, heading, current = "unheaded", "", role.value, [ln]
@@ -191,35 +202,36 @@ def _top_blocks(body: list[_Line]):
     return [b for b in blocks if b[3]]
 
 
-def _block_role(kind: str, heading: str) -> PartRole | None:
+def _block_role(kind: str, heading: str, year: int | None) -> PartRole | None:
     """The role of the top-level block being built (unheaded blocks keep it in `heading`)."""
     if kind == "unheaded":
         return PartRole(heading)
     if kind == "heading":
-        return heading_role(heading) or PartRole.ACHIEVEMENTS
+        return heading_role(heading, year) or PartRole.ACHIEVEMENTS
     return None
 
 
-def _build_top(kind: str, marker: str, heading: str, block: list[_Line]) -> list[Part]:
+def _build_top(kind: str, marker: str, heading: str, block: list[_Line], year: int | None) -> list[Part]:
     start, end = block[0].start, block[-1].end
     if kind == "preamble":
-        children = _items(block, 1, "〔导语〕", PartRole.OTHER)
+        children = _items(block, 1, "〔导语〕", PartRole.OTHER, year)
         return [Part("preamble", "", "", 0, PartRole.OTHER, RoleSource.DEFAULT, start, end,
                      "〔导语〕", children)]
     if kind == "unheaded":
         role = PartRole(heading)
         path = f"〔{ROLE_LABELS[role]}〕"
-        children = _items(block, 2, path, role)
+        children = _items(block, 2, path, role, year)
         return [Part("unheaded", "", "", 1, role, RoleSource.OPENING, start, end, path, children)]
-    role = heading_role(heading)
+    role = heading_role(heading, year)
     source = RoleSource.HEADING if role else RoleSource.INFERRED
     role = role or PartRole.ACHIEVEMENTS
-    children = _sub_parts(block[1:], marker, role, 2)
-    children = _items([block[0]], 2, marker, role, skip_heading=True) + children
+    children = _sub_parts(block[1:], marker, role, 2, year)
+    children = _items([block[0]], 2, marker, role, year, skip_heading=True) + children
     return [Part("heading", marker, heading, 1, role, source, start, end, marker, children)]
 
 
-def _sub_parts(lines: list[_Line], path: str, parent_role: PartRole, level: int) -> tuple[Part, ...]:
+def _sub_parts(lines: list[_Line], path: str, parent_role: PartRole, level: int,
+               year: int | None) -> tuple[Part, ...]:
     """Sub-parts of a part: its next-level headings, and items in its body text."""
     parts: list[Part] = []
     i = 0
@@ -227,7 +239,7 @@ def _sub_parts(lines: list[_Line], path: str, parent_role: PartRole, level: int)
     while i < len(lines) and lines[i].level < level:
         body_before.append(lines[i])
         i += 1
-    parts.extend(_items(body_before, level, path, parent_role))
+    parts.extend(_items(body_before, level, path, parent_role, year))
     while i < len(lines):
         head = lines[i]
         j = i + 1
@@ -235,18 +247,19 @@ def _sub_parts(lines: list[_Line], path: str, parent_role: PartRole, level: int)
             j += 1
         block = lines[i:j]
         sub_path = path + head.marker
-        nested = nested_role(head.heading)
+        nested = nested_role(head.heading, year)
         role = nested or parent_role
         source = RoleSource.NESTED if nested else RoleSource.INHERITED
-        children = _items([head], head.level + 1, sub_path, role, skip_heading=True) + _sub_parts(
-            block[1:], sub_path, role, head.level + 1)
+        children = _items([head], head.level + 1, sub_path, role, year, skip_heading=True) + _sub_parts(
+            block[1:], sub_path, role, head.level + 1, year)
         parts.append(Part("heading", head.marker, head.heading, head.level, role, source,
                           head.start, block[-1].end, sub_path, children))
         i = j
     return tuple(parts)
 
 
-def _items(lines: list[_Line], level: int, path: str, role: PartRole, skip_heading: bool = False) -> tuple[Part, ...]:
+def _items(lines: list[_Line], level: int, path: str, role: PartRole, year: int | None,
+           skip_heading: bool = False) -> tuple[Part, ...]:
     """Inline enumerations (一是…二是…) inside paragraphs, each as an item part."""
     items: list[Part] = []
     for ln in lines:
@@ -261,7 +274,7 @@ def _items(lines: list[_Line], level: int, path: str, role: PartRole, skip_headi
             body = text[m.end(1): (marks[k + 1].start(1) if k + 1 < len(marks) else len(text))]
             end = _SENTENCE_END.search(body)
             heading = body[: end.start()] if end and end.start() <= _HEADING_MAX else body[:_HEADING_MAX]
-            nested = nested_role(heading)
+            nested = nested_role(heading, year)
             items.append(Part("item", m.group(1), heading, level, nested or role,
                               RoleSource.NESTED if nested else RoleSource.INHERITED, a, b,
                               f"{path} {m.group(1)}".strip()))

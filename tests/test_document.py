@@ -73,6 +73,7 @@ def test_headed_parts_get_roles_from_their_headings():
     ("三、2024年工作目标", PartRole.PLANS),
     ("四、下步工作措施", PartRole.PLANS),
     ("五、其他需要报告的情况", PartRole.OTHER),
+    ("二、需要改进的方面", PartRole.PROBLEMS),
 ])
 def test_a_heading_names_its_part_role(heading, role):
     doc = document_from_text(f"某区2023年法治政府建设年度报告\n{heading}\n召开会议部署工作。\n")
@@ -82,6 +83,7 @@ def test_a_heading_names_its_part_role(heading, role):
 @pytest.mark.parametrize(("opening", "role"), [
     ("当然,我们也清醒地看到,法治政府建设还存在一些问题", PartRole.PROBLEMS),
     ("同时,工作中还存在一些短板和弱项", PartRole.PROBLEMS),
+    ("但也要清醒地认识到,全区行政机关负责人出庭应诉率仅为35%", PartRole.PROBLEMS),
     ("2024年,我区将继续深入推进法治政府建设", PartRole.PLANS),
     ("今后,我县将继续加强行政执法监督", PartRole.PLANS),
     ("在新的一年里,区政府将重点开展以下工作", PartRole.PLANS),
@@ -89,6 +91,34 @@ def test_a_heading_names_its_part_role(heading, role):
 def test_an_unheaded_closing_paragraph_takes_its_role_from_its_opening(opening, role):
     doc = document_from_text(f"某区2023年法治政府建设年度报告\n一、主要举措和成效\n召开会议部署工作。\n{opening}。\n")
     assert [p.role for p in doc.parts if p.level == 1][-1] == role
+
+
+@pytest.mark.parametrize(("heading", "role"), [
+    ("三、2024年重点工作", PartRole.PLANS),
+    ("三、2024年主要工作举措", PartRole.PLANS),
+    ("三、2023年重点工作", PartRole.ACHIEVEMENTS),
+    ("三、2024年面临的困难", PartRole.PROBLEMS),
+])
+def test_a_heading_of_a_later_year_than_the_first_dated_one_names_plans(heading, role):
+    doc = document_from_text(f"一、2023年法治政府建设主要举措和成效\n召开会议部署工作。\n{heading}\n召开会议部署工作。\n")
+    assert [p.role for p in doc.parts if p.level == 1] == [PartRole.ACHIEVEMENTS, role]
+
+
+@pytest.mark.parametrize(("sub", "role"), [
+    ("(二)存在的不足", PartRole.PROBLEMS),
+    ("(二)存在的主要问题", PartRole.PROBLEMS),
+    ("(二)问题和原因", PartRole.PROBLEMS),
+    ("(三)下一步工作打算", PartRole.PLANS),
+    ("(三)2024年工作计划", PartRole.PLANS),
+    # Headings of measures that mention problems or plans stay in their part.
+    ("(二)着力解决群众急难愁盼问题", PartRole.ACHIEVEMENTS),
+    ("(二)依法化解矛盾纠纷,着力解决执法中存在的突出问题", PartRole.ACHIEVEMENTS),
+    ("(三)2023年工作计划执行情况", PartRole.ACHIEVEMENTS),
+    ("(三)2022年工作计划", PartRole.ACHIEVEMENTS),
+])
+def test_a_sub_heading_that_is_a_role_heading_as_a_whole_names_its_role(sub, role):
+    doc = document_from_text(f"一、2023年工作情况\n(一)主要成效\n召开会议部署工作。\n{sub}\n召开会议部署工作。\n")
+    assert [p.role for p in doc.parts[0].walk() if p.heading and sub.endswith(p.heading)] == [role]
 
 
 def test_unheaded_closing_paragraphs_get_roles_from_their_opening_words():

@@ -38,6 +38,11 @@ CLASSES = [
     # Numbered slogans, quoted labels and spans of years are names, not figures.
     ("为我省打造“三地一区”、建设“七个强省”提供法治保障,深化普法宣传。", "society.legal_education", 1),
     ("共同签署《2019—2020轮值年度区域合作重点项目》,推进人民调解工作。", "society.mediation", 1),
+    # Shortcomings and plans under a sub-heading of their own, or under a heading of next year.
+    ("一、2023年工作情况\n(一)主要成效\n建立行政机关负责人出庭应诉制度。\n(二)存在的不足\n"
+     "各单位负责人出庭应诉仅12次。", "litigation.appearance", 2),
+    ("一、2023年法治政府建设主要举措和成效\n召开会议。\n二、2024年重点工作\n配备执法记录仪200台。",
+     "enforcement.recording", 0),
     # Figures written in words count as those in digits; a duration measures no result.
     ("各单位负责人出庭应诉率达到百分之百。", "litigation.appearance", 3),
     ("全年办理行政复议案件一百零五件。", "reconsideration.cases", 3),
