@@ -79,7 +79,7 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
         for word in unless:
             if word in sentence:
                 return Judged.of(cand, 0, "", intern(f"不相关的语境：{word}"))
-    level, why, found = hit_level(text, s.start, s.end, cand.start, cand.end, lang)
+    level, why, found = hit_level(text, s.start, s.end, cand.start, cand.end, lang, cand.terms)
     based = found is not None
     if level < cand.rule.min_level:
         level, why = cand.rule.min_level, "所列术语本身即具体举措"
@@ -103,7 +103,7 @@ def basis_of(doc: Document, j: Judged, lang: LevelWords) -> tuple[int, int] | No
     if j.inherited:
         return hit_level(text, j.start, j.end, j.start, j.end, lang)[2]
     s = doc.sentences[j.sentence]
-    return hit_level(text, s.start, s.end, j.start, j.end, lang)[2]
+    return hit_level(text, s.start, s.end, j.start, j.end, lang, j.terms)[2]
 
 
 def capped(doc: Document, cand: Candidate, a: int, b: int, has_figure: bool,

@@ -5,8 +5,9 @@
   with no action of its own, one opening as a continuation: 全年共…, or one
   before the hit sharing its words). A figure after a new action (…,联合开展督查2次)
   counts that action. The quote always holds the figure.
-- 2: a concrete measure near it: an action with an object, a named document
-  《…》, a body, platform or instrument, coverage (全覆盖);
+- 2: a concrete measure near it: an action with an object (not a verb inside the
+  term itself: 法治政府建设考核 names a topic), a named document 《…》, a body,
+  platform or instrument, coverage (全覆盖);
 - 1: the words alone.
 
 A hit does not count at all when its clause is negated or deficient (未开展,
@@ -57,6 +58,7 @@ class LevelWords:
         self.set_phrases = _alternation(lang.set_phrases)
         self.honours = _alternation(lang.honours)
         self.actions = _alternation(lang.actions)
+        self.action_words = frozenset(lang.actions) - frozenset(lang.concrete)
         self.formulas = tuple(compile_pattern(p) for p in lang.formulas)  # each on RE2 when it can be
         self.formula_leads = tuple(_lead(p) for p in lang.formulas)
         self.agenda_verb = _alternation(lang.agenda_verbs)
@@ -257,9 +259,11 @@ def _same_measure(text: str, a: int, b: int, figs, hit: str, lang: LevelWords, b
 
 
 def hit_level(text: str, lo: int, hi: int, start: int, end: int,
-              lang: LevelWords) -> tuple[int, str, tuple[int, int] | None]:
+              lang: LevelWords, terms: tuple[str, ...] = ()) -> tuple[int, str, tuple[int, int] | None]:
     """The hit's level, why, and the span of the words it rests on (the figure of a 3,
-    the action, body or title of a 2), which its quote must hold."""
+    the action, body or title of a 2), which its quote must hold. An action inside one of the
+    hit's `terms` (the rubric's words it was found by) names its topic, it is no action taken:
+    法治政府建设考核, 备案审查."""
     fig = backing_figure(text, lo, hi, start, end, lang)
     if fig:
         return 3, intern(f"有量化数据：{text[fig[0]:fig[1]]}"), fig
@@ -267,6 +271,8 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int,
     for m in lang.concrete.finditer(text, wa, wb):
         # Whole words only: 推进行政 holds no 进行, 公众参与 no 参与.
         inside_hit = start <= m.start() and m.end() <= end  # 决策事项目录 names a 目录
+        if inside_hit and terms and m.group() in lang.action_words and _in_term(text, start, end, terms, m):
+            continue
         if inside_hit or (is_boundary(text, m.start(), lo, hi) and is_boundary(text, m.end(), lo, hi)):
             return 2, intern(f"具体举措：{m.group()}"), (m.start(), m.end())
     opened = text.find("《", wa, wb)
@@ -275,6 +281,16 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int,
     if start > lo and text[start - 1] == "》":  # 开展《…条例》执法检查: the title is the object
         return 2, "具体举措：有名称的文件", (text.rfind("《", lo, start - 1), start)
     return 1, "仅有一般性表述", None
+
+
+def _in_term(text: str, start: int, end: int, terms: tuple[str, ...], m: re.Match) -> bool:
+    """Whether m lies inside one of the terms the hit [start, end) opens or closes with (two
+    words near each other are its two ends; what stands between them is the report's own)."""
+    for t in terms:
+        if (text.startswith(t, start) and m.end() <= start + len(t)) or (
+                text.startswith(t, end - len(t)) and m.start() >= end - len(t)):
+            return True
+    return False
 
 
 # Where a hit stands: words around it that make it less than it looks.

@@ -38,6 +38,10 @@ CLASSES = [
     # Numbered slogans, quoted labels and spans of years are names, not figures.
     ("为我省打造“三地一区”、建设“七个强省”提供法治保障,深化普法宣传。", "society.legal_education", 1),
     ("共同签署《2019—2020轮值年度区域合作重点项目》,推进人民调解工作。", "society.mediation", 1),
+    # A verb inside a term names its topic; it is no action taken. Between two words it is.
+    ("不断强化法治政府建设考核。", "duties.assessment", 1),
+    ("持续加强规范性文件备案审查。", "decision.normative_docs", 1),
+    ("对行政执法“三项制度”落实情况开展实地督察。", "enforcement.oversight", 2),
     # Shortcomings and plans under a sub-heading of their own, or under a heading of next year.
     ("一、2023年工作情况\n(一)主要成效\n建立行政机关负责人出庭应诉制度。\n(二)存在的不足\n"
      "各单位负责人出庭应诉仅12次。", "litigation.appearance", 2),
