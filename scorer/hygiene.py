@@ -87,6 +87,10 @@ _GAMBLING = (
     r"|(欧洲杯|世界杯|欧冠|英超)(竞猜|押注|开户|官网|平台|直播|app)|澳门(葡京|金沙|彩票|娱乐)"
     r"|幸运飞艇|pk10|网投|捕鱼(游戏|平台|达人)|(bob|ob|ky|ag|pg)体育|体育(入口|登录)|电竞(投注|竞猜|下注)"
     r"|开云(体育|app|官网)|乐鱼(体育|app)|九游(会|体育)|华体会|(亚博|万博|皇冠)(体育|app|官网|平台)|bet365|威廉希尔|沙巴体育"
+    r"|新[葡莆蒲]京|必赢|开元棋牌"
+    # A site's name and "官网:" inside the prose (where 关于 belongs): no report cites its
+    # own government's site so; spam sites change names faster than any list.
+    r"|官网[:：]"
 )
 _ADS = (
     r"(注册|开户|首存)(即|就)?送|代开发票|发票代开|加微信|加QQ|免费领取|点击进入|立即下载"

@@ -77,10 +77,21 @@ def test_betting_spam_where_a_breadcrumb_had_its_home_page():
     assert flagged(doc, "injected_text") == ["2024欧冠比分"]
 
 
-@pytest.mark.parametrize("spam", ["彩票注册送彩金", "娱乐城", "申博体育在线"])
+@pytest.mark.parametrize("spam", ["彩票注册送彩金", "娱乐城", "申博体育在线", "澳门新莆京官网", "某某亚洲官网"])
 def test_gambling_words_in_prose_are_injected(spam):
     doc = document_from_text(TITLE + BODY.replace("制定行政执法", f"{spam}:制定行政执法"))
     assert spam in " ".join(flagged(doc, "injected_text"))
+
+
+def test_a_site_named_as_an_official_site_inside_prose_is_never_quoted():
+    """Spam sites change names faster than a list: "…官网:" where 关于 belongs is the insert."""
+    from scorer.matcher import match_document
+    from scorer.rubric import load_rubric
+
+    doc = document_from_text("一、主要举措和成效\n某某国际官网:关于开展行政执法案卷评查的情况,全年评查案卷120卷。")
+    match = match_document(doc, load_rubric())["enforcement.oversight"]
+    assert flagged(doc, "injected_text") == ["某某国际官网:"]
+    assert match.evidence and not any("官网" in e.quote for e in match.evidence)
 
 
 def test_lottery_welfare_funds_are_report_text():
