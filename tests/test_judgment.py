@@ -37,6 +37,7 @@ CLASSES = [
     ("区委常委会传达学习中央全面依法治国委员会第二次会议精神。", "duties.study", 2),
     # Numbered slogans, quoted labels and spans of years are names, not figures.
     ("为我省打造“三地一区”、建设“七个强省”提供法治保障,深化普法宣传。", "society.legal_education", 1),
+    ("一、主要举措和成效\n(一)加强领导干部学法\n牢固树立四个意识,坚定两个维护,践行三个务必。", "duties.study", 1),
     ("共同签署《2019—2020轮值年度区域合作重点项目》,推进人民调解工作。", "society.mediation", 1),
     # A verb inside a term names its topic; it is no action taken. Between two words it is.
     ("不断强化法治政府建设考核。", "duties.assessment", 1),
