@@ -6,10 +6,12 @@ hits in sentences; the matcher then judges each hit (its part's role,
 negation, plans, `unless` contexts) and gives it a level. `part` and
 `metadata` judge the document as a whole, for the `structure.*` criteria.
 
-Modifiers every matching rule accepts:
+Modifiers every matching rule accepts (`part` and `metadata` take none: a rubric that
+gives them one is refused):
   unless: [words]   a hit whose sentence holds one of these is disqualified
-  min_level: 1-3    the least level a hit earns (a term that is itself a concrete measure)
-  max_level: 1-3    the most level a hit earns (a general word)
+  min_level: 0-3    the least level a hit earns (a term that is itself a concrete measure;
+                    0, the default: no floor)
+  max_level: 1-3    the most level a hit earns (a general word; 3, the default: no cap)
   in_titles: false  words inside a document's title 《…》 do not count (for criteria
                     about an activity, such as cases handled, not the rules for it)
   years: 2024-      the rule applies only to reports covering these years ("2024-",
@@ -71,5 +73,12 @@ def build_rule(raw: Any, path: tuple, p) -> Rule | None:
             p.add(path, f"a rule needs exactly one kind of: {', '.join(RULE_KINDS)}; found {kinds or 'none'}")
         return None
     cls = RULES[kinds[0]]
+    if issubclass(cls, DocumentRule):  # it judges the document as a whole: no hit to qualify
+        for key in raw:
+            if key in MODIFIERS:
+                p.add(path + (key,), f"'{key}' has no effect on a `{cls.name}` rule, which judges the "
+                                     f"whole document; remove it (allowed: {', '.join((cls.name, *cls.extra_keys))})")
+        p.unknown_keys(path, {k: v for k, v in raw.items() if k not in MODIFIERS}, (cls.name, *cls.extra_keys))
+        return cls.parse(raw, path, p, {})
     p.unknown_keys(path, raw, (cls.name, *MODIFIERS, *cls.extra_keys))
     return cls.parse(raw, path, p, parse_modifiers(raw, path, p))

@@ -109,10 +109,11 @@ def parse_modifiers(raw: dict, path: tuple, p) -> dict[str, Any]:
     """The modifiers of a rule's YAML mapping, defaults for those not written or wrong."""
     unless = words(raw.get("unless") or [], path + ("unless",), p, empty=True)
     out: dict[str, Any] = {"unless": tuple(norm_term(t) for t in unless)}
-    for key, default in (("min_level", 0), ("max_level", 3)):
+    # A max_level of 0 would make a rule that never counts: leave the rule out instead.
+    for key, default, allowed in (("min_level", 0, range(4)), ("max_level", 3, range(1, 4))):
         value = raw.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 3:
-            p.bad_value(path + (key,), value, range(4), key)
+        if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
+            p.bad_value(path + (key,), value, allowed, key)
             value = default
         out[key] = value
     in_titles = raw.get("in_titles", True)
