@@ -11,6 +11,7 @@ SYSTEM_PACKAGES=(
   fonts-wqy-microhei                 # a small CJK font that renders every character
   poppler-utils                      # pdftotext/pdffonts/pdftoppm, used by the tests
   chromium chromium-driver           # headless browser for the tests of index.html
+  python3-venv                       # `python3 -m venv` on a system Python (Debian ships it apart)
 )
 [ -n "${SCORER_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$SCORER_EXTRA_PACKAGES" && SYSTEM_PACKAGES+=("${extra[@]}")
 
