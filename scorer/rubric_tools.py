@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .document import document_from_text
 from .matcher import match_document
 from .rubric import LANGUAGE_KEYS, Criterion, Rubric
+from .rubric_keys import keys_markdown
 from .rules import DOCUMENT_KINDS, RULES, years_range
 
 
@@ -49,7 +50,7 @@ def rubric_markdown(rubric: Rubric) -> str:
     if rubric.description:
         lines += [rubric.description, ""]
     lines += ["## Sources", ""] + [f"- {s}" for s in rubric.sources] + [""]
-    lines += [*_scale(rubric), *_areas(rubric), *_criteria(rubric), *_reference(rubric)]
+    lines += [*_scale(rubric), *_areas(rubric), *_criteria(rubric), *_reference(rubric), *keys_markdown()]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -79,6 +80,8 @@ def _criteria(rubric: Rubric) -> Iterator[str]:
     yield from ["## Criteria", ""]
     for area in rubric.areas:
         yield from [f"### {area.title} ({area.points:g})", ""]
+        if area.description:
+            yield from [area.description, ""]
         for c in (c for c in rubric.criteria if c.area == area.id):
             yield from _criterion(c)
 
@@ -87,6 +90,8 @@ def _criterion(c: Criterion) -> Iterator[str]:
     yield from [f"#### `{c.id}` {c.title} — {c.points:g} points", ""]
     if c.message:
         yield from [c.message, ""]
+    if c.description:
+        yield from [c.description, ""]
     if c.source:
         yield from [f"Source: {c.source}", ""]
     yield f"Scope: {', '.join(c.scope)}"
@@ -97,10 +102,10 @@ def _criterion(c: Criterion) -> Iterator[str]:
     yield from (f"- {r.describe()}" for r in c.rules)
     if c.unless:
         yield f"- unless (whole criterion): {'、'.join(c.unless)}"
-    yield from ["", "| example | level |", "|---|---|"]
+    yield from ["", "| example | level | note |", "|---|---|---|"]
     for ex in c.examples:
-        text = ex.text.replace("\n", " ⏎ ").replace("|", "\\|")
-        yield f"| {text} | {ex.level} |"
+        text, note = (s.replace("\n", " ⏎ ").replace("|", "\\|") for s in (ex.text, ex.note))
+        yield f"| {text} | {ex.level} | {note} |"
     yield ""
 
 

@@ -59,6 +59,15 @@ def test_docs_rubric_md_is_generated_from_the_default_rubric():
     assert (ROOT / "docs" / "rubric.md").read_text("utf-8") == expected, "run `make docs`"
 
 
+def test_every_key_the_rubric_loader_accepts_is_described_on_the_reference_page():
+    from scorer.rubric_keys import SECTIONS
+
+    for title, described, keys in SECTIONS:
+        assert sorted(described) == sorted(keys), title  # none missing, none the loader refuses
+    page = (ROOT / "docs" / "rubric.md").read_text("utf-8")
+    assert all(f"| `{key}` |" in page for _, _, keys in SECTIONS for key in keys)
+
+
 def test_version_is_the_packaged_one():
     import tomllib
 

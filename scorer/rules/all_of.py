@@ -11,7 +11,7 @@ from .groups import groups_text, word_groups
 
 @dataclass(frozen=True)
 class AllOfRule(MatchingRule):
-    """`all_of: [[词, …], [词, …], …]` — one word of every group in the same sentence.
+    """`all_of: [[词, …], [词, …], …]` — one word of every group (two or more) in the same sentence.
 
     The hit is anchored at the first group's word.
     Example: `all_of: [[重大行政决策], [公众参与, 专家论证, 风险评估]]`

@@ -14,7 +14,8 @@ WITHIN = 20  # characters, when `within:` is not written
 @dataclass(frozen=True)
 class NearRule(MatchingRule):
     """`near: [[词, …], [词, …]]` with `within: N` — a word of the first group and one
-    of the second no more than N characters apart, in the same sentence (default 20).
+    of the second no more than N characters apart, in the same sentence (N from 1 to 500,
+    default 20). Exactly two groups.
 
     Example: `near: [[常委会, 常务会], [研究, 部署, 听取]]`, `within: 30`
     """

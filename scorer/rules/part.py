@@ -23,9 +23,9 @@ class PartRule(DocumentRule):
     Level 2: a part of its own under its own heading; 1: present but not as a
     part of its own (unheaded, a thematic heading, or folded into another part);
     0: absent. ROLE is one of achievements, problems, duties, plans, other.
-    With `min_share: 0.05` it judges the part's weight instead: level 2 when the part
-    holds at least that share of the report's text, 1 when it is shorter, 0 when absent
-    (重成绩轻问题: a report whose 不足 part is a line or two).
+    With `min_share: 0.05` (at least 0, below 1) it judges the part's weight instead:
+    level 2 when the part holds at least that share of the report's text, 1 when it is
+    shorter, 0 when absent (重成绩轻问题: a report whose 不足 part is a line or two).
     Example: `part: duties`
     """
 

@@ -11,7 +11,8 @@ from .values import checked_patterns, term_words
 
 @dataclass(frozen=True)
 class TermsRule(MatchingRule):
-    """`terms: [词, …]` — any of these terms (or synonyms) in a sentence.
+    """`terms: [词, …]` — any of these terms (or synonyms) in a sentence. A term of one
+    character is refused: 的 or 法 alone is in every report.
 
     `patterns: [regex, …]` may add regular expressions for forms a list cannot
     spell out; they are checked at `rubric check` and refused when they could
