@@ -102,7 +102,11 @@ _SPAM = with_prefilter(re.compile(_GAMBLING + "|" + _ADS, re.IGNORECASE))  # tri
 # Tried at every character: its first characters ([A-Za-z0-9_-], which is [\w-] in ASCII,
 # spelled out so that they can be known) lead it as a lookahead (prefilter.py).
 _URL = with_prefilter(re.compile(
-    r"(?:https?://|www\.)[\w\-./?%&=#:]+|\b[A-Za-z0-9_-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|cc|vip|top|xyz|me|io|info|biz)\b(?:/[\w\-./?%&=#]*)?",
+    r"(?:https?://|www\.)[\w\-./?%&=#:]+"
+    # A domain's labels are at most 63 characters and a spam site's name has a few: bounded,
+    # each start costs a few steps, where a long run of a.b.a.b… cost the rest of the run at
+    # every start, the square of its length.
+    r"|\b[A-Za-z0-9_-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:com|net|org|cn|cc|vip|top|xyz|me|io|info|biz)\b(?:/[\w\-./?%&=#]*)?",
     re.IGNORECASE | re.ASCII,
 ))
 _GOV_URL = re.compile(r"\.gov(\.cn)?\b|\.org\.cn\b|\.edu\.cn\b", re.IGNORECASE)

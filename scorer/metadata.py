@@ -159,7 +159,9 @@ _LABEL_RANK = {"公开发布": 0, "发布": 0, "发表": 0, "公开": 0, "发文
 _BARE_DATE = re.compile(r"^[\s•·*\-—【\[(（]*((信息|文章)?来源\s*[:：]?[^\s:：]{0,30}\s*)?$")
 _PAGE_FIELDS = re.compile(r"[\s|]*(来源|作者|编辑|浏览|访问|阅读|点击|字号|字体|打印|分享).*$")
 _TIME = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?")
-_URL_TEXT = re.compile(r"(https?://|www\.)\S+|\S+\.(gov|com|net|org)(\.cn)?/\S*", re.IGNORECASE | re.ASCII)
+# A bare domain's match starts where its run of non-space starts (the leftmost start it could
+# have anyway): tried inside the run too, a long run without one took the square of its length.
+_URL_TEXT = re.compile(r"(https?://|www\.)\S+|(?<!\S)\S+\.(gov|com|net|org)(\.cn)?/\S*", re.IGNORECASE | re.ASCII)
 _DATE_ANY = re.compile(_ISO_DATE.pattern + "|" + _CN_DATE.pattern)
 
 

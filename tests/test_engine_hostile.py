@@ -107,6 +107,22 @@ def test_formulas_match_as_one_alternation_did():
         assert (old and old.group()) == (new and new.group()), clause
 
 
+# ── reports ───────────────────────────────────────────────────────────────
+@pytest.mark.parametrize("unit", ["a", "a.b", "a-"])
+def test_a_report_that_is_one_run_without_a_space_reads_in_linear_time(tmp_path, unit):
+    # Looking for a bare domain (x.gov.cn/…) at every character of a run without a space cost
+    # the square of its length, in the publication date's search (160 KB of "a" took 20 s,
+    # 600 KB near the time limit) and in the spam search (a.b.a.b…, a-a-a…); 1.5 MB took
+    # hours. Linear, the whole report is scored in about two seconds.
+    report = tmp_path / "run.txt"
+    report.write_text(unit * (1_500_000 // len(unit)), "utf-8")
+    code = ("import sys; from scorer.rubric import load_rubric; from scorer.batch.workers import score_file;"
+            "print(score_file(sys.argv[1], load_rubric())['total'])")
+    run = subprocess.run([sys.executable, "-c", code, str(report)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+
+
 # ── templates ─────────────────────────────────────────────────────────────
 @pytest.fixture(scope="module")
 def result_003():
