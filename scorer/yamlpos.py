@@ -57,6 +57,11 @@ def load_yaml(text: str, file: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
         raise RubricError([f"{where}: invalid YAML: {exc.problem or exc}"], path=file) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL): at its line and column
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise RubricError([f"{file}:{line}:{column}: invalid YAML: character U+{exc.character:04X} is not allowed "
+                           "in a YAML file; remove it"], path=file) from None
     except yaml.YAMLError as exc:
         raise RubricError([f"{file}: invalid YAML: {exc}"], path=file) from None
     except RecursionError:  # the pure-Python parser (without libyaml) on deep nesting
@@ -121,7 +126,13 @@ def _convert(node: yaml.Node, path: Path, positions: dict, walk: _Walk, aliased:
         return [_convert(item, path + (i,), positions, walk, aliased) for i, item in enumerate(node.value)]
     if node.tag == _STR:  # most of a rubric: the text as written, as PyYAML's constructor gives it
         return node.value
+    at = f"{file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
     try:
         return walk.constructor.construct_object(node, deep=True)
+    except yaml.MarkedYAMLError as exc:  # an unknown tag (!foo): its problem, without PyYAML's own position
+        raise RubricError([f"{at}: {exc.problem or exc.context or 'invalid value'}"], path=file) from None
     except yaml.YAMLError as exc:
-        raise RubricError([f"{file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: {exc}"], path=file) from None
+        raise RubricError([f"{at}: {exc}"], path=file) from None
+    except ValueError as exc:  # 2024-02-30 reads as a date, and there is no such day
+        raise RubricError([f"{at}: {node.value} is not a real date ({exc}); write a real one, or put it in "
+                           "quotes to keep it as text"], path=file) from None

@@ -85,6 +85,11 @@ def test_error_points_at_the_line_and_column(tmp_path):
         ("a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
          "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n", "expands to more than"),
         ("", "not empty"),
+        # What PyYAML raises beyond its own errors, or says without a line: one located line each.
+        ("id: a\nversion: 2024-02-30\n", ":2:10: 2024-02-30 is not a real date (day is out of range for month)"),
+        ("id: a\nversion: 2024-13-01\n", ":2:10: 2024-13-01 is not a real date"),
+        ("id: a\ntitle: !foo bar\n", ":2:8: could not determine a constructor for the tag '!foo'"),
+        ("id: a\ntitle: a\x00b\n", ":2:9: invalid YAML: character U+0000 is not allowed"),
     ],
 )
 def test_yaml_level_problems(tmp_path, text, expected):
