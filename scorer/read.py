@@ -44,6 +44,8 @@ def read_report(path: str | Path) -> RawText:
     p = Path(path)
     name = str(path)
     if not p.exists():
+        if p.is_symlink():
+            raise ReportError("a symbolic link whose target is missing or leads back to itself; not read", path=name)
         raise ReportError("no such file", path=name)
     if p.is_dir():
         raise ReportError("is a folder, not a report file", path=name)

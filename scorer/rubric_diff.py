@@ -17,6 +17,7 @@ from .batch import discover, output_names
 from .doccache import load_document
 from .document import Document
 from .errors import UserError
+from .labels import reason_word
 from .matcher import match_document, matching_key
 from .ranking import build_ranking, summarize
 from .result import build_result
@@ -295,7 +296,8 @@ def print_diff(d: RubricDiff, console: Any = None) -> None:
         console.print(table)
     for m in (m for m in d.reports if m.old_group != m.new_group):
         console.print(f"换组: {escape(m.name)} ({escape(m.region or '?')}) {escape(m.old_group)} → {escape(m.new_group)}")
-    for f in d.failures:
-        console.print(f"[red]未能读取[/red] {escape(f['error'])}")
+    for f in d.failures:  # named and worded as `scorer score` lists its failures
+        message = f["error"] if f["error"].startswith(f["file"]) else f"{f['file']}: {f['error']}"
+        console.print(f"[red]未能读取[/red] {escape(reason_word(message))}")
     console.print(f"{len(d.reports)} 份报告, {len(moves)} 份总分或名次变化, {len(d.criteria)} 项指标有变, "
                   f"{len(d.failures)} 份无法读取")

@@ -16,6 +16,8 @@ import shutil
 
 import pytest
 
+from scorer.batch.discover import LINK_LOOP
+from scorer.labels import reason_word
 from tests.conftest import cli, seed
 
 OUTPUTS = ("ranking.json", "errors.json", "ranking.csv", "ranking.xlsx", "index.html")
@@ -213,6 +215,44 @@ def test_the_output_folder_is_never_an_input(tmp_path):
     assert errors(tmp_path / "elsewhere") == [{"file": str(old), "error": "is an output folder of scorer, not a "
                                                                           "folder of reports; not scored",
                                                "message": "这是 scorer 的输出文件夹，不是报告文件夹，未评分"}]
+
+
+def test_a_link_loop_is_a_failure_of_its_own_and_the_batch_goes_on(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(report_text(), "utf-8")
+    os.symlink("b.txt", inputs / "a.txt")
+    os.symlink("a.txt", inputs / "b.txt")
+    out = tmp_path / "out"
+    run = cli("score", inputs, "--out", out, "--format", "json")
+    assert run.returncode == 1, run.stderr
+    found = {os.path.basename(e["file"]): e["error"] for e in errors(out)}
+    assert found == {"a.txt": LINK_LOOP, "b.txt": LINK_LOOP}
+    complete(out, ["good"])
+    assert "a.txt：符号链接指向自身（循环链接），未读取" in run.stderr
+    alone = cli("inspect", inputs / "a.txt")
+    assert alone.returncode == 2 and "leads back to itself" in alone.stderr and "Traceback" not in alone.stderr
+
+
+def test_a_folder_that_cannot_be_listed_is_a_failure_not_a_silence(tmp_path, monkeypatch):
+    from scorer.batch.discover import discover
+
+    (tmp_path / "in" / "locked").mkdir(parents=True)
+    (tmp_path / "in" / "good.txt").write_text(report_text(), "utf-8")
+    (tmp_path / "in" / "locked" / "x.txt").write_text(report_text("001"), "utf-8")
+    scandir = os.scandir
+
+    def denied(path="."):  # what a folder without read permission gives a user who is not root
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    files, problems = discover([tmp_path / "in"])
+    assert [f.name for f in files] == ["good.txt"]
+    assert [(os.path.basename(p["file"]), p["error"]) for p in problems] == [
+        ("locked", "cannot read this folder: Permission denied; its reports were not scored")]
+    assert reason_word(problems[0]["error"]) == "无法读取此文件夹：没有读取权限，其中的报告未评分；请检查文件夹的权限"
 
 
 def test_fifos_devices_links_and_unread_files_are_listed_never_read(tmp_path):

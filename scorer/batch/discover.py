@@ -99,14 +99,24 @@ def discover(paths: Iterable[Path], out: Path | None = None,
             problems.append({"file": show_name(str(path)), "error": "no such file or folder"})
     unique: dict[Path, Path] = {}
     for f in files:  # the same file named twice (a/../b.txt and b.txt) is scored once
-        unique.setdefault(f.resolve(), f)
+        try:
+            unique.setdefault(f.resolve(), f)
+        except (RuntimeError, OSError):  # a link that leads back to itself
+            problems.append({"file": show_name(str(f)), "error": LINK_LOOP})
     return list(unique.values()), problems
+
+
+LINK_LOOP = "a symbolic link that leads back to itself (a loop); not read"
 
 
 def _walk(top: Path, skip: set[str], follow_links: bool, files: list[Path], problems: list[dict[str, str]]) -> None:
     tree = os.path.realpath(top)
     seen_dirs: set[tuple[int, int]] = set()
-    for root, dirs, names in os.walk(top, followlinks=True):
+    def unreadable(exc: OSError) -> None:  # os.walk would skip a folder it cannot list, silently
+        problems.append({"file": show_name(str(exc.filename)),
+                         "error": f"cannot read this folder: {exc.strerror or exc}; its reports were not scored"})
+
+    for root, dirs, names in os.walk(top, onerror=unreadable, followlinks=True):
         st = os.stat(root)
         if (st.st_dev, st.st_ino) in seen_dirs:
             problems.append({"file": show_name(root), "error": "symlink loop: this folder was already visited; skipped"})
