@@ -17,6 +17,7 @@ from .cli_checks import OneLineErrors
 from .cli_checks import formats as _formats
 from .cli_checks import group_by as _group_by
 from .cli_checks import scored_on as _scored_on
+from .cli_checks import time_limit as _time_limit
 from .errors import UserError, did_you_mean
 
 app = typer.Typer(
@@ -88,7 +89,7 @@ def score(
     dated: DatedOption = False,
     review: Annotated[Path | None, typer.Option("--review", help="Review record (default: OUT/review.yaml)")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds one report may take to score; "
-                                              "0: no limit", min=0)] = 300.0,  # batch.pipeline.TIME_LIMIT
+                                              "0: no limit; at most a week")] = 300.0,  # batch.pipeline.TIME_LIMIT
     follow_links: Annotated[bool, typer.Option("--follow-links", help="Follow symbolic links leading out of a "
                                                "folder given")] = False,
 ) -> None:
@@ -104,7 +105,7 @@ def score(
     from .progress import print_outcome, reporter
     from .review import load_review
 
-    formats, group_by = frozenset(_formats(fmt)), _group_by(group_by)
+    formats, group_by, time_limit = frozenset(_formats(fmt)), _group_by(group_by), _time_limit(time_limit)
     if review is not None and not review.is_file():  # a mistyped name must not silently apply nothing
         raise UserError("--review: no such review record; leave --review out to use OUT/review.yaml", path=str(review))
     scored_on = _scored_on(dated)

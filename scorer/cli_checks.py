@@ -43,6 +43,17 @@ def group_by(value: str) -> str:
     return value
 
 
+MAX_TIME_LIMIT = 7 * 24 * 3600.0  # seconds: a week; beyond it, the system's timers overflow
+
+
+def time_limit(value: float) -> float:
+    """--time-limit as seconds from 0 (none) to a week; NaN passes a range check, so it is refused here."""
+    if not 0 <= value <= MAX_TIME_LIMIT:  # False for NaN too
+        raise UserError(f"--time-limit: {value:g} is not a number of seconds from 0 (no limit) to "
+                        f"{MAX_TIME_LIMIT:g} (a week)")
+    return value
+
+
 def scored_on(dated: bool) -> str | None:
     """Today's date only when asked for, so that outputs stay reproducible by default."""
     if not dated:

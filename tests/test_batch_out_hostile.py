@@ -97,6 +97,35 @@ def test_out_that_is_a_file_is_refused_before_scoring(tmp_path):
     assert below.returncode == 2 and "--out: cannot write in this folder" in below.stderr
 
 
+def test_out_that_is_the_folder_of_reports_is_refused_before_anything_is_written(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text(seed("001").read_text("utf-8"), "utf-8")
+    run = cli("score", reports, "--out", reports, "--format", "json")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr == (f"error: {reports}: --out is the folder of reports itself; scorer would write its ranking "
+                          "and results among them: choose another folder (e.g. --out out)\n")
+    assert sorted(p.name for p in reports.iterdir()) == ["a.txt"]  # still a folder of reports, nothing else
+    assert cli("score", reports, "--out", tmp_path / "out", "--format", "json").returncode == 0
+
+
+@pytest.mark.parametrize("limit", ["nan", "inf", "1e10", "-1"])
+def test_a_time_limit_that_is_no_number_of_seconds_is_one_line(tmp_path, limit):
+    run = cli("score", seed("001"), "--out", tmp_path / "out", "--format", "json", f"--time-limit={limit}")
+    assert run.returncode == 2 and run.stderr.startswith("error: --time-limit: ") and len(run.stderr.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_tiny_time_limit_fails_each_report_alone(tmp_path):
+    """The limit is armed inside the worker's guard: one that fires at once is that report's failure."""
+    from scorer.batch.workers import init_worker, score_report
+    from scorer.rubric import load_rubric
+
+    init_worker(load_rubric())
+    outcome = score_report(str(seed("001")), str(tmp_path), time_limit=1e-6)
+    assert "scoring took longer than the time limit" in outcome["error"]
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
 def test_a_read_only_out_is_refused_before_scoring(tmp_path):
     out = tmp_path / "out"

@@ -34,6 +34,16 @@ SHOWN_RESULT = ".scorecard-result"  # beside the scorecards: the sha256 of the r
 SCORECARD_FORMATS = ("html", "pdf")
 
 
+def refuse_inputs_as_out(paths: tuple[Path, ...], out: Path) -> None:
+    """An output folder that is a folder of reports given would become an output folder of
+    scorer, which later runs refuse to read: refused before anything is written."""
+    target = os.path.realpath(out)
+    for path in paths:
+        if path.is_dir() and os.path.realpath(path) == target:
+            raise UserError("--out is the folder of reports itself; scorer would write its ranking and "
+                            "results among them: choose another folder (e.g. --out out)", path=show_name(str(out)))
+
+
 @contextmanager
 def locked_out(out: Path) -> Iterator[None]:
     """The output folder, created if need be, writable and held by this run alone."""

@@ -123,6 +123,7 @@ def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchO
     the batch after it."""
     progress = progress or (lambda *args: None)
     template_dirs(request.template_dir)  # a missing template folder is an error before any work
+    outfolder.refuse_inputs_as_out(request.paths, request.out)
     with outfolder.locked_out(request.out):
         return _run(request, progress)
 

@@ -113,9 +113,9 @@ def score_report(path: str, folder: str, entries: tuple[Entry, ...] = (), time_l
 
     shown = show_name(path)
     previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, max(time_limit, 0))
     watchdog = _watchdog(time_limit)
     try:
+        signal.setitimer(signal.ITIMER_REAL, max(time_limit, 0))  # in the try: a tiny limit fires at once
         doc = _read(path)
         # Before matching: the memory a long report's fingerprint takes for a while is then
         # what reading freed, not more on top of matching's (which Python keeps until exit).
