@@ -40,6 +40,7 @@ class Agreement:
     flags_agreed: int = 0
     flag_mismatches: list[dict[str, Any]] = field(default_factory=list)
     missing_criteria: list[str] = field(default_factory=list)
+    gold_warnings: list[str] = field(default_factory=list)  # likely slips in the gold file, located
     evidence_checked: int = 0  # non-zero judgments whose gold quote was found in the report
     evidence_overlapping: int = 0
     evidence_unquoted: int = 0  # non-zero judgments without a gold quote
@@ -67,8 +68,8 @@ def qwk(confusion: list[list[int]]) -> float:
 
 def evaluate(gold_path: str | Path, reports_dir: str | Path, rubric: Rubric) -> Agreement:
     """Score every report the gold file names and compare, judgment by judgment."""
-    gold = load_gold(gold_path)
     ag = Agreement()
+    gold = load_gold(gold_path, ag.gold_warnings)
     for name, judged in sorted(gold["reports"].items()):
         path = Path(reports_dir) / name
         if not path.is_file():
@@ -179,4 +180,5 @@ def summary(ag: Agreement) -> dict[str, Any]:
         "metadata_mismatches": ag.metadata_mismatches,
         "flag_mismatches": ag.flag_mismatches,
         "criteria_not_in_rubric": ag.missing_criteria,
+        "gold_warnings": ag.gold_warnings,
     }

@@ -83,6 +83,11 @@ def print_agreement(result: dict[str, Any], console: Console | None = None) -> N
     from rich.table import Table  # only the agreement has tables: explain starts without them
 
     console = console or Console()
+    for warning in result.get("gold_warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    if result.get("criteria_not_in_rubric"):
+        console.print(f"[yellow]warning:[/yellow] judged criteria the rubric does not have, not counted: "
+                      f"{escape(', '.join(result['criteria_not_in_rubric']))}")
     console.print(f"[bold]n = {result['n']}[/bold]  exact {result['exact_agreement']:.3f}  "
                   f"within one {result['within_one']:.3f}  QWK {result['qwk']:.3f}  "
                   f"metadata {result['metadata_agreement']}  flags {result['flag_agreement']}  "

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import RubricError, UserError
+from .errors import RubricError, UserError, did_you_mean
 from .files import read_utf8
 from .quotes import quote_key
 from .yamlpos import Located, load_yaml
@@ -24,9 +24,11 @@ _FORMAT = "the format is reports: {FILE: {region, year, published, flags, judgme
 _LOOSE_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
 
-def load_gold(path: str | Path) -> dict[str, Any]:
+def load_gold(path: str | Path, warnings: list[str] | None = None) -> dict[str, Any]:
     """Read and check a gold file. Dates come back as ISO strings (YAML reads
-    `published: 2026-02-09` as a date); every problem is a located UserError."""
+    `published: 2026-02-09` as a date); every problem is a located UserError. What can still
+    be compared but is likely a slip (an unknown key or flag, a year or date the tool never
+    writes) is added to `warnings`, one located line each."""
     p, shown = Path(path), str(path)
     if not p.is_file():
         raise UserError("no such gold file" if not p.exists() else "not a file; give the gold YAML file", path=shown)
@@ -40,7 +42,41 @@ def load_gold(path: str | Path) -> dict[str, Any]:
     for judged in gold["reports"].values():
         if isinstance(judged.get("published"), str):
             judged["published"] = _iso_day(judged["published"])
+    if warnings is not None:
+        warnings.extend(_slips(gold, located))
     return gold
+
+
+# What a report's entry may hold: compared (region, year, published, on_time, flags, judgments,
+# evidence), or kept for the reader (city, province, level, issuer, title, notes).
+REPORT_KEYS = ("region", "city", "province", "level", "issuer", "title", "year", "published", "on_time",
+               "flags", "judgments", "evidence", "notes")
+_YEAR = re.compile(r"(19|20)\d\d")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _slips(gold: dict[str, Any], located: Located) -> list[str]:
+    from .labels import FLAGS
+
+    out = []
+    for name, judged in gold["reports"].items():
+        at = ("reports", name)
+        for key in judged:
+            if key not in REPORT_KEYS:
+                out.append(f"{located.where((*at, key))}: {name}: unknown key '{key}', not compared; "
+                           f"known: {', '.join(REPORT_KEYS)}" + did_you_mean(str(key), REPORT_KEYS))
+        year, published = judged.get("year"), judged.get("published")
+        if year is not None and not _YEAR.fullmatch(str(year)):
+            out.append(f"{located.where((*at, 'year'))}: {name}: year {year!r} is not a year such as 2023; "
+                       "it will not match the tool's")
+        if published is not None and not _ISO_DAY.fullmatch(str(published)):
+            out.append(f"{located.where((*at, 'published'))}: {name}: published {published!r} is not a date "
+                       "such as 2024-03-28; it will not match the tool's")
+        for i, flag in enumerate(judged.get("flags") or []):
+            if flag not in FLAGS:
+                out.append(f"{located.where((*at, 'flags', i))}: {name}: unknown flag '{flag}'; the tool's flags "
+                           f"are {', '.join(FLAGS)}" + did_you_mean(flag, tuple(FLAGS)))
+    return out
 
 
 def _iso_dates(value: Any) -> Any:

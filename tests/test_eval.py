@@ -70,6 +70,27 @@ DATED = """    year: 2023
 """
 
 
+def test_slips_in_a_gold_file_are_warned_of_where_they_are_written(tmp_path):
+    gold, reports = _gold(tmp_path, "    yeer: 2023\n    year: twenty\n    published: yesterday\n"
+                                    "    flags: [web_boilerplat]\n    judgments:\n      duties.study: 3\n"
+                                    "      duties.nope: 2\n")
+    out = cli("eval", gold, "--reports", reports, "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["n"] == 1 and result["criteria_not_in_rubric"] == ["duties.nope"]
+    warned = "\n".join(result["gold_warnings"])
+    assert f"{gold}:3:5: dongling_2023.txt: unknown key 'yeer'" in warned and "did you mean 'year'?" in warned
+    assert f"{gold}:4:5: dongling_2023.txt: year 'twenty' is not a year" in warned
+    assert f"{gold}:5:5: dongling_2023.txt: published 'yesterday' is not a date" in warned
+    assert f"{gold}:6:13: dongling_2023.txt: unknown flag 'web_boilerplat'" in warned
+    shown = cli("eval", gold, "--reports", reports)
+    assert "judged criteria the rubric does not have, not counted: duties.nope" in shown.stdout
+    assert "unknown flag 'web_boilerplat'" in shown.stdout.replace("\n", "")
+    (tmp_path / "ok").mkdir()
+    clean, _ = _gold(tmp_path / "ok", DATED)
+    assert json.loads(cli("eval", clean, "--reports", reports, "--json").stdout)["gold_warnings"] == []
+
+
 def test_unquoted_dates_in_a_gold_file_are_iso_strings(tmp_path):
     gold, reports = _gold(tmp_path, DATED)
     out = cli("eval", gold, "--reports", reports, "--json")
