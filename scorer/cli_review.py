@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from .errors import UserError
+
 review_app = typer.Typer(help="The evaluators' review record: agreement, the Excel import, the review page.",
                          no_args_is_help=True)
 
@@ -35,6 +37,10 @@ def agreement(
     from .review_tools import machine_levels, review_agreement
     from .rubric import load_rubric
 
+    for record in (a, b):  # load_review reads a missing record as empty: here it is a mistyped name
+        if not record.is_file():
+            raise UserError("no such review record" if not record.exists() else "not a file; give a review "
+                            "record (review.yaml)", path=str(record))
     machine = machine_levels(machine_results(reports, load_rubric(rubric))) if reports else None
     result = review_agreement(load_review(a), load_review(b), machine)
     if as_json:
@@ -62,6 +68,9 @@ def import_(
     """
     from .batch.reviewing import REVIEW_FILE, import_rows
 
+    if not file.is_file():
+        raise UserError("no such workbook" if not file.exists() else "not a file; give the ranking.xlsx "
+                        "whose 复核 sheet was filled", path=str(file))
     out = out or file.parent
     into = into or out / REVIEW_FILE
     imported, problems = import_rows(file, into, out)

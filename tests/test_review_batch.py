@@ -231,3 +231,14 @@ def test_review_serve_hands_its_options_to_the_page(monkeypatch, tmp_path):
     monkeypatch.setattr(scorer.review_page, "serve", lambda out, **kw: calls.append((out, kw)))
     assert cli("review", "serve", tmp_path, "--review", tmp_path / "r.yaml", "--port", 8123, "--no-browser").returncode == 0
     assert calls == [(tmp_path, {"review_path": tmp_path / "r.yaml", "port": 8123, "open_browser": False})]
+
+
+def test_a_missing_record_or_workbook_is_named_in_one_line(tmp_path):
+    """A review record that does not exist is empty to `score` (none written yet); to `agreement`
+    and `import` it is a mistyped name: an agreement of 0 items, or a complaint about results."""
+    run = cli("review", "agreement", tmp_path / "a.yaml", tmp_path / "b.yaml")
+    assert (run.returncode, run.stderr) == (2, f"error: {tmp_path / 'a.yaml'}: no such review record\n")
+    run = cli("review", "import", tmp_path / "ranking.xlsx")
+    assert (run.returncode, run.stderr) == (2, f"error: {tmp_path / 'ranking.xlsx'}: no such workbook\n")
+    run = cli("review", "import", tmp_path)
+    assert run.returncode == 2 and "not a file; give the ranking.xlsx" in run.stderr
