@@ -133,11 +133,12 @@ def render(
     from .result import load_result
 
     formats = _formats(fmt) - {"json"}
+    if not formats:  # the result.json is what it renders: nothing would be written
+        raise UserError("--format: render writes scorecards, html or pdf; the result.json is already there")
     for path in results:
         result = load_result(path)
         folder = out / path.parent.name if out else path.parent
-        if formats:
-            write_scorecard(result, folder, formats, template_dir=template_dir, scored_on=_scored_on(dated))
+        write_scorecard(result, folder, formats, template_dir=template_dir, scored_on=_scored_on(dated))
         typer.echo(f"{path} → {folder}")
 
 

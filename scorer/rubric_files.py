@@ -172,6 +172,11 @@ def _merge_by_id(parent: list, child: list, key: str, located: Located, origins:
             if key == "criteria":
                 result[m] = _edit_words(result[m], item, j, m, located, origins, problems)
         else:
+            if key == "criteria" and isinstance(item, dict) and "rules" not in item and "area" not in item:
+                # Neither rules nor an area: meant to change an inherited criterion, not to add one.
+                problems.append(f"{located.where((key, j, 'id'))}: no criterion '{item.get('id')}' in the parent "
+                                "rubric to change" + did_you_mean(str(item.get("id")), [i for i in index if i])
+                                + "; a new criterion needs its area, title, rules and examples")
             origins.update(_origins(located, (key, j), (key, len(result))))
             result.append(item)
     return result

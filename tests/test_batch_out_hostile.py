@@ -160,3 +160,12 @@ def test_an_invalid_source_date_epoch_is_one_line(tmp_path, monkeypatch, epoch):
     assert run.returncode == 2
     assert run.stderr.startswith(f"error: SOURCE_DATE_EPOCH: '{epoch}' is not a time in seconds")
     assert run.stderr.count("\n") == 1 and not (tmp_path / "out").exists()
+
+
+def test_a_folder_with_no_report_and_a_render_with_nothing_to_write_say_so(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = cli("score", empty, "--out", tmp_path / "out")
+    assert (run.returncode, run.stderr) == (2, f"error: {empty}: no report files found (.txt .docx .pdf .html .htm)\n")
+    run = cli("render", tmp_path / "result.json", "--format", "json")
+    assert run.returncode == 2 and "render writes scorecards, html or pdf" in run.stderr

@@ -62,6 +62,13 @@ def test_child_error_in_a_new_criterion_names_the_child_line(tmp_path):
     assert "fazhi-annual.yaml" not in problems[0]
 
 
+def test_a_child_changing_a_criterion_the_parent_lacks_is_told_so(tmp_path):
+    child = _child(tmp_path, "criteria:\n  - {id: duties.studdy, points: 5}\n")
+    assert _problems(child) == [
+        f"{child}:{_line_of(child, 'duties.studdy')}:6: no criterion 'duties.studdy' in the parent rubric to "
+        "change; did you mean 'duties.study'?; a new criterion needs its area, title, rules and examples"]
+
+
 def test_child_error_after_remove_and_in_an_override_names_the_child_line(tmp_path):
     child = _child(tmp_path, "remove: [duties.deploy]\n"
                    "criteria:\n  - {id: duties.study, points: many}\n" + NEW_CRITERION)

@@ -131,7 +131,8 @@ def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchO
 def _run(request: BatchRequest, progress: Progress) -> BatchOutcome:
     found = discover_jobs(request.paths, request.out, request.follow_links)
     if not found.jobs and not found.failures:
-        raise UserError("no report files found (.txt .docx .pdf .html .htm)")
+        raise UserError("no report files found (.txt .docx .pdf .html .htm)",
+                        path="、".join(show_name(str(p)) for p in request.paths))
     scored = score(found, request, progress)
     outcome = BatchOutcome(None, scored.failures, scored.scored, scored.reused, interrupted=scored.interrupted)
     if scored.interrupted:
