@@ -47,8 +47,8 @@ def load_gold(path: str | Path, warnings: list[str] | None = None) -> dict[str, 
     return gold
 
 
-# What a report's entry may hold: compared (region, year, published, on_time, flags, judgments,
-# evidence), or kept for the reader (city, province, level, issuer, title, notes).
+# What a report's entry may hold: compared (region, year, published, flags, judgments, evidence),
+# or kept for the reader (city, province, level, issuer, title, on_time, notes).
 REPORT_KEYS = ("region", "city", "province", "level", "issuer", "title", "year", "published", "on_time",
                "flags", "judgments", "evidence", "notes")
 _YEAR = re.compile(r"(19|20)\d\d")

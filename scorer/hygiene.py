@@ -88,14 +88,14 @@ _GAMBLING = (
     r"|幸运飞艇|pk10|网投|捕鱼(游戏|平台|达人)|(bob|ob|ky|ag|pg)体育|体育(入口|登录)|电竞(投注|竞猜|下注)"
     r"|开云(体育|app|官网)|乐鱼(体育|app)|九游(会|体育)|华体会|(亚博|万博|皇冠)(体育|app|官网|平台)|bet365|威廉希尔|沙巴体育"
     r"|新[葡莆蒲]京|必赢|开元棋牌"
-    # A site's name and "官网:" inside the prose (where 关于 belongs): no report cites its
-    # own government's site so; spam sites change names faster than any list.
-    r"|官网[:：]"
 )
 _ADS = (
     r"(注册|开户|首存)(即|就)?送|代开发票|发票代开|加微信|加QQ|免费领取|点击进入|立即下载"
     r"|道客巴巴|豆丁网|百度文库|原创力文档|人人文库|淘豆网|金锄头文库|第一范文网|范文网|范文大全|文档下载|免费下载"
     r"|下载文档|文库网|个人图书馆|book118|doc88|docin|wenku|360doc"
+    # A site's name and "官网:" inside the prose (where 关于 belongs): spam sites change names
+    # faster than any list. Not a government's own site (区人民政府官网:www.….gov.cn).
+    r"|(?<!政府)(?<!门户)官网[:：](?![\s]*(?:https?://)?[\w.-]*\.gov)"
 )
 _GAMBLING_RE = re.compile(_GAMBLING, re.IGNORECASE)
 _SPAM = with_prefilter(re.compile(_GAMBLING + "|" + _ADS, re.IGNORECASE))  # tried at every character

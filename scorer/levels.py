@@ -18,9 +18,10 @@ a meeting (研究…法律顾问选聘等工作, 听取…复议应诉情况汇�
 (普法宣传年度计划), one item of a list of terms (会前学法、述法、执法公示、…), or,
 without a figure, a summary claim in the report's opening (导语).
 
-Years and spans of years (2019—2020轮值), dates, ordinals (五届三次全会), set
-phrases (三项制度, 八五普法) and quoted labels (“三地一区”, “七个强省”) are not
-figures, nor are the numbers of an honour list (入选…). The words behind each
+Years and spans of years (2019—2020轮值), dates, ordinals (五届三次全会),
+durations (为期3个月, 历时两天, 连续8年), set phrases (三项制度, 八五普法) and
+quoted labels (“三地一区”, “七个强省”) are not figures, nor are the numbers of an
+honour list (入选…). The words behind each
 decision are the rubric's `language` (defaults in scorer/data/language.yaml).
 """
 
@@ -140,12 +141,13 @@ def _ordinal(text: str, start: int, end: int) -> bool:
     return bool(_SESSION_RUN.match(text, end))
 
 
-_SPAN_LEAD = re.compile(r"(?:为期|历时|长达|连续|持续)(?:近|约|了|超过)?$")
+_SPAN_LEAD = re.compile(r"(?:为期|历时|长达|连续)(?:近|约|了|超过)?$")
 
 
 def _duration(text: str, start: int, end: int) -> bool:
-    """"为期3个月的专项整治", "历时两天": how long a measure ran measures no result of it."""
-    return text.startswith("个月", end - 1) or bool(_SPAN_LEAD.search(text, max(0, start - 5), start))
+    """"为期3个月的专项整治", "历时两天": how long a measure ran measures no result of it (a time
+    cut to 3个月 is a result: only these leads make a duration)."""
+    return bool(_SPAN_LEAD.search(text, max(0, start - 5), start))
 
 
 def _year_label(text: str, start: int) -> bool:

@@ -55,7 +55,9 @@ _OPENING_ROLES = (
     (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人(认真|切实|严格|带头)?(履行|落实)")),
     (PartRole.PROBLEMS, re.compile(
         r"(存在|还有|仍有|面临|看到)(着)?(一些|不少|一定的?|的|较多)?(问题|不足|薄弱环节|短板|差距|困难)"
-        r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处|清醒(地)?(认识|看到)")),
+        r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处"
+        # 清醒地认识到 opens a shortcoming after 但/同时/也, or with one named: alone it may open a duty
+        r"|(但|同时|也)[^,;。]{0,6}清醒(地)?(认识|看到)|清醒(地)?(认识|看到)[^。]{0,30}(问题|不足|差距|短板|薄弱|困难)")),
     (PartRole.PLANS, re.compile(
         rf"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?{_WE}?将|(今后|未来)(一个时期|工作中)?(,)?{_WE}?(将|要)")),
 )
@@ -66,15 +68,16 @@ _YEAR = re.compile(r"(20\d\d)年")
 
 
 def heading_year(heading: str) -> int | None:
-    """The year a heading names (2023年法治政府建设主要举措和成效), if any."""
-    m = _YEAR.search(heading)
+    """The year a heading opens with (2023年法治政府建设主要举措和成效), if any: a year inside
+    it names something else (深入实施《…纲要(2021—2025年)》, 巩固2022年示范创建成果)."""
+    m = _YEAR.match(heading)
     return int(m.group(1)) if m else None
 
 
 def heading_role(heading: str, year: int | None = None) -> PartRole | None:
     """The role a top-level heading names, if any. `year`: the year the report's first dated
-    heading names; a heading of a later year (2024年重点工作, 2024年主要工作举措 in a report
-    on 2023) is next year's plans, whatever its words."""
+    heading opens with; a heading opening with a later year that names no other role than
+    achievements (2024年重点工作, 2024年主要工作举措 in a report on 2023) is next year's plans."""
     found = next((role for role, pattern in _HEADING_ROLES if pattern.search(heading)), None)
     if found in (None, PartRole.ACHIEVEMENTS) and _later(heading, year):
         return PartRole.PLANS
@@ -98,10 +101,10 @@ def opening_role(text: str) -> PartRole | None:
 # A sub-heading that is a role heading as a whole ((二)存在的不足, (三)下一步工作打算): inside
 # another part a heading that only mentions problems (着力解决群众急难愁盼问题) names a measure.
 _NESTED_ROLES = (
-    (PartRole.PROBLEMS, re.compile(r"(当前|目前|工作中)?(存在|面临)的?(主要)?(问题|不足|短板|困难|薄弱环节)"
-                                   r"|(主要)?(问题|不足)(和|与|及)?(原因|不足|短板|差距|困难)?$")),
+    (PartRole.PROBLEMS, re.compile(r"((当前|目前|工作中)?(存在|面临)的?)?(主要)?(问题|不足|短板|困难|薄弱环节)"
+                                   r"((和|与|及)(原因|不足|短板|差距|困难|原因分析))?$")),
     (PartRole.PLANS, re.compile(r"(下一步|下步|下一年度?|明年|今后|新的一年|20\d\d年度?)的?(主要)?(工作)?"
-                                r"(打算|安排|计划|思路|重点|举措|目标|方向|措施)")),
+                                r"(打算|安排|计划|思路|重点|举措|目标|方向|措施)((和|与|及)(建议|措施|安排|打算))?$")),
 )
 NESTED_MAX = 20  # characters: a longer sub-heading is a measure's own title
 

@@ -24,6 +24,7 @@ MAX_BYTES = 5 * 1024 * 1024
 Path = tuple[Any, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster, same marks
 _STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,10 @@ def load_yaml(text: str, file: str) -> Located:
         where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
         raise RubricError([f"{where}: invalid YAML: {exc.problem or exc}"], path=file) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL): at its line and column
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        # libyaml counts the position in bytes: the reader stops at the character's first occurrence
+        position = max(text.find(chr(exc.character)), 0)
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
         raise RubricError([f"{file}:{line}:{column}: invalid YAML: character U+{exc.character:04X} is not allowed "
                            "in a YAML file; remove it"], path=file) from None
     except yaml.YAMLError as exc:
@@ -134,5 +137,8 @@ def _convert(node: yaml.Node, path: Path, positions: dict, walk: _Walk, aliased:
     except yaml.YAMLError as exc:
         raise RubricError([f"{at}: {exc}"], path=file) from None
     except ValueError as exc:  # 2024-02-30 reads as a date, and there is no such day
+        if node.tag != _TIMESTAMP:
+            raise RubricError([f"{at}: {node.value[:40]!r} cannot be read ({str(exc)[:80]}); put it in quotes "
+                               "to keep it as text"], path=file) from None
         raise RubricError([f"{at}: {node.value} is not a real date ({exc}); write a real one, or put it in "
                            "quotes to keep it as text"], path=file) from None

@@ -169,3 +169,15 @@ def test_a_folder_with_no_report_and_a_render_with_nothing_to_write_say_so(tmp_p
     assert (run.returncode, run.stderr) == (2, f"error: {empty}: no report files found (.txt .docx .pdf .html .htm)\n")
     run = cli("render", tmp_path / "result.json", "--format", "json")
     assert run.returncode == 2 and "render writes scorecards, html or pdf" in run.stderr
+
+
+def test_out_that_holds_the_reports_given_is_refused(tmp_path):
+    (tmp_path / "reports").mkdir()
+    report = tmp_path / "reports" / "a.txt"
+    report.write_text(seed("001").read_text("utf-8"), "utf-8")
+    for given in (tmp_path / "reports", report):
+        run = cli("score", given, "--out", tmp_path, "--format", "json")
+        assert run.returncode == 2 and "--out holds the reports given" in run.stderr, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+    inside = cli("score", tmp_path / "reports", "--out", tmp_path / "reports" / "out", "--format", "json")
+    assert inside.returncode == 0, inside.stderr  # an output folder inside the reports' folder is skipped

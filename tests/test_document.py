@@ -84,6 +84,9 @@ def test_a_heading_names_its_part_role(heading, role):
     ("当然,我们也清醒地看到,法治政府建设还存在一些问题", PartRole.PROBLEMS),
     ("同时,工作中还存在一些短板和弱项", PartRole.PROBLEMS),
     ("但也要清醒地认识到,全区行政机关负责人出庭应诉率仅为35%", PartRole.PROBLEMS),
+    ("我们清醒认识到法治政府建设的短板,执法规范化水平不高", PartRole.PROBLEMS),
+    # 清醒认识到 alone opens no shortcoming: a closing duty or measure
+    ("我们清醒认识到法治政府建设是重点任务,全年召开常务会议专题研究法治政府建设4次", PartRole.ACHIEVEMENTS),
     ("2024年,我区将继续深入推进法治政府建设", PartRole.PLANS),
     ("今后,我县将继续加强行政执法监督", PartRole.PLANS),
     ("在新的一年里,区政府将重点开展以下工作", PartRole.PLANS),
@@ -98,10 +101,18 @@ def test_an_unheaded_closing_paragraph_takes_its_role_from_its_opening(opening, 
     ("三、2024年主要工作举措", PartRole.PLANS),
     ("三、2023年重点工作", PartRole.ACHIEVEMENTS),
     ("三、2024年面临的困难", PartRole.PROBLEMS),
+    # A year inside a heading names something else.
+    ("三、深入实施《法治政府建设实施纲要(2021—2025年)》", PartRole.ACHIEVEMENTS),
+    ("三、锚定2025年目标,深化放管服改革", PartRole.ACHIEVEMENTS),
 ])
 def test_a_heading_of_a_later_year_than_the_first_dated_one_names_plans(heading, role):
     doc = document_from_text(f"一、2023年法治政府建设主要举措和成效\n召开会议部署工作。\n{heading}\n召开会议部署工作。\n")
     assert [p.role for p in doc.parts if p.level == 1] == [PartRole.ACHIEVEMENTS, role]
+
+
+def test_a_year_inside_the_first_heading_dates_nothing():
+    doc = document_from_text("一、巩固2022年示范创建成果\n召开会议部署工作。\n二、2023年主要举措\n召开会议部署工作。\n")
+    assert [p.role for p in doc.parts if p.level == 1] == [PartRole.ACHIEVEMENTS, PartRole.ACHIEVEMENTS]
 
 
 @pytest.mark.parametrize(("sub", "role"), [
@@ -115,6 +126,8 @@ def test_a_heading_of_a_later_year_than_the_first_dated_one_names_plans(heading,
     ("(二)依法化解矛盾纠纷,着力解决执法中存在的突出问题", PartRole.ACHIEVEMENTS),
     ("(三)2023年工作计划执行情况", PartRole.ACHIEVEMENTS),
     ("(三)2022年工作计划", PartRole.ACHIEVEMENTS),
+    ("(四)存在问题整改落实情况", PartRole.ACHIEVEMENTS),
+    ("(四)问题清单化整改", PartRole.ACHIEVEMENTS),
 ])
 def test_a_sub_heading_that_is_a_role_heading_as_a_whole_names_its_role(sub, role):
     doc = document_from_text(f"一、2023年工作情况\n(一)主要成效\n召开会议部署工作。\n{sub}\n召开会议部署工作。\n")

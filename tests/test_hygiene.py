@@ -83,6 +83,12 @@ def test_gambling_words_in_prose_are_injected(spam):
     assert spam in " ".join(flagged(doc, "injected_text"))
 
 
+@pytest.mark.parametrize("line", ["本报告同时在区人民政府官网:www.xxq.gov.cn公开。",
+                                  "详见区政府门户官网:http://www.xxq.gov.cn/。", "详见官网: www.xxq.gov.cn/fzzf"])
+def test_a_government_naming_its_own_site_is_report_text(line):
+    assert document_from_text(TITLE + line + "\n" + BODY).flag_names() == []
+
+
 def test_a_site_named_as_an_official_site_inside_prose_is_never_quoted():
     """Spam sites change names faster than a list: "…官网:" where 关于 belongs is the insert."""
     from scorer.matcher import match_document

@@ -54,6 +54,7 @@ CLASSES = [
     ("组织评查行政执法案卷120卷。", "enforcement.oversight", 3),
     ("组织开展为期3个月的行政执法案卷评查专项行动。", "enforcement.oversight", 2),
     ("举办历时两天的法律顾问业务培训班。", "decision.legal_advisers", 2),
+    ("行政复议案件平均审理时限压缩至2个月。", "reconsideration.cases", 3),
     # A topic a leaders' meeting took up is an agenda item: 1 for that topic.
     ("召开省政府常务会议,研究行政立法、法治化营商环境建设、法律顾问选聘等工作。",
      "decision.legal_advisers", 1),
@@ -74,6 +75,7 @@ CLASSES = [
     ("2022年全区新设立市场主体33779户。", "government.business_env", 1),
     ("我州2020年度法治政府建设考核获全省第3名。", "duties.assessment", 0),
     ("我区法治政府建设考核结果为优秀,取得全市第一名的好成绩。", "duties.assessment", 0),
+    ("对法治建设考核结果为优秀的8个单位通报表扬。", "duties.assessment", 3),
     # Deploying rule-of-law work takes many forms.
     ("于2021年3月成立依法行政领导小组。", "duties.deploy", 2),
     ("印发了2018年度法治政府建设工作安排并加强督导检查。", "duties.deploy", 2),

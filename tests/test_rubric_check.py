@@ -90,6 +90,8 @@ def test_error_points_at_the_line_and_column(tmp_path):
         ("id: a\nversion: 2024-13-01\n", ":2:10: 2024-13-01 is not a real date"),
         ("id: a\ntitle: !foo bar\n", ":2:8: could not determine a constructor for the tag '!foo'"),
         ("id: a\ntitle: a\x00b\n", ":2:9: invalid YAML: character U+0000 is not allowed"),
+        ("id: 法治\ntitle: 法治\x00b\n", ":2:10: invalid YAML: character U+0000 is not allowed"),  # libyaml counts bytes
+        ("id: a\ntotal: " + "1" * 5000 + "\n", ":2:8: '1111"),  # over int()'s 4300 digits: no date
     ],
 )
 def test_yaml_level_problems(tmp_path, text, expected):

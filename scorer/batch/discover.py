@@ -11,6 +11,7 @@ not read is listed with what to do, never skipped silently (but hidden files and
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -100,9 +101,13 @@ def discover(paths: Iterable[Path], out: Path | None = None,
     unique: dict[Path, Path] = {}
     for f in files:  # the same file named twice (a/../b.txt and b.txt) is scored once
         try:
-            unique.setdefault(f.resolve(), f)
-        except (RuntimeError, OSError):  # a link that leads back to itself
-            problems.append({"file": show_name(str(f)), "error": LINK_LOOP})
+            where = Path(os.path.realpath(f, strict=True))
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a link that leads back to itself
+                problems.append({"file": show_name(str(f)), "error": LINK_LOOP})
+                continue
+            where = Path(os.path.realpath(f))  # gone or dangling: hashing it gives the reason
+        unique.setdefault(where, f)
     return list(unique.values()), problems
 
 

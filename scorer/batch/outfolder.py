@@ -35,13 +35,19 @@ SCORECARD_FORMATS = ("html", "pdf")
 
 
 def refuse_inputs_as_out(paths: tuple[Path, ...], out: Path) -> None:
-    """An output folder that is a folder of reports given would become an output folder of
-    scorer, which later runs refuse to read: refused before anything is written."""
+    """An output folder that is, or holds, the reports given: they would be refused as output
+    (scorer never reads its own folder), and a folder of reports would become an output folder
+    later runs refuse to read. Refused before anything is written; an output folder inside a
+    folder of reports is fine (it is skipped when that folder is read)."""
     target = os.path.realpath(out)
     for path in paths:
-        if path.is_dir() and os.path.realpath(path) == target:
-            raise UserError("--out is the folder of reports itself; scorer would write its ranking and "
-                            "results among them: choose another folder (e.g. --out out)", path=show_name(str(out)))
+        where = os.path.realpath(path)
+        if where == target or where.startswith(target.rstrip(os.sep) + os.sep):
+            if where == target and path.is_dir():
+                raise UserError("--out is the folder of reports itself; scorer would write its ranking and "
+                                "results among them: choose another folder (e.g. --out out)", path=show_name(str(out)))
+            raise UserError(f"--out holds the reports given ({show_name(str(path))}), and scorer never reads its "
+                            "own output folder: choose a folder outside them (e.g. --out out)", path=show_name(str(out)))
 
 
 @contextmanager
