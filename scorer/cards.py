@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch.discover import safe_name
+from .errors import UserError
 from .files import write_atomic
 from .labels import GOVERNMENT_GROUPS, ON_TIME
 from .render import html_to_pdf, render_html, render_template
@@ -52,6 +53,8 @@ def card_names(entries: list[dict[str, Any]]) -> list[Card]:
 def write_cards(out: Path, to: Path, *, make_zip: bool = False, cover: Path | None = None,
                 template_dir: Path | None = None) -> list[Path]:
     """Write every card into `to` (and the zip of them all); returns the files written."""
+    if to.exists() and not to.is_dir():
+        raise UserError("--to names a file, not a folder; choose a folder for the scorecards", path=str(to))
     rnd = load_round(out)
     entries = [e | {"group": g["key"], "n": g["n"]} for g in rnd.ranking["groups"] for e in g["entries"]]
     written = []

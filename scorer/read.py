@@ -55,6 +55,8 @@ def read_report(path: str | Path) -> RawText:
             f"unsupported file type '{suffix or '(none)'}'; expected one of {', '.join(SUFFIXES)}",
             path=name,
         )
+    if not p.is_file():  # a FIFO or device: its size says nothing, and reading it may never end
+        raise ReportError("not a regular file (a FIFO, device or socket); not read", path=name)
     size = p.stat().st_size
     if size == 0:
         raise ReportError("the file is empty", path=name)
@@ -89,7 +91,8 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
     if marked is not None:
         return marked
     if b"\x00" in data[:4096]:
-        raise ReportError("looks like a binary file, not text (NUL bytes)", path=name)
+        raise ReportError("looks like a binary file, not text (NUL bytes); if it is text saved as UTF-16 "
+                          "without a byte-order mark, save it as UTF-8", path=name)
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:

@@ -35,7 +35,7 @@ MAX_POWER = 1000  # largest exponent of `**` in a template (10 ** 10 ** 9 never 
 def template_dirs(template_dir: str | Path | None) -> list[Path]:
     dirs = [Path(template_dir).resolve()] if template_dir else []
     if template_dir and not dirs[0].is_dir():
-        raise TemplateError(f"--template-dir: no such folder: {template_dir}")
+        raise TemplateError(f"--template-dir: {'not a folder' if dirs[0].exists() else 'no such folder'}: {template_dir}")
     return [*dirs, SHIPPED_TEMPLATES]
 
 

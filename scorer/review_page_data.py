@@ -56,7 +56,8 @@ class Batch:
     def __init__(self, out_dir: Path, review_path: Path | None = None) -> None:
         self.out_dir = Path(out_dir).resolve()
         if not self.out_dir.is_dir():
-            raise UserError(f"没有这个文件夹：{out_dir}")
+            raise UserError(f"这不是文件夹，请给出 scorer score 的输出文件夹：{out_dir}" if self.out_dir.exists()
+                            else f"没有这个文件夹：{out_dir}")
         self.review_path = Path(review_path) if review_path else self.out_dir / "review.yaml"
         self._docs: dict[tuple[str, str], Document] = {}
         self._rubrics: dict[tuple[str, str], Rubric] = {}

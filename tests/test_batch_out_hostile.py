@@ -181,3 +181,12 @@ def test_out_that_holds_the_reports_given_is_refused(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
     inside = cli("score", tmp_path / "reports", "--out", tmp_path / "reports" / "out", "--format", "json")
     assert inside.returncode == 0, inside.stderr  # an output folder inside the reports' folder is skipped
+
+
+def test_a_file_where_a_folder_is_wanted_is_named_as_one(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    run = cli("score", seed("001"), "--out", tmp_path / "out", "--format", "json", "--template-dir", afile)
+    assert run.returncode == 2 and f"--template-dir: not a folder: {afile}" in run.stderr
+    run = cli("cards", tmp_path / "out", "--to", afile)
+    assert run.returncode == 2 and "--to names a file, not a folder" in run.stderr

@@ -123,6 +123,7 @@ def test_html_declared_gb2312_with_gbk_characters(tmp_path):
         ("report.doc", b"old word file", "unsupported file type '.doc'"),
         ("fake.docx", b"not a zip at all", "not a valid .docx"),
         ("blank.txt", b"   \n\n  ", "no text found"),
+        ("utf16.txt", "2023年法治政府建设报告".encode("utf-16-le"), "saved as UTF-16 without a byte-order mark"),
     ],
 )
 def test_bad_input_is_one_clear_error(tmp_path, name, content, message):
@@ -132,6 +133,15 @@ def test_bad_input_is_one_clear_error(tmp_path, name, content, message):
         read_report(path)
     assert message in str(info.value)
     assert str(path) in str(info.value)
+
+
+def test_a_fifo_is_not_read_and_not_called_empty(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ReportError, match="not a regular file"):
+        read_report(fifo)
 
 
 def test_pdf_without_text_layer_says_ocr_is_not_supported(tmp_path):
