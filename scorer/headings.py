@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .document import Document
 from .hygiene import MASK
-from .judge import Judged, capped
+from .judge import Judged, capped, unless_word
 from .levels import CLAUSE_END, LevelWords, formula, hit_level, negated_by_next_clause
 from .rubric import Rubric
 from .rules import Candidate
@@ -121,7 +121,7 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
             for k, a, b in clauses_under(doc, heads, head, skip):
                 if doc.sentences[k].role not in criterion.scope or hits.only_others(a, b, cid):  # StrEnum
                     continue
-                if unless and _holds_any(doc, k, unless):  # its context is another matter (获评…)
+                if unless_word(doc, k, unless):  # read as the criterion's own hits are
                     continue
                 if a not in verdicts:
                     verdicts[a] = _clause_verdict(doc, k, a, b, lang)
@@ -132,13 +132,6 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
                 if k not in best or level > best[k].level:
                     best[k] = Judged(k, a, b, (), hit.rule, level, why, None, based, inherited=True)
             judged[cid].extend(best[k] for k in sorted(best))
-
-
-def _holds_any(doc: Document, k: int, words: tuple[str, ...]) -> bool:
-    """Whether sentence k holds one of the words (a criterion's `unless`, read as `judge_hit` reads it)."""
-    s = doc.sentences[k]
-    sentence = doc.match_text[s.start:s.end]
-    return any(w in sentence for w in words)
 
 
 class _CountedHits:

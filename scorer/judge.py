@@ -73,12 +73,9 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
             return Judged.of(cand, 0, "", "仅见于文件名称")
         if not _about_study(criterion, lang) and study_topic(text, s.start, cand.start, lang):
             return Judged.of(cand, 0, "", "仅为学习内容")
-    unless = cand.rule.unless + criterion.unless
-    if unless:  # most rules have none: the sentence is not copied for them
-        sentence = text[s.start:s.end]
-        for word in unless:
-            if word in sentence:
-                return Judged.of(cand, 0, "", intern(f"不相关的语境：{word}"))
+    word = unless_word(doc, cand.sentence, cand.rule.unless + criterion.unless)
+    if word:
+        return Judged.of(cand, 0, "", intern(f"不相关的语境：{word}"))
     level, why, found = hit_level(text, s.start, s.end, cand.start, cand.end, lang, cand.terms)
     based = found is not None
     if level < cand.rule.min_level:
@@ -90,6 +87,16 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
         if general:
             level, why, based = 1, general, False
     return Judged.of(cand, level, why, None, based)
+
+
+def unless_word(doc: Document, k: int, unless: tuple[str, ...]) -> str | None:
+    """The first of a criterion's or rule's `unless` words that sentence k holds: its context is
+    another matter (获评 for assessment). Most rules have none: the sentence is not copied for them."""
+    if not unless:
+        return None
+    s = doc.sentences[k]
+    sentence = doc.match_text[s.start:s.end]
+    return next((w for w in unless if w in sentence), None)
 
 
 def basis_of(doc: Document, j: Judged, lang: LevelWords) -> tuple[int, int] | None:

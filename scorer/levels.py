@@ -21,8 +21,8 @@ without a figure, a summary claim in the report's opening (导语).
 Years and spans of years (2019—2020轮值), dates, ordinals (五届三次全会),
 durations (为期3个月, 历时两天, 连续8年), set phrases (三项制度, 八五普法) and
 quoted labels (“三地一区”, “七个强省”) are not figures, nor are the numbers of an
-honour list (入选…). The words behind each
-decision are the rubric's `language` (defaults in scorer/data/language.yaml).
+honour list (入选…). The words behind each decision are the rubric's `language`
+(defaults in scorer/data/language.yaml).
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def _ordinal(text: str, start: int, end: int) -> bool:
 _SPAN_LEAD = re.compile(r"(?:为期|历时|长达|连续)(?:近|约|了|超过)?$")
 
 
-def _duration(text: str, start: int, end: int) -> bool:
+def _duration(text: str, start: int) -> bool:
     """"为期3个月的专项整治", "历时两天": how long a measure ran measures no result of it (a time
     cut to 3个月 is a result: only these leads make a duration)."""
     return bool(_SPAN_LEAD.search(text, max(0, start - 5), start))
@@ -171,8 +171,8 @@ _YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
 def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, int]]:
     """Figures in text[lo:hi]: numbers with a measure word or a percent sign, in Arabic
     or Chinese numerals. Not figures: years and dates, ordinals, durations (为期3个月),
-    set phrases (三项制度)
-    and numbers inside a quoted label (打造“三地一区”、建设“七个强省”, “3+3”)."""
+    set phrases (三项制度) and numbers inside a quoted label (打造“三地一区”、建设“七个强省”,
+    “3+3”)."""
     segment = text[lo:hi]
     if not _NUMERAL.search(segment):  # a scan for one character costs a fraction of `figure`'s
         return []
@@ -187,7 +187,7 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
         if any(a <= m.start() < b for a, b in names):
             continue
         if (_ordinal(segment, m.start(), m.end()) or _year_label(segment, m.start())
-                or _duration(segment, m.start(), m.end())):
+                or _duration(segment, m.start())):
             continue
         ca, cb = clause_span(segment, 0, len(segment), m.start(), m.end(), pauses)
         if lang.honours.search(segment, ca, cb):
