@@ -21,7 +21,7 @@ without a figure, a summary claim in the report's opening (导语).
 Years and spans of years (2019—2020轮值), dates, ordinals (五届三次全会),
 durations (为期3个月, 历时两天, 连续8年), set phrases (三项制度, 八五普法) and
 quoted labels (“三地一区”, “七个强省”) are not figures, nor are the numbers of an
-honour list (入选…). The words behind each decision are the rubric's `language`
+honour list (入选…) or of the place itself (常住人口52万人, 下辖8个街道). The words behind each decision are the rubric's `language`
 (defaults in scorer/data/language.yaml).
 """
 
@@ -58,6 +58,7 @@ class LevelWords:
         self.figure = re.compile(f"(?={_FIGURE_START})(?:{figure_pattern(lang.counters)})")
         self.set_phrases = _alternation(lang.set_phrases)
         self.honours = _alternation(lang.honours)
+        self.profile = _alternation(lang.profile)
         self.actions = _alternation(lang.actions)
         self.action_words = frozenset(lang.actions) - frozenset(lang.concrete)
         self.formulas = tuple(compile_pattern(p) for p in lang.formulas)  # each on RE2 when it can be
@@ -82,12 +83,14 @@ _FIGURE_START = "[\\d一二两三四五六七八九十百千万]"  # the first c
 
 def figure_pattern(counters: tuple[str, ...]) -> str:
     """A figure: a number in Arabic or Chinese numerals with a counter or a percent sign,
-    or a percentage in words (百分之百, 百分之九十八点五)."""
+    or a percentage in words (百分之百, 百分之九十八点五) or in tenths (九成以上, 提高两成;
+    not 一成不变)."""
     units = "|".join(re.escape(c) for c in sorted(counters, key=len, reverse=True))
     return (rf"(?<![\d.第])\d+(?:\.\d+)?\s*(?:%|‰|(?:余|多)?(?:{units}))"
             rf"|百分之(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?)"
             rf"|(?<![第零一二两三四五六七八九十百千万])[二两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*(?:余|多)?(?:{units})"
-            rf"|(?<![第零])一[十百千万][零一二三四五六七八九十百千万]*(?:余|多)?(?:{units})")
+            rf"|(?<![第零])一[十百千万][零一二三四五六七八九十百千万]*(?:余|多)?(?:{units})"
+            rf"|(?<![第零一二两三四五六七八九十百千万])[一二两三四五六七八九十]成(?:以上|左右|多|半|(?![\u4e00-\u9fff]))")
 
 
 def _alternation(words: tuple[str, ...]) -> re.Pattern:
@@ -192,6 +195,8 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
         ca, cb = clause_span(segment, 0, len(segment), m.start(), m.end(), pauses)
         if lang.honours.search(segment, ca, cb):
             continue  # "入选…104个单位" counts an honour list, not this year's work
+        if lang.profile.search(segment, ca, cb):
+            continue  # "全区常住人口52万人" describes the place, it measures nothing done
         out.append((lo + m.start(), lo + m.end()))
     return out
 

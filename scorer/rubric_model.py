@@ -22,8 +22,8 @@ CRITERION_KEYS = ("id", "title", "area", "points", "scope", "rules", "message", 
 EXAMPLE_KEYS = ("text", "level", "note")
 LEVEL_KEYS = ("level", "name", "share")
 WHOLE_KEYS = ("name", "terms", "members")
-LANGUAGE_KEYS = ("negations", "future", "actions", "concrete", "counters", "honours", "set_phrases",
-                 "formulas", "agenda_verbs", "agenda_ends", "study_verbs", "plan_nouns",
+LANGUAGE_KEYS = ("negations", "future", "actions", "concrete", "counters", "honours", "profile",
+                 "set_phrases", "formulas", "agenda_verbs", "agenda_ends", "study_verbs", "plan_nouns",
                  "continuations")
 
 
@@ -97,6 +97,7 @@ class Language:
     concrete: tuple[str, ...]
     counters: tuple[str, ...]
     honours: tuple[str, ...]
+    profile: tuple[str, ...]  # words of a clause describing the place itself (常住人口, 下辖)
     set_phrases: tuple[str, ...]
     formulas: tuple[str, ...]  # regular expressions, one per kind of ritual clause
     agenda_verbs: tuple[str, ...]

@@ -55,6 +55,13 @@ CLASSES = [
     ("组织开展为期3个月的行政执法案卷评查专项行动。", "enforcement.oversight", 2),
     ("举办历时两天的法律顾问业务培训班。", "decision.legal_advisers", 2),
     ("行政复议案件平均审理时限压缩至2个月。", "reconsideration.cases", 3),
+    ("行政机关负责人出庭应诉达九成以上。", "litigation.appearance", 3),
+    ("行政执法公示信息准确率提高两成。", "enforcement.publicity", 3),
+    ("行政机关负责人出庭应诉一成不变地坚持下来。", "litigation.appearance", 1),
+    # Numbers that describe the place itself measure no work of the year.
+    ("全区户籍人口52万人,全面推进政务公开。", "oversight.transparency", 1),
+    ("聘请法律顾问,全区辖行政村126个。", "decision.legal_advisers", 2),
+    ("为全区常住人口52万人提供公共法律服务,开展普法宣传活动120场。", "society.legal_education", 3),
     # A topic a leaders' meeting took up is an agenda item: 1 for that topic.
     ("召开省政府常务会议,研究行政立法、法治化营商环境建设、法律顾问选聘等工作。",
      "decision.legal_advisers", 1),
