@@ -21,8 +21,9 @@ without a figure, a summary claim in the report's opening (导语).
 Years and spans of years (2019—2020轮值), dates, ordinals (五届三次全会),
 durations (为期3个月, 历时两天, 连续8年), set phrases (三项制度, 八五普法) and
 quoted labels (“三地一区”, “七个强省”) are not figures, nor are the numbers of an
-honour list (入选…) or of the place itself (常住人口52万人, 下辖8个街道). The words behind each decision are the rubric's `language`
-(defaults in scorer/data/language.yaml).
+honour list (入选…) or of the place itself (常住人口52万人, 下辖8个街道). The
+words behind each decision are the rubric's `language` (defaults in
+scorer/data/language.yaml).
 """
 
 from __future__ import annotations
