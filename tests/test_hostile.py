@@ -240,3 +240,22 @@ def test_bad_input_never_shows_a_traceback(tmp_path):
         run = cli(*args)
         assert run.returncode in (1, 2), args
         assert "Traceback" not in run.stderr and run.stderr.strip(), args
+
+
+def test_ctrl_c_while_the_command_starts_exits_130_without_a_traceback(monkeypatch):
+    """The imports take a moment: an interrupt among them ends the command as one later does."""
+    import importlib.abc
+
+    from scorer import __main__ as entry
+
+    class InterruptedImport(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "scorer.cli":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "scorer.cli", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [InterruptedImport(), *sys.meta_path])
+    with pytest.raises(SystemExit) as exc:
+        entry.main()
+    assert exc.value.code == 130
