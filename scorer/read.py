@@ -9,6 +9,7 @@ refused before the work its size would cost. Web pages: read_html.py.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import io
 import re
 import zipfile
@@ -67,11 +68,35 @@ def read_report(path: str | Path) -> RawText:
             path=name,
         )
     data = p.read_bytes()
-    reader = {".txt": _read_txt, ".docx": _read_docx, ".pdf": _read_pdf}.get(suffix, _read_html)
-    raw = reader(data, name)
+    named = _KIND_OF_SUFFIX[suffix]
+    kind = kind_by_content(data) or named
+    raw = _READERS[kind](data, name)
+    if kind != named:  # read as what it is, and say so: the evaluator may want the name fixed
+        raw = dataclasses.replace(raw, warnings=(f"the file is {_LABELS[kind]} though named {suffix}; "
+                                                 f"read as {_LABELS[kind]}", *raw.warnings))
     if not raw.text.strip():
         raise ReportError("no text found in the file", path=name)
     return raw
+
+
+_KIND_OF_SUFFIX = {".txt": "txt", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
+_LABELS = {"txt": "plain text", "docx": "a Word document", "pdf": "a PDF", "html": "a web page"}
+_HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+
+
+def kind_by_content(data: bytes) -> str | None:
+    """What a file is by its first bytes, when they tell for certain: a PDF (whose header
+    may follow up to 1 KB of other bytes), a Word document (a zip holding word/document.xml)
+    or a web page (<!DOCTYPE html> or <html> first); None when only the name can tell.
+    A report saved under another suffix (a PDF named .txt) was read as something it is not."""
+    if data.startswith(b"PK\x03\x04"):  # a zip: what it stores may be anything
+        return "docx" if b"word/document.xml" in data else None
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    head = data[:4096].removeprefix(codecs.BOM_UTF8)
+    if _HTML_START.match(head):
+        return "html"
+    return None
 
 
 def over_text_limit(count: int, limit: int, what: str, name: str) -> None:
@@ -281,3 +306,6 @@ def _read_html(data: bytes, name: str) -> RawText:
     from .read_html import read_html  # which reads with decode_bytes from here
 
     return read_html(data, name)
+
+
+_READERS = {"txt": _read_txt, "docx": _read_docx, "pdf": _read_pdf, "html": _read_html}

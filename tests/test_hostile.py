@@ -35,12 +35,24 @@ def small_pdf(tmp_path_factory):
     return make_pdf(seed("003").read_text("utf-8")[:2500], tmp_path_factory.mktemp("pdf") / "r.pdf")
 
 
+def _zip_of(path) -> bytes:
+    """A zip archive that is no Word document."""
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("report.pdf", path.read_bytes())
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "make", "message"),
     [
-        ("scan-as-text.txt", lambda pdf: pdf.read_bytes(), "binary"),
+        # A PDF, Word document or web page under another suffix is read as what it is (test_read.py).
+        ("pdf-cut-as-text.txt", lambda pdf: pdf.read_bytes()[:2000], "damaged or truncated"),
+        ("zip-as-text.txt", lambda pdf: _zip_of(pdf), "binary"),
         ("text-as.pdf", lambda pdf: "二〇二三年法治政府建设情况".encode(), "cannot read the PDF"),
-        ("html-as.docx", lambda pdf: b"<html><body>report</body></html>", "not a valid .docx"),
+        ("text-as.docx", lambda pdf: "二〇二三年法治政府建设情况".encode(), "not a valid .docx"),
         ("truncated.pdf", lambda pdf: pdf.read_bytes()[: len(pdf.read_bytes()) // 2], "damaged or truncated"),
     ],
 )

@@ -115,6 +115,26 @@ def test_html_declared_gb2312_with_gbk_characters(tmp_path):
     assert doc.metadata.region == "北碚区"
 
 
+@pytest.mark.parametrize(("make", "kind", "named"), [
+    (make_pdf, "pdf", ".txt"), (make_docx, "docx", ".txt"), (make_html, "html", ".txt"), (make_pdf, "pdf", ".docx"),
+])
+def test_a_report_saved_under_another_suffix_is_read_as_what_it_is(tmp_path, make, kind, named):
+    text = seed("004").read_text("utf-8")
+    made = make(text, tmp_path / f"report.{kind}")
+    path = made.rename(tmp_path / f"misnamed{named}")
+    doc = load_document(path)
+    assert doc.kind == kind
+    assert doc.metadata.region == "海港区" and doc.metadata.year == 2022
+    assert any(w.startswith("the file is") and f"though named {named}; read as" in w for w in doc.warnings)
+    assert "%PDF" not in doc.original and "<html" not in doc.original
+
+
+def test_a_report_under_its_own_suffix_carries_no_suffix_warning(tmp_path):
+    text = seed("004").read_text("utf-8")
+    for path in (make_pdf(text, tmp_path / "r.pdf"), make_html(text, tmp_path / "r.html"), seed("004")):
+        assert not any("though named" in w for w in load_document(path).warnings)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
