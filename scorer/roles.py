@@ -44,8 +44,8 @@ class RoleSource(StrEnum):
 _HEADING_ROLES = (
     (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人.{0,12}(履行|履职|职责)|党政主要负责人")),
     (PartRole.OTHER, re.compile(r"其他|其它")),
-    (PartRole.PROBLEMS, re.compile(r"问题|不足|短板|差距|薄弱|困难|教训|需要改进|有待改进")),
-    (PartRole.PLANS, re.compile(r"安排|计划|打算|思路|下一步|下步|下一年|明年|新的一年|今后|展望|工作重点|工作目标|"
+    (PartRole.PROBLEMS, re.compile(r"问题|不足|短板|弱项|差距|薄弱|困难|教训|需要改进|有待改进")),
+    (PartRole.PLANS, re.compile(r"安排|计划|打算|思路|下一步|下步|下一年|下一?阶段|明年|新的一年|今后|展望|工作重点|工作目标|"
                                 r"努力方向|工作方向")),
     (PartRole.ACHIEVEMENTS, re.compile(r"举措|成效|成绩|做法|进展|情况|主要工作|工作开展|回顾|总结|亮点")),
 )
@@ -54,12 +54,17 @@ _WE = "(我们|我区|我县|我市|我省|我旗|区政府|县政府|市政府|
 _OPENING_ROLES = (
     (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人(认真|切实|严格|带头)?(履行|落实)")),
     (PartRole.PROBLEMS, re.compile(
-        r"(存在|还有|仍有|面临|看到)(着)?(一些|不少|一定的?|的|较多)?(问题|不足|薄弱环节|短板|差距|困难)"
+        r"(存在|还有|仍有|面临|看到)(着)?(一些|不少|一定的?|的|较多)?(问题|不足|薄弱环节|短板|弱项|差距|困难)"
+        # "我们也发现一些不足"; what oversight found (发现问题47个) is a result
+        r"|(也|还|同时)发现(了)?(一些|不少|一定的?|较多)?(不足|薄弱环节|短板|弱项|差距)"
         r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处"
         # 清醒地认识到 opens a shortcoming after 但/同时/也, or with one named: alone it may open a duty
-        r"|(但|同时|也)[^,;。]{0,6}清醒(地)?(认识|看到)|清醒(地)?(认识|看到)[^。]{0,30}(问题|不足|差距|短板|薄弱|困难)")),
+        r"|(但|同时|也)[^,;。]{0,6}(清醒|清楚|深刻)(地)?(认识|看到)"
+        r"|(清醒|清楚|深刻)(地)?(认识|看到)[^。]{0,30}(问题|不足|差距|短板|弱项|薄弱|困难)")),
     (PartRole.PLANS, re.compile(
-        rf"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?{_WE}?将|(今后|未来)(一个时期|工作中)?(,)?{_WE}?(将|要)")),
+        rf"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?{_WE}?将|(今后|未来)(一个时期|工作中)?(,)?{_WE}?(将|要)"
+        # "区政府将重点抓好以下工作:": what follows is the plan (将以下事项纳入… is no heading of one)
+        r"|将[^,;。:]{0,10}(以下|如下)[^,;。:]{0,6}(工作|方面|任务|重点)[:。]")),
 )
 _OPENING_CHARS = 120
 
@@ -101,9 +106,9 @@ def opening_role(text: str) -> PartRole | None:
 # A sub-heading that is a role heading as a whole ((二)存在的不足, (三)下一步工作打算): inside
 # another part a heading that only mentions problems (着力解决群众急难愁盼问题) names a measure.
 _NESTED_ROLES = (
-    (PartRole.PROBLEMS, re.compile(r"((当前|目前|工作中)?(存在|面临)的?)?(主要)?(问题|不足|短板|困难|薄弱环节)"
-                                   r"((和|与|及)(原因|不足|短板|差距|困难|原因分析))?$")),
-    (PartRole.PLANS, re.compile(r"(下一步|下步|下一年度?|明年|今后|新的一年|20\d\d年度?)的?(主要)?(工作)?"
+    (PartRole.PROBLEMS, re.compile(r"((当前|目前|工作中)?(存在|面临)的?)?(主要)?(问题|不足|短板|弱项|困难|薄弱环节)"
+                                   r"((和|与|及)?(原因|不足|短板|弱项|差距|困难|原因分析))?$")),
+    (PartRole.PLANS, re.compile(r"(下一步|下步|下一年度?|下一?阶段|明年|今后|新的一年|20\d\d年度?)的?(主要)?(工作)?"
                                 r"(打算|安排|计划|思路|重点|举措|目标|方向|措施)((和|与|及)(建议|措施|安排|打算))?$")),
 )
 NESTED_MAX = 20  # characters: a longer sub-heading is a measure's own title

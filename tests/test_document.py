@@ -74,6 +74,9 @@ def test_headed_parts_get_roles_from_their_headings():
     ("四、下步工作措施", PartRole.PLANS),
     ("五、其他需要报告的情况", PartRole.OTHER),
     ("二、需要改进的方面", PartRole.PROBLEMS),
+    ("二、存在的弱项和原因", PartRole.PROBLEMS),
+    ("三、下阶段重点工作", PartRole.PLANS),
+    ("三、下一阶段工作打算", PartRole.PLANS),
 ])
 def test_a_heading_names_its_part_role(heading, role):
     doc = document_from_text(f"某区2023年法治政府建设年度报告\n{heading}\n召开会议部署工作。\n")
@@ -90,6 +93,13 @@ def test_a_heading_names_its_part_role(heading, role):
     ("2024年,我区将继续深入推进法治政府建设", PartRole.PLANS),
     ("今后,我县将继续加强行政执法监督", PartRole.PLANS),
     ("在新的一年里,区政府将重点开展以下工作", PartRole.PLANS),
+    ("回顾全年工作,我们也发现一些不足:行政机关负责人出庭应诉率为58%", PartRole.PROBLEMS),
+    ("我们也清楚地看到,行政机关负责人出庭应诉率为58%,与上级要求相比有较大差距", PartRole.PROBLEMS),
+    ("站在新的起点上,区政府将聚焦以下工作:组织全区行政执法人员500人参加培训", PartRole.PLANS),
+    ("2024年是关键之年。区政府将重点抓好以下工作:组建行政复议委员会", PartRole.PLANS),
+    # What oversight found is its result; 以下事项 taken into an assessment is done.
+    ("组织开展行政执法案卷评查,抽查案卷三百二十卷,发现问题四十七个", PartRole.ACHIEVEMENTS),
+    ("区政府将以下事项纳入年度考核:会前学法、述法", PartRole.ACHIEVEMENTS),
 ])
 def test_an_unheaded_closing_paragraph_takes_its_role_from_its_opening(opening, role):
     doc = document_from_text(f"某区2023年法治政府建设年度报告\n一、主要举措和成效\n召开会议部署工作。\n{opening}。\n")
@@ -121,6 +131,8 @@ def test_a_year_inside_the_first_heading_dates_nothing():
     ("(二)问题和原因", PartRole.PROBLEMS),
     ("(三)下一步工作打算", PartRole.PLANS),
     ("(三)2024年工作计划", PartRole.PLANS),
+    ("(二)存在的短板弱项", PartRole.PROBLEMS),
+    ("(三)下阶段工作安排", PartRole.PLANS),
     # Headings of measures that mention problems or plans stay in their part.
     ("(二)着力解决群众急难愁盼问题", PartRole.ACHIEVEMENTS),
     ("(二)依法化解矛盾纠纷,着力解决执法中存在的突出问题", PartRole.ACHIEVEMENTS),
