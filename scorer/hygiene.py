@@ -52,6 +52,10 @@ _NAV = re.compile(
     r"|体裁分类|组配分类|服务对象|主\s*题\s*词|成文日期|公文生成日期|发文字号|文\s*号|备注/文号|所属单位|时\s*效\s*性?"
     r"|备案登记号|废止日期|有\s*效\s*性|公开方式|公开范围|公开形式|标\s*题)\s*[:：]"
 )
+# Furniture no report writes, glued to the prose where a page lost its line breaks
+# (扫一扫在手机打开当前页 区政府全年…): flagged wherever it stands.
+_NAV_INLINE = re.compile(r"(?:扫一扫)?在手机上?打开当前页(?:面)?|[【\[](?:打印本页|打印此页|关闭窗口|关闭本页|我要纠错)[】\]]"
+                         r"|视力保护色\s*[:：]?")
 # Menu and column names of government sites: a line made of nothing else is a menu
 # (首页 新闻中心 信息公开 …) or a column label (通知公告).
 _MENU_WORDS = (
@@ -111,6 +115,7 @@ _URL = with_prefilter(re.compile(
 ))
 _GOV_URL = re.compile(r"\.gov(\.cn)?\b|\.org\.cn\b|\.edu\.cn\b", re.IGNORECASE)
 _SPAM_TAIL = re.compile(r"[\s:：\-—|·]*")
+_SPAM_NAME_END = re.compile(rf"\w{{1,{SEGMENT_LEAD}}}(?=[:：])")
 
 
 def detect_flags(norm: Normalized) -> tuple[Flag, ...]:
@@ -262,6 +267,8 @@ def boilerplate_spans(text: str) -> tuple[Span, ...]:
                 _NAV.search(stripped) or _MENU_LINE.match(stripped) or _BREADCRUMB.match(stripped)
                 or _menu_line(stripped)):
             spans.append(span)
+        else:
+            spans.extend((span[0] + m.start(), span[0] + m.end()) for m in _NAV_INLINE.finditer(line))
     spans.extend(_menu(text, run))
     return tuple(sorted(spans))
 
@@ -295,6 +302,8 @@ def injected_spans(text: str, boiler: tuple[Span, ...] = ()) -> tuple[Span, ...]
     spans: list[Span] = []
     for start, end in merge_spans(hits, gap=3):
         start, end = _grow(text, start, end)
+        name = _SPAM_NAME_END.match(text, end)  # 澳门金沙娱乐场: where 关于 belongs: the site's name to its colon
+        end = name.end() if name else end
         tail = _SPAM_TAIL.match(text, end)
         spans.append((start, tail.end() if tail else end))
     return tuple(spans)

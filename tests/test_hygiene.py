@@ -163,3 +163,25 @@ def test_a_sentence_is_a_list_of_terms_exactly_when_its_items_say_so(items, sepa
     is_list = len(split) >= hygiene.LIST_MIN_ITEMS and short >= hygiene.LIST_SHORT_SHARE * len(sentence)
     found = set(hygiene.stuffing_spans(sentence)) - set(hygiene.repeated_units(sentence))
     assert ((0, len(sentence)) in found) == is_list
+
+
+def test_a_spam_sites_name_is_flagged_to_its_colon_and_never_quoted():
+    """"澳门金沙娱乐场:" where 关于 belongs: the lexicon knows 金沙娱乐, the insert runs to the colon."""
+    from scorer.matcher import match_document
+    from scorer.rubric import load_rubric
+
+    doc = document_from_text("一、主要举措和成效\n澳门金沙娱乐场:全区开展执法案卷评查120卷。")
+    match = match_document(doc, load_rubric())["enforcement.oversight"]
+    assert flagged(doc, "injected_text") == ["澳门金沙娱乐场:"]
+    assert [e.quote for e in match.evidence] == ["全区开展执法案卷评查120卷"]
+
+
+def test_share_prompts_glued_to_the_prose_are_boilerplate_and_never_quoted():
+    """A page that lost its line breaks: furniture no report writes, flagged where it stands."""
+    from scorer.matcher import match_document
+    from scorer.rubric import load_rubric
+
+    doc = document_from_text("一、主要举措和成效\n扫一扫在手机打开当前页 区政府全年主动公开政府信息3200条。【打印本页】【关闭窗口】")
+    match = match_document(doc, load_rubric())["oversight.transparency"]
+    assert flagged(doc, "web_boilerplate") == ["扫一扫在手机打开当前页", "【打印本页】", "【关闭窗口】"]
+    assert [e.quote for e in match.evidence] == ["区政府全年主动公开政府信息3200条"]
