@@ -83,11 +83,11 @@ _FIGURE_START = "[\\d一二两三四五六七八九十百千万]"  # the first c
 
 
 def figure_pattern(counters: tuple[str, ...]) -> str:
-    """A figure: a number in Arabic or Chinese numerals with a counter or a percent sign,
-    or a percentage in words (百分之百, 百分之九十八点五) or in tenths (九成以上, 提高两成;
-    not 一成不变)."""
+    """A figure: a number in Arabic numerals (1,200 too) or Chinese numerals with a counter
+    or a percent sign, or a percentage in words (百分之百, 百分之九十八点五) or in tenths
+    (九成以上, 提高两成; not 一成不变)."""
     units = "|".join(re.escape(c) for c in sorted(counters, key=len, reverse=True))
-    return (rf"(?<![\d.第])\d+(?:\.\d+)?\s*(?:%|‰|(?:余|多)?(?:{units}))"
+    return (rf"(?<![\d.第])(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?\s*(?:%|‰|(?:余|多)?(?:{units}))"
             rf"|百分之(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?)"
             rf"|(?<![第零一二两三四五六七八九十百千万])[二两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*(?:余|多)?(?:{units})"
             rf"|(?<![第零])一[十百千万][零一二三四五六七八九十百千万]*(?:余|多)?(?:{units})"

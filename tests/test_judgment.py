@@ -56,6 +56,8 @@ CLASSES = [
     ("举办历时两天的法律顾问业务培训班。", "decision.legal_advisers", 2),
     ("行政复议案件平均审理时限压缩至2个月。", "reconsideration.cases", 3),
     ("行政机关负责人出庭应诉达九成以上。", "litigation.appearance", 3),
+    ("某某區人民政府2023年法治政府建設年度報告\n一、主要舉措和成效\n區政府堅持依法行政,各項工作取得新進展。"
+     "辦理法治宣導活動二十場。", "society.legal_education", 3),
     ("行政执法公示信息准确率提高两成。", "enforcement.publicity", 3),
     ("行政机关负责人出庭应诉一成不变地坚持下来。", "litigation.appearance", 1),
     # Numbers that describe the place itself measure no work of the year.
@@ -217,3 +219,9 @@ def test_a_level_3_quote_holds_its_figure_when_spam_stands_between(rubric):
     match = match_document(doc, rubric)["duties.study"]
     assert all("申博" not in e.quote for e in match.evidence)
     assert all(re.search(r"\d", e.quote) for e in match.evidence if e.level == 3)
+
+
+def test_a_figure_with_its_thousands_separated_is_one_figure(rubric):
+    match = judged(rubric, "全年主动公开政府信息1,200条。", "oversight.transparency")
+    assert match.level == 3 and match.summary == "有量化数据：1,200条"
+    assert match.evidence[0].quote == "全年主动公开政府信息1,200条"

@@ -19,8 +19,8 @@ def test_fullwidth_invisible_and_line_ends_are_folded():
 
 
 def test_taiwan_phrasing_becomes_mainland():
-    n = normalize("推進行政執法資訊公示,決策程式,水準,品質,合法性查核,全過程記錄製度。" * 3)
-    for word in ("信息公示", "决策程序", "水平", "质量", "合法性审核", "全过程记录制度"):
+    n = normalize("推進行政執法資訊公示,決策程式,水準,品質,合法性查核,全過程記錄製度,法治宣導。" * 3)
+    for word in ("信息公示", "决策程序", "水平", "质量", "合法性审核", "全过程记录制度", "法治宣传"):
         assert word in n.text
     assert n.traditional
 
