@@ -100,6 +100,7 @@ _REASONS: tuple[tuple[str, str], ...] = (
     (r"is in the output folder; not scored", "位于输出文件夹内，未评分"),
     (r"symlink loop.*", "符号链接循环：此文件夹已读过，已跳过"),
     (r"a symbolic link that leads back to itself.*", "符号链接指向自身（循环链接），未读取"),
+    (r"a symbolic link whose target does not exist.*", "符号链接的目标不存在，未读取：请重新链接到报告，或把报告复制进来"),
     (r"a symbolic link whose target is missing or leads back to itself.*", "符号链接的目标不存在或指向自身，未读取"),
     (r"cannot read this folder: (?:\[Errno \d+\] )?Permission denied.*",
      "无法读取此文件夹：没有读取权限，其中的报告未评分；请检查文件夹的权限"),

@@ -16,7 +16,7 @@ import shutil
 
 import pytest
 
-from scorer.batch.discover import LINK_LOOP
+from scorer.batch.discover import LINK_DANGLING, LINK_LOOP
 from scorer.labels import reason_word
 from tests.conftest import cli, seed
 
@@ -232,6 +232,23 @@ def test_a_link_loop_is_a_failure_of_its_own_and_the_batch_goes_on(tmp_path):
     assert "a.txt：符号链接指向自身（循环链接），未读取" in run.stderr
     alone = cli("inspect", inputs / "a.txt")
     assert alone.returncode == 2 and "leads back to itself" in alone.stderr and "Traceback" not in alone.stderr
+
+
+@pytest.mark.parametrize("follow", [(), ("--follow-links",)])
+def test_a_link_to_nothing_is_called_one_either_way_it_points(tmp_path, follow):
+    """Not a file removed while the batch ran, and no use following it with --follow-links."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(report_text(), "utf-8")
+    os.symlink(tmp_path / "elsewhere" / "gone.txt", inputs / "outside.txt")
+    os.symlink("missing.txt", inputs / "inside.txt")
+    out = tmp_path / "out"
+    run = cli("score", inputs, "--out", out, "--format", "json", *follow)
+    assert run.returncode == 1, run.stderr
+    found = {os.path.basename(e["file"]): e["error"] for e in errors(out)}
+    assert found == {"outside.txt": LINK_DANGLING, "inside.txt": LINK_DANGLING}
+    complete(out, ["good"])
+    assert "inside.txt：符号链接的目标不存在，未读取" in run.stderr
 
 
 def test_a_folder_that_cannot_be_listed_is_a_failure_not_a_silence(tmp_path, monkeypatch):

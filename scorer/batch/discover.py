@@ -106,12 +106,16 @@ def discover(paths: Iterable[Path], out: Path | None = None,
             if exc.errno == errno.ELOOP:  # a link that leads back to itself
                 problems.append({"file": show_name(str(f)), "error": LINK_LOOP})
                 continue
+            if os.path.islink(f):  # its target is gone: not a file removed while the batch ran
+                problems.append({"file": show_name(str(f)), "error": LINK_DANGLING})
+                continue
             where = Path(os.path.realpath(f))  # gone or dangling: hashing it gives the reason
         unique.setdefault(where, f)
     return list(unique.values()), problems
 
 
 LINK_LOOP = "a symbolic link that leads back to itself (a loop); not read"
+LINK_DANGLING = "a symbolic link whose target does not exist; not read: link to the report again, or copy it in"
 
 
 def _walk(top: Path, skip: set[str], follow_links: bool, files: list[Path], problems: list[dict[str, str]]) -> None:
@@ -147,8 +151,8 @@ def _walk(top: Path, skip: set[str], follow_links: bool, files: list[Path], prob
 
 def _link_allowed(full: str, tree: str, follow_links: bool, problems: list[dict[str, str]]) -> bool:
     """A symlink leading out of the folder given is listed, and followed only when asked."""
-    if follow_links or not os.path.islink(full):
-        return True
+    if follow_links or not os.path.islink(full) or not os.path.exists(full):
+        return True  # a dangling link is listed as one (discover), whichever way it pointed
     target = os.path.realpath(full)
     if _inside(target, {tree}):
         return True
