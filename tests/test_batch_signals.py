@@ -160,3 +160,27 @@ def test_what_the_parent_does_meanwhile_runs_once_after_the_workers_are_forked()
     tasks = [Task(f"t{n}", _square, (n,)) for n in range(5)]
     assert run_tasks(tasks, jobs=2, done=done, progress=lambda message: None, meanwhile=meanwhile) == 0
     assert seen == [2] and sorted(values) == [0, 1, 4, 9, 16]
+
+
+def _nap(n: int) -> dict:
+    time.sleep(0.05 * n)
+    return {"value": n}
+
+
+def test_a_task_that_finished_as_the_stop_came_is_handed_on():
+    """The interrupt's count and the re-run's reuse agree: a report whose result was written
+    while the parent handled another's is counted, not left for the re-run to find."""
+    from scorer.batch.pool import Task, run_tasks
+
+    values = []
+
+    def done(task, value):
+        values.append(value["value"])
+        if len(values) == 1:
+            time.sleep(0.6)  # the second task finishes meanwhile, before the stop is seen
+            os.kill(os.getpid(), signal.SIGINT)
+        return ""
+
+    tasks = [Task(f"t{n}", _nap, (n,)) for n in (0, 1, 30)]
+    assert run_tasks(tasks, jobs=2, done=done, progress=lambda message: None) == signal.SIGINT
+    assert values == [0, 1]

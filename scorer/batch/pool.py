@@ -77,6 +77,8 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
                 pool = _pool(jobs, initializer, args)
     finally:
         if stop["requested"] or queue or suspects or pending:  # a signal, or an error in the parent
+            if stop["requested"]:  # what finished as the signal came is counted: a re-run reuses it
+                _collect([f for f in pending if f.done()], pending, done, progress)
             _halt(pool)
         else:
             pool.shutdown(wait=True)
