@@ -213,3 +213,18 @@ def test_a_report_that_names_itself_only_as_we_is_scanned_once_for_names(monkeyp
     meta(text)
     assert sum(1 for n in scans if n > len(text)) == 3  # names: the text, then the masked body; stems: the body
     assert places.find_places.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize("body", ["深入实施2022年出台的法治政府建设实施方案,全年召开常务会议12次。",
+                                  "对标2035年远景目标,全年召开常务会议12次。"])
+def test_with_no_year_named_up_front_the_year_is_the_one_before_publication(body):
+    """A year the body names is a document's or a target's: the covered year is the one before
+    the report was published (a target's year, after publication, was taken as covered)."""
+    m = document_from_text(f"某县法治政府建设情况报告\n发布日期:2024-03-10\n一、主要举措和成效\n{body}\n").metadata
+    assert (m.year, m.year_source, m.on_time) == (2023, "published", True)
+
+
+def test_with_no_publication_date_the_achievements_name_the_year():
+    m = document_from_text("某县法治政府建设情况报告\n一、主要举措和成效\n2023年召开常务会议12次。"
+                           "2023年组织学法4次。\n").metadata
+    assert (m.year, m.year_source) == (2023, "body")
