@@ -95,12 +95,19 @@ def _later(heading: str, year: int | None) -> bool:
 
 
 def opening_role(text: str) -> PartRole | None:
-    """The role the opening words of an unheaded paragraph name, if any."""
+    """The role the opening words of an unheaded paragraph name, if any. A shortcoming
+    named after a figure concedes a measure's limits, it opens no shortcomings part:
+    出庭应诉率达到100%,较上年提高20个百分点,但与群众期待仍有差距."""
     head = text[:_OPENING_CHARS]
     for role, pattern in _OPENING_ROLES:
-        if pattern.search(head):
+        m = pattern.search(head)
+        if m and not (role == PartRole.PROBLEMS and _FIGURE.search(head, 0, m.start())):
             return role
     return None
+
+
+# A number with a percent sign or a measure word (not a year: 2023年, 同时也存在…).
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|个百分点|余?[个次件项人名场家户条篇份卷期台所])")
 
 
 # A sub-heading that is a role heading as a whole ((二)存在的不足, (三)下一步工作打算): inside

@@ -100,6 +100,10 @@ def test_a_heading_names_its_part_role(heading, role):
     # What oversight found is its result; 以下事项 taken into an assessment is done.
     ("组织开展行政执法案卷评查,抽查案卷三百二十卷,发现问题四十七个", PartRole.ACHIEVEMENTS),
     ("区政府将以下事项纳入年度考核:会前学法、述法", PartRole.ACHIEVEMENTS),
+    # A measure's figures, then its limits conceded: the paragraph reports the measure.
+    ("行政机关负责人出庭应诉率达到100%,较上年提高20个百分点,但与群众期待仍有差距", PartRole.ACHIEVEMENTS),
+    ("全年配备执法记录仪320台,但仍存在一些短板", PartRole.ACHIEVEMENTS),
+    ("2023年,我区法治政府建设取得了一定成效,但也存在一些问题和不足", PartRole.PROBLEMS),
 ])
 def test_an_unheaded_closing_paragraph_takes_its_role_from_its_opening(opening, role):
     doc = document_from_text(f"某区2023年法治政府建设年度报告\n一、主要举措和成效\n召开会议部署工作。\n{opening}。\n")
