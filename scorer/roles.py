@@ -55,21 +55,29 @@ _OPENING_ROLES = (
     (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人(认真|切实|严格|带头)?(履行|落实)")),
     (PartRole.PROBLEMS, re.compile(
         r"(存在|还有|仍有|面临|看到)(着)?(一些|不少|一定的?|的|较多)?(问题|不足|薄弱环节|短板|弱项|差距|困难)"
-        # "我们也发现一些不足"; what oversight found (发现问题47个) is a result
-        r"|(也|还|同时)发现(了)?(一些|不少|一定的?|较多)?(不足|薄弱环节|短板|弱项|差距)"
+        # "我们也发现一些不足"; what oversight found (发现问题47个, 同时发现短板弱项23个) is a result
+        r"|我们(也|还|同时)?发现(了)?(一些|不少|一定的?|较多)?(不足|薄弱环节|短板|弱项|差距)"
         r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处"
-        # 清醒地认识到 opens a shortcoming after 但/同时/也, or with one named: alone it may open a duty
-        r"|(但|同时|也)[^,;。]{0,6}(清醒|清楚|深刻)(地)?(认识|看到)"
-        r"|(清醒|清楚|深刻)(地)?(认识|看到)[^。]{0,30}(问题|不足|差距|短板|弱项|薄弱|困难)")),
+        # 清醒地认识到 opens a shortcoming after 但/同时/也, or with one named: alone it may open a
+        # duty; 深刻认识到 is what study achieved (深刻认识到运用法治思维解决问题的重要性)
+        r"|(但|同时|也)[^,;。]{0,6}(清醒|清楚)(地)?(认识|看到)"
+        r"|(清醒|清楚)(地)?(认识|看到)[^。]{0,30}(不足|差距|短板|弱项|薄弱|困难)")),
     (PartRole.PLANS, re.compile(
         rf"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?{_WE}?将|(今后|未来)(一个时期|工作中)?(,)?{_WE}?(将|要)"
-        # "区政府将重点抓好以下工作:": what follows is the plan (将以下事项纳入… is no heading of one)
-        r"|将[^,;。:]{0,10}(以下|如下)[^,;。:]{0,6}(工作|方面|任务|重点)[:。]")),
+        # "区政府将重点抓好以下工作:": what follows is the plan; 将 before an object is no future
+        # (将学法用法重点放在以下几个方面, 将以下事项纳入…)
+        r"|将(重点|着力|着重|突出|全力)?(抓好|做好|聚焦|围绕|推进|开展)[^,;。:]{0,4}(以下|如下)[^,;。:]{0,6}"
+        r"(工作|方面|任务|重点)[:。]")),
 )
 _OPENING_CHARS = 120
 
 
 _YEAR = re.compile(r"(20\d\d)年")
+
+
+_ADDRESSED = re.compile(r"(?<!需要)(?<!有待)(?<!亟待)(?<!亟需)(?<!仍需)(?<!待)"  # 需要解决的问题 is one
+                        r"(补齐?|补足|强化?|破解|攻克|化解|聚焦|整改|(着力|切实|推动|协调)?解决)[^,、;:。]{0,10}?"
+                        r"(短板|弱项|问题|困难)|问题导向")
 
 
 def heading_year(heading: str) -> int | None:
@@ -82,7 +90,10 @@ def heading_year(heading: str) -> int | None:
 def heading_role(heading: str, year: int | None = None) -> PartRole | None:
     """The role a top-level heading names, if any. `year`: the year the report's first dated
     heading opens with; a heading opening with a later year that names no other role than
-    achievements (2024年重点工作, 2024年主要工作举措 in a report on 2023) is next year's plans."""
+    achievements (2024年重点工作, 2024年主要工作举措 in a report on 2023) is next year's plans.
+    A shortcoming the heading's measure addresses names no shortcomings part (补短板、强弱项,
+    着力解决群众急难愁盼问题, 坚持问题导向)."""
+    heading = _ADDRESSED.sub("", heading)
     found = next((role for role, pattern in _HEADING_ROLES if pattern.search(heading)), None)
     if found in (None, PartRole.ACHIEVEMENTS) and _later(heading, year):
         return PartRole.PLANS

@@ -77,6 +77,11 @@ def test_headed_parts_get_roles_from_their_headings():
     ("二、存在的弱项和原因", PartRole.PROBLEMS),
     ("三、下阶段重点工作", PartRole.PLANS),
     ("三、下一阶段工作打算", PartRole.PLANS),
+    ("二、当前需要解决的突出问题", PartRole.PROBLEMS),
+    # A shortcoming the part's measures address names no shortcomings part.
+    ("一、强化基层弱项,提升行政执法规范化水平", PartRole.ACHIEVEMENTS),
+    ("一、补短板、强弱项,推进依法行政", PartRole.ACHIEVEMENTS),
+    ("三、坚持问题导向,深化执法监督", PartRole.ACHIEVEMENTS),
 ])
 def test_a_heading_names_its_part_role(heading, role):
     doc = document_from_text(f"某区2023年法治政府建设年度报告\n{heading}\n召开会议部署工作。\n")
@@ -104,6 +109,10 @@ def test_a_heading_names_its_part_role(heading, role):
     ("行政机关负责人出庭应诉率达到100%,较上年提高20个百分点,但与群众期待仍有差距", PartRole.ACHIEVEMENTS),
     ("全年配备执法记录仪320台,但仍存在一些短板", PartRole.ACHIEVEMENTS),
     ("2023年,我区法治政府建设取得了一定成效,但也存在一些问题和不足", PartRole.PROBLEMS),
+    # What study achieved, what oversight found, and 将 before an object are no such openings.
+    ("区委理论学习中心组开展专题学习,深刻认识到运用法治思维解决问题的重要性,全年集体学法8次", PartRole.ACHIEVEMENTS),
+    ("开展法治督察,同时发现短板弱项23个,已全部完成整改", PartRole.ACHIEVEMENTS),
+    ("一年来,我区将学法用法重点放在以下几个方面:区政府常务会议会前学法12次", PartRole.ACHIEVEMENTS),
 ])
 def test_an_unheaded_closing_paragraph_takes_its_role_from_its_opening(opening, role):
     doc = document_from_text(f"某区2023年法治政府建设年度报告\n一、主要举措和成效\n召开会议部署工作。\n{opening}。\n")
