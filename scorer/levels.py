@@ -21,7 +21,7 @@ without a figure, a summary claim in the report's opening (导语).
 Years and spans of years (2019—2020轮值), dates, ordinals (五届三次全会),
 durations (为期3个月, 历时两天, 连续8年), set phrases (三项制度, 八五普法) and
 quoted labels (“三地一区”, “七个强省”) are not figures, nor are the numbers of an
-honour list (入选…) or of the place itself (常住人口52万人, 下辖8个街道). The
+honour list (入选…) or of the place itself (常住人口52万人, 辖行政村126个). The
 words behind each decision are the rubric's `language` (defaults in
 scorer/data/language.yaml).
 """
@@ -91,7 +91,8 @@ def figure_pattern(counters: tuple[str, ...]) -> str:
             rf"|百分之(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?)"
             rf"|(?<![第零一二两三四五六七八九十百千万])[二两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*(?:余|多)?(?:{units})"
             rf"|(?<![第零])一[十百千万][零一二三四五六七八九十百千万]*(?:余|多)?(?:{units})"
-            rf"|(?<![第零一二两三四五六七八九十百千万])[一二两三四五六七八九十]成(?:以上|左右|多|半|(?![\u4e00-\u9fff]))")
+            rf"|(?<![第零一二两三四五六七八九十百千万])[一二两三四五六七八九十]成"
+            rf"(?:以上|左右|多|半|[一二三四五六七八九](?![\u4e00-\u9fff])|(?=的)|(?![\u4e00-\u9fff]))")
 
 
 def _alternation(words: tuple[str, ...]) -> re.Pattern:
@@ -170,6 +171,7 @@ def inside_title(text: str, lo: int, pos: int) -> bool:
 _NUMERAL = re.compile(r"[\d二两三四五六七八九十百千万]")
 _QUOTED = re.compile(r"“[^“”]{1,20}”|「[^「」]{1,20}」|\"[^\"]{1,20}\"|‘[^‘’]{1,20}’")
 _YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
+_SHARE = re.compile(r"[%‰成]|百分之")  # a share: of the place's people it measures coverage
 
 
 def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, int]]:
@@ -178,7 +180,7 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
     set phrases (三项制度) and numbers inside a quoted label (打造“三地一区”、建设“七个强省”,
     “3+3”)."""
     segment = text[lo:hi]
-    if not _NUMERAL.search(segment):  # a scan for one character costs a fraction of `figure`'s
+    if not _NUMERAL.search(segment) and "一成" not in segment:  # a fraction of `figure`'s cost
         return []
     found = list(lang.figure.finditer(segment))
     if not found:  # most sentences: no labels or clauses to check figures against
@@ -196,7 +198,7 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
         ca, cb = clause_span(segment, 0, len(segment), m.start(), m.end(), pauses)
         if lang.honours.search(segment, ca, cb):
             continue  # "入选…104个单位" counts an honour list, not this year's work
-        if lang.profile.search(segment, ca, cb):
+        if lang.profile.search(segment, ca, cb) and not _SHARE.search(m.group()):
             continue  # "全区常住人口52万人" describes the place, it measures nothing done
         out.append((lo + m.start(), lo + m.end()))
     return out

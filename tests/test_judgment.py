@@ -65,11 +65,13 @@ CLASSES = [
     ("某某區人民政府2023年法治政府建設年度報告\n一、主要舉措和成效\n區政府堅持依法行政,各項工作取得新進展。"
      "辦理法治宣導活動二十場。", "society.legal_education", 3),
     ("行政执法公示信息准确率提高两成。", "enforcement.publicity", 3),
-    ("行政机关负责人出庭应诉一成不变地坚持下来。", "litigation.appearance", 1),
+    ("行政机关负责人出庭应诉率较上年提高一成。", "litigation.appearance", 3),
     # Numbers that describe the place itself measure no work of the year.
     ("全区户籍人口52万人,全面推进政务公开。", "oversight.transparency", 1),
     ("聘请法律顾问,全区辖行政村126个。", "decision.legal_advisers", 2),
     ("为全区常住人口52万人提供公共法律服务,开展普法宣传活动120场。", "society.legal_education", 3),
+    ("普法宣传覆盖全区常住人口80%以上。", "society.legal_education", 3),
+    ("全市辖区内开展行政执法案卷评查320卷。", "enforcement.oversight", 3),
     # A topic a leaders' meeting took up is an agenda item: 1 for that topic.
     ("召开省政府常务会议,研究行政立法、法治化营商环境建设、法律顾问选聘等工作。",
      "decision.legal_advisers", 1),
@@ -231,3 +233,14 @@ def test_a_figure_with_its_thousands_separated_is_one_figure(rubric):
     match = judged(rubric, "全年主动公开政府信息1,200条。", "oversight.transparency")
     assert match.level == 3 and match.summary == "有量化数据：1,200条"
     assert match.evidence[0].quote == "全年主动公开政府信息1,200条"
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("制度一成不变,召开会议2次", ["2次"]),
+    ("满意度达九成五,九成的行政争议得到化解", ["九成五", "九成"]),
+    ("统一成立机构,唯一成功案例", []),
+])
+def test_tenths_are_figures_and_set_words_with_them_are_not(rubric, text, found):
+    from scorer.levels import figures, level_words
+
+    assert [text[a:b] for a, b in figures(text, 0, len(text), level_words(rubric))] == found
