@@ -67,6 +67,8 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
                 meanwhile = None
             finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
             lost = _collect(finished, pending, done, progress)
+            if lost and stop["requested"]:  # the signal stopped its worker too: the re-run runs it
+                break
             if lost:
                 lost += _collect(list(pending), pending, done, progress)  # all in flight went with it
                 if len(lost) == 1:  # it ran alone: it killed its worker
@@ -76,14 +78,17 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
                 _halt(pool)
                 pool = _pool(jobs, initializer, args)
     finally:
-        if stop["requested"] or queue or suspects or pending:  # a signal, or an error in the parent
-            if stop["requested"]:  # what finished as the signal came is counted: a re-run reuses it
-                _collect([f for f in pending if f.done()], pending, done, progress)
-            _halt(pool)
-        else:
-            pool.shutdown(wait=True)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        try:
+            if stop["requested"] or queue or suspects or pending:  # a signal, or an error in the parent
+                finished = [f for f in pending if f.done()] if stop["requested"] else []
+                _halt(pool)  # first: whatever happens next, no worker is left running
+                # What finished as the signal came is counted: a re-run reuses it.
+                _collect(finished, pending, done, progress)
+            else:
+                pool.shutdown(wait=True)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     return stop["requested"]
 
 
@@ -110,6 +115,8 @@ def _collect(finished, pending: dict[Future, Task], done: Done, progress: Callab
         try:
             value = future.result(timeout=0) if future.done() else None
         except BrokenProcessPool:
+            value = None
+        except (SystemExit, KeyboardInterrupt):  # its worker was stopped by a signal: run it again
             value = None
         except Exception as exc:  # an error the task did not catch
             value = {"error": f"{task.label}: the worker stopped ({type(exc).__name__}); skipped"}
