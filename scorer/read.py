@@ -41,7 +41,8 @@ class RawText:
 
 
 def read_report(path: str | Path) -> RawText:
-    """Read a report file into text, choosing the reader by extension."""
+    """Read a report file into text, choosing the reader by what the file's first bytes
+    say it is, else by its extension."""
     p = Path(path)
     name = str(path)
     if not p.exists():
@@ -81,13 +82,15 @@ def read_report(path: str | Path) -> RawText:
 
 _KIND_OF_SUFFIX = {".txt": "txt", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
 _LABELS = {"txt": "plain text", "docx": "a Word document", "pdf": "a PDF", "html": "a web page"}
-_HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+                         re.IGNORECASE | re.DOTALL)
 
 
 def kind_by_content(data: bytes) -> str | None:
     """What a file is by its first bytes, when they tell for certain: a PDF (whose header
     may follow up to 1 KB of other bytes), a Word document (a zip holding word/document.xml)
-    or a web page (<!DOCTYPE html> or <html> first); None when only the name can tell.
+    or a web page (<!DOCTYPE html> or <html> first, after an XML declaration in XHTML); None
+    when only the name can tell.
     A report saved under another suffix (a PDF named .txt) was read as something it is not."""
     if data.startswith(b"PK\x03\x04"):  # a zip: what it stores may be anything
         return "docx" if b"word/document.xml" in data else None

@@ -185,3 +185,9 @@ def test_share_prompts_glued_to_the_prose_are_boilerplate_and_never_quoted():
     match = match_document(doc, load_rubric())["oversight.transparency"]
     assert flagged(doc, "web_boilerplate") == ["扫一扫在手机打开当前页", "【打印本页】", "【关闭窗口】"]
     assert [e.quote for e in match.evidence] == ["区政府全年主动公开政府信息3200条"]
+
+
+@pytest.mark.parametrize("line", ["深入开展打击网赌专项行动:查处案件12起。", "开展打击赌博网站专项整治,关停网站5个。",
+                                  "严厉整治跨境赌博网站。"])
+def test_a_crackdown_on_gambling_is_report_text(line):
+    assert document_from_text(TITLE + line + "\n" + BODY).flag_names() == []

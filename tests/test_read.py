@@ -181,3 +181,12 @@ def test_oversized_file_is_refused_with_the_limit_named(tmp_path):
         fh.truncate(read.MAX_BYTES + 1)
     with pytest.raises(ReportError, match="MB limit"):
         read_report(path)
+
+
+def test_an_xhtml_page_saved_as_text_is_read_as_a_web_page(tmp_path):
+    text = seed("004").read_text("utf-8")
+    page = make_html(text, tmp_path / "r.html").read_text("utf-8").replace("<!DOCTYPE html>", "")
+    path = tmp_path / "r.txt"
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + page, "utf-8")
+    doc = load_document(path)
+    assert doc.kind == "html" and "<html" not in doc.original and doc.metadata.region == "海港区"

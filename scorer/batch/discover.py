@@ -106,7 +106,7 @@ def discover(paths: Iterable[Path], out: Path | None = None,
             if exc.errno == errno.ELOOP:  # a link that leads back to itself
                 problems.append({"file": show_name(str(f)), "error": LINK_LOOP})
                 continue
-            if os.path.islink(f):  # its target is gone: not a file removed while the batch ran
+            if exc.errno == errno.ENOENT and os.path.islink(f):  # not a file removed while the batch ran
                 problems.append({"file": show_name(str(f)), "error": LINK_DANGLING})
                 continue
             where = Path(os.path.realpath(f))  # gone or dangling: hashing it gives the reason
