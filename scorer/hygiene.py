@@ -56,6 +56,7 @@ _NAV = re.compile(
 # (扫一扫在手机打开当前页 区政府全年…): flagged wherever it stands.
 _NAV_INLINE = re.compile(r"(?:扫一扫)?在手机上?打开当前页(?:面)?|[【\[](?:打印本页|打印此页|关闭窗口|关闭本页|我要纠错)[】\]]"
                          r"|视力保护色\s*[:：]?")
+_NAV_INLINE_CORES = ("当前页", "打印", "关闭", "纠错", "保护色")  # one of which each holds: most reports hold none
 # Menu and column names of government sites: a line made of nothing else is a menu
 # (首页 新闻中心 信息公开 …) or a column label (通知公告).
 _MENU_WORDS = (
@@ -271,9 +272,12 @@ def boilerplate_spans(text: str) -> tuple[Span, ...]:
                 _NAV.search(stripped) or _MENU_LINE.match(stripped) or _BREADCRUMB.match(stripped)
                 or _menu_line(stripped)):
             spans.append(span)
-        else:
-            spans.extend((span[0] + m.start(), span[0] + m.end()) for m in _NAV_INLINE.finditer(line))
     spans.extend(_menu(text, run))
+    inline = ([(m.start(), m.end()) for m in _NAV_INLINE.finditer(text)]
+              if any(core in text for core in _NAV_INLINE_CORES) else [])
+    if inline:
+        lines = span_index(spans)
+        spans.extend(span for span in inline if not lines.holds(span[0]))
     return tuple(sorted(spans))
 
 

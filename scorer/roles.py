@@ -93,8 +93,10 @@ def heading_role(heading: str, year: int | None = None) -> PartRole | None:
     achievements (2024年重点工作, 2024年主要工作举措 in a report on 2023) is next year's plans.
     A shortcoming the heading's measure addresses names no shortcomings part (补短板、强弱项,
     着力解决群众急难愁盼问题, 坚持问题导向)."""
-    heading = _ADDRESSED.sub("", heading)
     found = next((role for role, pattern in _HEADING_ROLES if pattern.search(heading)), None)
+    if found == PartRole.PROBLEMS and _ADDRESSED.search(heading):  # rare: most headings name none
+        heading = _ADDRESSED.sub("", heading)
+        found = next((role for role, pattern in _HEADING_ROLES if pattern.search(heading)), None)
     if found in (None, PartRole.ACHIEVEMENTS) and _later(heading, year):
         return PartRole.PLANS
     return found
