@@ -60,6 +60,8 @@ CLASSES = [
     ("预计开展行政执法案卷评查2次。", "enforcement.oversight", 0),
     ("按计划开展行政执法案卷评查2次。", "enforcement.oversight", 3),
     ("制定年度执法检查计划,开展行政执法案卷评查2次。", "enforcement.oversight", 3),
+    # A decision taken at a named meeting is a measure; the meeting named as a whole word counts.
+    ("重大行政决策事项均经区政府常务会议集体讨论决定。", "decision.major", 2),
     # Handing out materials is a measure with an object, as printing them is.
     ("在集市向群众发放普法资料。", "society.legal_education", 2),
     ("某某區人民政府2023年法治政府建設年度報告\n一、主要舉措和成效\n區政府堅持依法行政,各項工作取得新進展。"
