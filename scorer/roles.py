@@ -108,15 +108,22 @@ def _later(heading: str, year: int | None) -> bool:
 
 
 def opening_role(text: str) -> PartRole | None:
-    """The role the opening words of an unheaded paragraph name, if any. A shortcoming
-    named after a figure concedes a measure's limits, it opens no shortcomings part:
-    出庭应诉率达到100%,较上年提高20个百分点,但与群众期待仍有差距."""
+    """The role the opening words of an unheaded paragraph name, if any: the one named
+    first (下一步,将压实第一责任人职责 is a plan). A shortcoming named after a figure
+    concedes a measure's limits, it opens no shortcomings part: 出庭应诉率达到100%,
+    较上年提高20个百分点,但与群众期待仍有差距."""
     head = text[:_OPENING_CHARS]
+    found = []
     for role, pattern in _OPENING_ROLES:
         m = pattern.search(head)
         if m and not (role == PartRole.PROBLEMS and _FIGURE.search(head, 0, m.start())):
-            return role
-    return None
+            found.append((m.start(), role))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+# The order of a report's parts: an unheaded paragraph may open a part later in it, never an
+# earlier one (a plan to 压实第一责任人职责 is still a plan, a 第一责任人 shortcoming a shortcoming).
+PART_ORDER = {PartRole.ACHIEVEMENTS: 0, PartRole.DUTIES: 1, PartRole.PROBLEMS: 2, PartRole.PLANS: 3}
 
 
 # A number with a percent sign or a measure word (not a year: 2023年, 同时也存在…).

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from .roles import (
+    PART_ORDER,
     ROLE_LABELS,
     PartRole,
     RoleSource,
@@ -191,7 +192,7 @@ def _top_blocks(body: list[_Line], year: int | None):
         following = next_heading_after[i + 1] if i + 1 <= n else n
         trailing = ln.level == 0 and (following == n or body[following].level == 1)
         role = opening_role(ln.text) if trailing and i > 0 else None
-        if role is not None and role != _block_role(kind, heading, year):
+        if role is not None and _later_part(role, _block_role(kind, heading, year)):
             if current or kind != "preamble":
                 blocks.append((kind, marker, heading, current))
             kind, marker, heading, current = "unheaded", "", role.value, [ln]
@@ -200,6 +201,14 @@ def _top_blocks(body: list[_Line], year: int | None):
     if current or kind != "preamble":
         blocks.append((kind, marker, heading, current))
     return [b for b in blocks if b[3]]
+
+
+def _later_part(role: PartRole, current: PartRole | None) -> bool:
+    """Whether an unheaded paragraph's role opens a part after the current one (PART_ORDER);
+    after the preamble or an 其他 part, any part may follow."""
+    if current is None or current not in PART_ORDER:
+        return role != current
+    return PART_ORDER[role] > PART_ORDER[current]
 
 
 def _block_role(kind: str, heading: str, year: int | None) -> PartRole | None:
@@ -305,9 +314,16 @@ def _sentences(text: str, lines: list[_Line], parts: list[Part]) -> tuple[Senten
                  for (start, end, p_index), (top, inner) in zip(kept, holders, strict=True))
 
 
+def _ended(part: Part, pos: int) -> bool:
+    """Whether a part ends before `pos`. An inline item ends where the next one starts
+    (一是…;二是…): the sentence that starts there is the next one's."""
+    return part.end < pos or (part.kind == "item" and part.end == pos)
+
+
 def _innermost(flat: list[tuple[Part, Part]], positions: list[int]) -> list[tuple[Part | None, Part | None]]:
-    """For each position, the shortest part that holds it (its end included), the deeper
-    one of two as long, the first one of two as deep; with its top-level part.
+    """For each position, the shortest part that holds it (its end included, an inline
+    item's not), the deeper one of two as long, the first one of two as deep; with its
+    top-level part.
 
     One sweep over positions in order: parts enter a heap, shortest first, once they
     start at or before the position, and leave it once they end before it."""
@@ -321,7 +337,7 @@ def _innermost(flat: list[tuple[Part, Part]], positions: list[int]) -> list[tupl
             part = flat[order[k]][1]
             heapq.heappush(heap, (part.end - part.start, -part.level, order[k]))
             k += 1
-        while heap and flat[heap[0][2]][1].end < pos:
+        while heap and _ended(flat[heap[0][2]][1], pos):
             heapq.heappop(heap)  # ended before this position, so before every later one
         if heap:
             out[q] = flat[heap[0][2]]

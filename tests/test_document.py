@@ -9,6 +9,8 @@ import sys
 import pytest
 
 from scorer.document import document_from_text, load_document
+from scorer.matcher import match_document
+from scorer.rubric import load_rubric
 from scorer.structure import PartRole, RoleSource
 from tests.conftest import ROOT, cli, seed
 
@@ -241,3 +243,19 @@ def test_inspect_bad_file_is_one_line_exit_2(tmp_path):
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0
     assert str(bad) in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("paragraph", ["2024年,区政府将重点做好以下工作:一是持续压实法治建设第一责任人职责;"
+                                       "二是为基层执法队新配备执法记录仪200台。",
+                                       "一是持续压实法治建设第一责任人职责;二是为基层执法队新配备执法记录仪200台。"])
+def test_a_plan_to_hold_leaders_to_their_duty_stays_a_plan(paragraph):
+    """Opening words open a part later in a report's order, never an earlier one."""
+    doc = document_from_text("一、2023年主要举措和成效\n召开会议部署工作。\n二、存在的不足\n工作仍有差距。\n"
+                             f"三、2024年工作安排\n{paragraph}\n")
+    assert [p.role for p in doc.parts if p.level == 1] == [PartRole.ACHIEVEMENTS, PartRole.PROBLEMS, PartRole.PLANS]
+    assert match_document(doc, load_rubric())["enforcement.recording"].level == 0
+
+
+def test_the_role_an_opening_names_first_is_its_role():
+    doc = document_from_text("一、2023年主要举措和成效\n召开会议部署工作。\n下一步,我区将压实法治建设第一责任人职责。\n")
+    assert [p.role for p in doc.parts if p.level == 1] == [PartRole.ACHIEVEMENTS, PartRole.PLANS]
