@@ -256,7 +256,7 @@ def _sub_parts(lines: list[_Line], path: str, parent_role: PartRole, level: int,
             j += 1
         block = lines[i:j]
         sub_path = path + head.marker
-        nested = nested_role(head.heading, year)
+        nested = _nested_role(head.heading, parent_role, year)
         role = nested or parent_role
         source = RoleSource.NESTED if nested else RoleSource.INHERITED
         children = _items([head], head.level + 1, sub_path, role, year, skip_heading=True) + _sub_parts(
@@ -283,7 +283,7 @@ def _items(lines: list[_Line], level: int, path: str, role: PartRole, year: int 
             body = text[m.end(1): (marks[k + 1].start(1) if k + 1 < len(marks) else len(text))]
             end = _SENTENCE_END.search(body)
             heading = body[: end.start()] if end and end.start() <= _HEADING_MAX else body[:_HEADING_MAX]
-            nested = nested_role(heading, year)
+            nested = _nested_role(heading, role, year)
             items.append(Part("item", m.group(1), heading, level, nested or role,
                               RoleSource.NESTED if nested else RoleSource.INHERITED, a, b,
                               f"{path} {m.group(1)}".strip()))
@@ -312,6 +312,13 @@ def _sentences(text: str, lines: list[_Line], parts: list[Part]) -> tuple[Senten
     return tuple(Sentence(start, end, p_index, inner.path if inner else "",
                           inner.role if inner else PartRole.OTHER, top.role if top else PartRole.OTHER)
                  for (start, end, p_index), (top, inner) in zip(kept, holders, strict=True))
+
+
+def _nested_role(heading: str, parent: PartRole, year: int | None) -> PartRole | None:
+    """The role a sub-heading or item names, where it is a part later in a report's order than
+    its parent's (an item 压实第一责任人职责 among next year's plans is a plan)."""
+    nested = nested_role(heading, year)
+    return nested if nested is not None and _later_part(nested, parent) else None
 
 
 def _ended(part: Part, pos: int) -> bool:

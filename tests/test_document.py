@@ -253,6 +253,7 @@ def test_a_plan_to_hold_leaders_to_their_duty_stays_a_plan(paragraph):
     doc = document_from_text("一、2023年主要举措和成效\n召开会议部署工作。\n二、存在的不足\n工作仍有差距。\n"
                              f"三、2024年工作安排\n{paragraph}\n")
     assert [p.role for p in doc.parts if p.level == 1] == [PartRole.ACHIEVEMENTS, PartRole.PROBLEMS, PartRole.PLANS]
+    assert {p.role for p in doc.parts[2].walk()} == {PartRole.PLANS}
     assert match_document(doc, load_rubric())["enforcement.recording"].level == 0
 
 
