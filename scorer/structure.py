@@ -318,7 +318,7 @@ def _nested_role(heading: str, parent: PartRole, year: int | None) -> PartRole |
     """The role a sub-heading or item names, where it is a part later in a report's order than
     its parent's (an item 压实第一责任人职责 among next year's plans is a plan)."""
     nested = nested_role(heading, year)
-    return nested if nested is not None and _later_part(nested, parent) else None
+    return nested if nested is not None and (nested == parent or _later_part(nested, parent)) else None
 
 
 def _ended(part: Part, pos: int) -> bool:
