@@ -50,24 +50,26 @@ _HEADING_ROLES = (
     (PartRole.ACHIEVEMENTS, re.compile(r"举措|成效|成绩|做法|进展|情况|主要工作|工作开展|回顾|总结|亮点")),
 )
 _WE = "(我们|我区|我县|我市|我省|我旗|区政府|县政府|市政府|省政府|旗政府)"  # who will act, in a plan
+_OBJECT_VERB = "(放在|作为|纳入|列为|列入|进行|予以|实行|报告|汇报)"  # 将 + object + one of these: no future
 # Role signals in the opening words of an unheaded trailing paragraph.
 _OPENING_ROLES = (
     (PartRole.DUTIES, re.compile(r"第一责任人|主要负责人(认真|切实|严格|带头)?(履行|落实)")),
     (PartRole.PROBLEMS, re.compile(
         r"(存在|还有|仍有|面临|看到)(着)?(一些|不少|一定的?|的|较多)?(问题|不足|薄弱环节|短板|弱项|差距|困难)"
         # "我们也发现一些不足"; what oversight found (发现问题47个, 同时发现短板弱项23个) is a result
-        r"|我们(也|还|同时)?发现(了)?(一些|不少|一定的?|较多)?(不足|薄弱环节|短板|弱项|差距)"
-        r"|(问题|不足)(主要)?(表现|体现)(在|为)|(不足|问题)之处"
+        r"|(我们|同时)(也|还)?发现(了)?(一些|不少|一定的?|较多)?(不足|薄弱环节|短板|弱项|差距)(?![^,;。]{0,3}\d)"
+        r"|(问题|不足)(,)?(主要)?(表现|体现)(在|为)|(不足|问题)之处"
         # 清醒地认识到 opens a shortcoming after 但/同时/也, or with one named: alone it may open a
-        # duty; 深刻认识到 is what study achieved (深刻认识到运用法治思维解决问题的重要性)
+        # duty; 深刻认识到 needs one named (深刻认识到运用法治思维…的重要性 is what study achieved)
         r"|(但|同时|也)[^,;。]{0,6}(清醒|清楚)(地)?(认识|看到)"
-        r"|(清醒|清楚)(地)?(认识|看到)[^。]{0,30}(不足|差距|短板|弱项|薄弱|困难)")),
+        r"|(清醒|清楚)(地)?(认识|看到)[^。]{0,30}(问题|不足|差距|短板|弱项|薄弱|困难)"
+        r"|(但|同时|也)[^,;。]{0,6}深刻(地)?(认识|看到)[^。]{0,20}(不足|差距|短板|弱项|薄弱|困难)")),
     (PartRole.PLANS, re.compile(
         rf"下一?步|下一(年|阶段)|明年|新的一年|20\d\d年(,)?{_WE}?将|(今后|未来)(一个时期|工作中)?(,)?{_WE}?(将|要)"
-        # "区政府将重点抓好以下工作:": what follows is the plan; 将 before an object is no future
-        # (将学法用法重点放在以下几个方面, 将以下事项纳入…)
-        r"|将(重点|着力|着重|突出|全力)?(抓好|做好|聚焦|围绕|推进|开展)[^,;。:]{0,4}(以下|如下)[^,;。:]{0,6}"
-        r"(工作|方面|任务|重点)[:。]")),
+        # "我们将从以下几个方面开展工作:": what follows is the plan; 将 before an object is no
+        # future (将学法用法重点放在以下几个方面, 将以下事项纳入…, 将如下内容进行公示)
+        rf"|将(?![^,;。:]{{0,10}}{_OBJECT_VERB})[^,;。:]{{0,8}}?(以下|如下)"
+        rf"(?![^,;。:]{{0,10}}{_OBJECT_VERB})[^,;。:]{{0,10}}[:。]")),
 )
 _OPENING_CHARS = 120
 
@@ -75,9 +77,10 @@ _OPENING_CHARS = 120
 _YEAR = re.compile(r"(20\d\d)年")
 
 
-_ADDRESSED = re.compile(r"(?<!需要)(?<!有待)(?<!亟待)(?<!亟需)(?<!仍需)(?<!待)"  # 需要解决的问题 is one
-                        r"(补齐?|补足|强化?|破解|攻克|化解|聚焦|整改|(着力|切实|推动|协调)?解决)[^,、;:。]{0,10}?"
-                        r"(短板|弱项|问题|困难)|问题导向")
+# A heading that opens with a measure against a shortcoming (强化基层弱项, 补短板、强弱项,
+# 坚持问题导向, 狠抓督察反馈问题整改) or names its remedy (问题专项整治, 问题整改落实情况).
+_ADDRESSED = re.compile(r"^(坚持|聚焦|着力|切实|补齐?|补足|强化?|破解|攻克|狠抓|化解|解决|整改)"
+                        r"|问题(专项)?整治|问题整改(?!措施)")
 
 
 def heading_year(heading: str) -> int | None:
@@ -94,9 +97,9 @@ def heading_role(heading: str, year: int | None = None) -> PartRole | None:
     A shortcoming the heading's measure addresses names no shortcomings part (补短板、强弱项,
     着力解决群众急难愁盼问题, 坚持问题导向)."""
     found = next((role for role, pattern in _HEADING_ROLES if pattern.search(heading)), None)
-    if found == PartRole.PROBLEMS and _ADDRESSED.search(heading):  # rare: most headings name none
-        heading = _ADDRESSED.sub("", heading)
-        found = next((role for role, pattern in _HEADING_ROLES if pattern.search(heading)), None)
+    if found == PartRole.PROBLEMS and _ADDRESSED.search(heading):  # a measure's heading: not problems
+        found = next((role for role, pattern in _HEADING_ROLES
+                      if role != PartRole.PROBLEMS and pattern.search(heading)), None)
     if found in (None, PartRole.ACHIEVEMENTS) and _later(heading, year):
         return PartRole.PLANS
     return found
@@ -115,10 +118,21 @@ def opening_role(text: str) -> PartRole | None:
     head = text[:_OPENING_CHARS]
     found = []
     for role, pattern in _OPENING_ROLES:
-        m = pattern.search(head)
-        if m and not (role == PartRole.PROBLEMS and _FIGURE.search(head, 0, m.start())):
+        m = next((m for m in pattern.finditer(head) if not (role == PartRole.PROBLEMS and _conceded(head, m))),
+                 None)
+        if m:
             found.append((m.start(), role))
     return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def _conceded(head: str, m: re.Match) -> bool:
+    """A shortcoming named after a figure in its own sentence, and not announced as a list
+    (主要表现在:), concedes a measure's limits."""
+    sentence = max(head.rfind(c, 0, m.start()) for c in "。!?;") + 1
+    return bool(_FIGURE.search(head, sentence, m.start())) and not _ANNOUNCED.match(head, m.end())
+
+
+_ANNOUNCED = re.compile(r"[^。]{0,8}?(表现|体现)(在|为)|[^。]{0,4}?(主要有|如下|:)")
 
 
 # The order of a report's parts: an unheaded paragraph may open a part later in it, never an
@@ -127,7 +141,8 @@ PART_ORDER = {PartRole.ACHIEVEMENTS: 0, PartRole.DUTIES: 1, PartRole.PROBLEMS: 2
 
 
 # A number with a percent sign or a measure word (not a year: 2023年, 同时也存在…).
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|个百分点|余?[个次件项人名场家户条篇份卷期台所])")
+_FIGURE = re.compile(r"(?:\d+(?:\.\d+)?|[两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*)\s*"
+                     r"(?:%|％|个百分点|余?[个次件项人名场家户条篇份卷期台所])")
 
 
 # A sub-heading that is a role heading as a whole ((二)存在的不足, (三)下一步工作打算): inside

@@ -80,6 +80,13 @@ def test_headed_parts_get_roles_from_their_headings():
     ("三、下阶段重点工作", PartRole.PLANS),
     ("三、下一阶段工作打算", PartRole.PLANS),
     ("二、当前需要解决的突出问题", PartRole.PROBLEMS),
+    ("二、当前急需解决的问题", PartRole.PROBLEMS),
+    ("二、需要着力解决的问题", PartRole.PROBLEMS),
+    ("二、有待加强的问题", PartRole.PROBLEMS),
+    ("二、仍需补强的弱项", PartRole.PROBLEMS),
+    ("二、矛盾纠纷化解中存在的问题", PartRole.PROBLEMS),
+    ("一、狠抓督察反馈问题整改", PartRole.ACHIEVEMENTS),
+    ("一、行政执法突出问题专项整治", PartRole.ACHIEVEMENTS),
     # A shortcoming the part's measures address names no shortcomings part.
     ("一、强化基层弱项,提升行政执法规范化水平", PartRole.ACHIEVEMENTS),
     ("一、补短板、强弱项,推进依法行政", PartRole.ACHIEVEMENTS),
@@ -115,6 +122,17 @@ def test_a_heading_names_its_part_role(heading, role):
     ("区委理论学习中心组开展专题学习,深刻认识到运用法治思维解决问题的重要性,全年集体学法8次", PartRole.ACHIEVEMENTS),
     ("开展法治督察,同时发现短板弱项23个,已全部完成整改", PartRole.ACHIEVEMENTS),
     ("一年来,我区将学法用法重点放在以下几个方面:区政府常务会议会前学法12次", PartRole.ACHIEVEMENTS),
+    ("区政府将以下工作作为年度重点:组建行政复议委员会", PartRole.ACHIEVEMENTS),
+    ("2023年,县政府扎实推进法治政府建设,现将工作开展情况报告如下。", PartRole.ACHIEVEMENTS),
+    ("全区领导干部也深刻认识到法治建设的重要性,全年学法12次", PartRole.ACHIEVEMENTS),
+    ("配备执法记录仪三百二十台,但仍存在一些短板", PartRole.ACHIEVEMENTS),
+    # ... and the openings real reports give their shortcomings and plans.
+    ("我们将从以下几个方面开展工作:开展行政执法案卷评查2次", PartRole.PLANS),
+    ("我区将继续做好以下工作:组建行政复议委员会", PartRole.PLANS),
+    ("同时也发现一些薄弱环节", PartRole.PROBLEMS),
+    ("但我们也深刻认识到工作中的短板和不足", PartRole.PROBLEMS),
+    ("全区共办理行政复议案件56件,出庭应诉率100%。但我们也清醒地认识到,工作中还存在一些薄弱环节", PartRole.PROBLEMS),
+    ("全年共办理行政复议案件120件,取得了一定成效,但也存在一些问题和不足,主要表现在:一是", PartRole.PROBLEMS),
 ])
 def test_an_unheaded_closing_paragraph_takes_its_role_from_its_opening(opening, role):
     doc = document_from_text(f"某区2023年法治政府建设年度报告\n一、主要举措和成效\n召开会议部署工作。\n{opening}。\n")
