@@ -59,7 +59,9 @@ class LevelWords:
         self.figure = re.compile(f"(?={_FIGURE_START})(?:{figure_pattern(lang.counters)})")
         self.set_phrases = _alternation(lang.set_phrases)
         self.honours = _alternation(lang.honours)
-        self.profile = _alternation(lang.profile)
+        # 辖 ends a word only before what it governs: 全区辖8个街道, not 全区辖区内
+        self.profile = re.compile("|".join(re.escape(w) + ("(?!区)" if w.endswith("辖") else "")
+                                           for w in sorted(set(lang.profile), key=len, reverse=True)) or "(?!x)x")
         self.actions = _alternation(lang.actions)
         self.action_words = frozenset(lang.actions) - frozenset(lang.concrete)
         self.formulas = tuple(compile_pattern(p) for p in lang.formulas)  # each on RE2 when it can be
@@ -91,8 +93,8 @@ def figure_pattern(counters: tuple[str, ...]) -> str:
             rf"|百分之(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?)"
             rf"|(?<![第零一二两三四五六七八九十百千万])[二两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*(?:余|多)?(?:{units})"
             rf"|(?<![第零])一[十百千万][零一二三四五六七八九十百千万]*(?:余|多)?(?:{units})"
-            rf"|(?<![第零一二两三四五六七八九十百千万])[一二两三四五六七八九十]成"
-            rf"(?:以上|左右|多|半|[一二三四五六七八九](?![\u4e00-\u9fff])|(?=的)|(?![\u4e00-\u9fff]))")
+            rf"|(?<![第零一二两三四五六七八九十百千万])[一二两三四五六七八九十]成[一二三四五六七八九]?"
+            rf"(?:以上|左右|多|半|(?=的)|(?![\u4e00-\u9fff]))")
 
 
 def _alternation(words: tuple[str, ...]) -> re.Pattern:

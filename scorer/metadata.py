@@ -2,8 +2,8 @@
 
 The year is the year the report covers: from the title, the achievements
 heading or the opening sentence, never from a web page's date ("今天是…") or
-the plans' year; failing these, the year before publication, or with no
-publication date the year the achievements name most. The publication date is the one stated above the report's
+the plans' year; failing these, the year the achievements name most where it is
+the year of publication or the one before, else the year before publication. The publication date is the one stated above the report's
 first paragraph: a labelled line (发布时间/发布日期/公开发布日期/日期/时间, with or
 without a colon), a bare date line under the title, or a source line with its
 date (来源:XX 2023-02-15); in figures, 年月日 or Chinese numerals. A document's
@@ -58,8 +58,11 @@ def extract_metadata(text: str, parts: tuple[Part, ...], excluded: list[tuple[in
     title = _title(lines)
     published, published_source = _published(all_lines, parts, text)
     issuer = _issuer(parts, text, title)
-    year, year_source = _year(title, parts, text, excluded, published is None)
-    if year is None and published:
+    year, year_source = _year(title, parts, text, excluded)
+    # A year the body names most may be a cited document's (2022年出台的方案) or a target's
+    # (2035年远景目标): where the report was published, only that year or the one before are
+    # the year covered (a report on 2023 may go out in December 2023).
+    if published and (year is None or year_source == "body" and year not in _covered_by(published)):
         year, year_source = int(published[:4]) - 1, "published"
     place = issuing_place(text, all_lines, excluded, issuer) or title_place(title)
     on_time = None
@@ -91,11 +94,14 @@ def _title(lines: list[tuple[int, str]]) -> str | None:
     return None
 
 
-def _year(title, parts, text, excluded, by_body: bool = True) -> tuple[int | None, str | None]:
-    """The year named by the title, the achievements heading or the opening; else, with
-    `by_body` (no publication date to go by), the year the achievements name most. A year in
-    the body may name a document's (2022年出台的方案) or a target's (2035年远景目标): the
-    year before publication is the better guess where there is one."""
+def _covered_by(published: str) -> tuple[int, int]:
+    """The years a report published on this date may cover: its year or the one before."""
+    return int(published[:4]), int(published[:4]) - 1
+
+
+def _year(title, parts, text, excluded) -> tuple[int | None, str | None]:
+    """The year named by the title, the achievements heading or the opening; else the year
+    the achievements name most."""
     if title:
         m = _YEAR.search(title)
         if m:
@@ -110,8 +116,6 @@ def _year(title, parts, text, excluded, by_body: bool = True) -> tuple[int | Non
         m = _YEAR.search(text, preamble.start, min(preamble.end, preamble.start + 200))
         if m and not _inside(m.start(), excluded):
             return int(m.group(1)), "opening"
-    if not by_body:
-        return None, None
     years = Counter()
     for part in parts:
         if part.role in (PartRole.ACHIEVEMENTS, PartRole.DUTIES):

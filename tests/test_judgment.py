@@ -57,8 +57,9 @@ CLASSES = [
     ("行政复议案件平均审理时限压缩至2个月。", "reconsideration.cases", 3),
     ("行政机关负责人出庭应诉达九成以上。", "litigation.appearance", 3),
     # A measure planned or expected is no measure done; one carried out as planned is.
-    ("预计开展行政执法案卷评查2次。", "enforcement.oversight", 0),
     ("按计划开展行政执法案卷评查2次。", "enforcement.oversight", 3),
+    ("行政复议案件全年预计收案120件,已审结100件。", "reconsideration.cases", 3),
+    ("重大行政决策严格履行五个法定程序。", "decision.major", 1),
     ("制定年度执法检查计划,开展行政执法案卷评查2次。", "enforcement.oversight", 3),
     # A decision taken at a named meeting is a measure; the meeting named as a whole word counts.
     ("重大行政决策事项均经区政府常务会议集体讨论决定。", "decision.major", 2),
@@ -71,6 +72,7 @@ CLASSES = [
     # Numbers that describe the place itself measure no work of the year.
     ("全区户籍人口52万人,全面推进政务公开。", "oversight.transparency", 1),
     ("聘请法律顾问,全区辖行政村126个。", "decision.legal_advisers", 2),
+    ("聘请法律顾问,全区辖8个街道、126个行政村。", "decision.legal_advisers", 2),
     ("为全区常住人口52万人提供公共法律服务,开展普法宣传活动120场。", "society.legal_education", 3),
     ("普法宣传覆盖全区常住人口80%以上。", "society.legal_education", 3),
     ("全市辖区内开展行政执法案卷评查320卷。", "enforcement.oversight", 3),
@@ -240,6 +242,7 @@ def test_a_figure_with_its_thousands_separated_is_one_figure(rubric):
 @pytest.mark.parametrize(("text", "found"), [
     ("制度一成不变,召开会议2次", ["2次"]),
     ("满意度达九成五,九成的行政争议得到化解", ["九成五", "九成"]),
+    ("出庭率达九成五以上,满意度九成八左右", ["九成五以上", "九成八左右"]),
     ("统一成立机构,唯一成功案例", []),
 ])
 def test_tenths_are_figures_and_set_words_with_them_are_not(rubric, text, found):

@@ -228,3 +228,9 @@ def test_with_no_publication_date_the_achievements_name_the_year():
     m = document_from_text("某县法治政府建设情况报告\n一、主要举措和成效\n2023年召开常务会议12次。"
                            "2023年组织学法4次。\n").metadata
     assert (m.year, m.year_source) == (2023, "body")
+
+
+def test_a_report_published_in_december_covers_its_own_year():
+    m = document_from_text("某县法治政府建设情况报告\n发布日期:2023-12-28\n一、主要举措和成效\n2023年召开常务会议12次。"
+                           "2023年组织学法4次。2023年开展执法检查3次。\n").metadata
+    assert (m.year, m.year_source, m.on_time) == (2023, "body", True)
