@@ -227,3 +227,42 @@ def test_sigterm_to_the_whole_process_group_stops_the_run_and_fails_no_task(tmp_
                          cwd=ROOT, start_new_session=True)
     assert json.loads(run.stdout.strip().splitlines()[-1]) == {
         "stopped": signal.SIGTERM, "values": [], "alive": 0, "restored": True}, run.stderr
+
+
+def _exits_once(marker: str) -> dict:
+    """Ends as a worker's task ends when SIGTERM reaches it first; runs on the second try."""
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        raise SystemExit(143)
+    return {"value": 1}
+
+
+def test_a_task_a_signal_stopped_before_the_parent_heard_of_it_is_run_again_not_failed(tmp_path):
+    from scorer.batch.pool import Task, run_tasks
+
+    values = []
+
+    def done(task, value):
+        values.append(value)
+        return ""
+
+    assert run_tasks([Task("t", _exits_once, (str(tmp_path / "ran"),))], jobs=1, done=done,
+                     progress=lambda message: None) == 0
+    assert values == [{"value": 1}]
+
+
+def _always_exits() -> dict:
+    raise SystemExit(1)
+
+
+def test_a_task_that_exits_every_time_fails_alone_and_the_run_ends():
+    from scorer.batch.pool import Task, run_tasks
+
+    values = []
+
+    def done(task, value):
+        values.append(value)
+        return ""
+
+    assert run_tasks([Task("t", _always_exits, ())], jobs=1, done=done, progress=lambda message: None) == 0
+    assert len(values) == 1 and WORKER_DIED in values[0]["error"]

@@ -59,6 +59,7 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
     pool = _pool(jobs, initializer, args)
     pending: dict[Future, Task] = {}
     queue, suspects = deque(tasks), deque()
+    signalled: dict[int, int] = {}  # id() of tasks whose worker a signal stopped, and how often
     try:
         while (queue or suspects or pending) and not stop["requested"]:
             _submit(pool, pending, queue, suspects, jobs)
@@ -66,12 +67,14 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
                 meanwhile()
                 meanwhile = None
             finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            lost = _collect(finished, pending, done, progress)
+            lost = _collect(finished, pending, done, progress, signalled)
             if lost and stop["requested"]:  # the signal stopped its worker too: the re-run runs it
                 break
             if lost:
-                lost += _collect(list(pending), pending, done, progress)  # all in flight went with it
-                if len(lost) == 1:  # it ran alone: it killed its worker
+                lost += _collect(list(pending), pending, done, progress, signalled)  # all in flight went with it
+                # A task that ran alone killed its worker; one a signal stopped (SIGTERM to the whole
+                # process group, before this process's own handler ran) is run again, once.
+                if len(lost) == 1 and signalled.get(id(lost[0]), 0) != 1:
                     progress(done(lost[0], {"error": f"{lost[0].label}: {WORKER_DIED}; skipped"}))
                 else:
                     suspects.extend(lost)
@@ -107,8 +110,10 @@ def _submit(pool, pending: dict[Future, Task], queue: deque, suspects: deque, jo
         pending[pool.submit(task.run, *task.args)] = task
 
 
-def _collect(finished, pending: dict[Future, Task], done: Done, progress: Callable[[str], None]) -> list[Task]:
-    """Hand each finished task's value on; returns the tasks lost with a broken pool."""
+def _collect(finished, pending: dict[Future, Task], done: Done, progress: Callable[[str], None],
+             signalled: dict[int, int] | None = None) -> list[Task]:
+    """Hand each finished task's value on; returns the tasks lost with a broken pool or to a
+    signal (counted in `signalled`)."""
     lost = []
     for future in finished:
         task = pending.pop(future)
@@ -118,6 +123,8 @@ def _collect(finished, pending: dict[Future, Task], done: Done, progress: Callab
             value = None
         except (SystemExit, KeyboardInterrupt):  # its worker was stopped by a signal: run it again
             value = None
+            if signalled is not None:
+                signalled[id(task)] = signalled.get(id(task), 0) + 1
         except Exception as exc:  # an error the task did not catch
             value = {"error": f"{task.label}: the worker stopped ({type(exc).__name__}); skipped"}
         if value is None:
