@@ -69,6 +69,10 @@ CLASSES = [
      "辦理法治宣導活動二十場。", "society.legal_education", 3),
     ("行政执法公示信息准确率提高两成。", "enforcement.publicity", 3),
     ("行政机关负责人出庭应诉率较上年提高一成。", "litigation.appearance", 3),
+    # A clause opening with 全年 and an action of its own is another measure; 全年共 sums up this one.
+    ("公示执法信息,全年办理行政许可事项2.3万件。", "enforcement.publicity", 2),
+    ("统一行使行政复议职责,全年收到行政复议申请156件。", "reconsideration.reform", 2),
+    ("聘请法律顾问,全年共举办讲座200余场。", "decision.legal_advisers", 3),
     # Numbers that describe the place itself measure no work of the year.
     ("全区户籍人口52万人,全面推进政务公开。", "oversight.transparency", 1),
     ("聘请法律顾问,全区辖行政村126个。", "decision.legal_advisers", 2),
