@@ -56,6 +56,8 @@ CLASSES = [
     ("举办历时两天的法律顾问业务培训班。", "decision.legal_advisers", 2),
     ("行政复议案件平均审理时限压缩至2个月。", "reconsideration.cases", 3),
     ("行政机关负责人出庭应诉达九成以上。", "litigation.appearance", 3),
+    ("某某區人民政府2023年法治政府建設年度報告\n一、主要舉措和成效\n區政府堅持依法行政,各項工作取得新進展。"
+     "全年公開執法資訊3215筆,執法記錄儀配置412具。", "enforcement.publicity", 3),
     # A measure planned or expected is no measure done; one carried out as planned is.
     ("按计划开展行政执法案卷评查2次。", "enforcement.oversight", 3),
     ("行政复议案件全年预计收案120件,已审结100件。", "reconsideration.cases", 3),
