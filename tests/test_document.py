@@ -130,6 +130,7 @@ def test_a_heading_names_its_part_role(heading, role):
     ("我们将从以下几个方面开展工作:开展行政执法案卷评查2次", PartRole.PLANS),
     ("我区将继续做好以下工作:组建行政复议委员会", PartRole.PLANS),
     ("同时也发现一些薄弱环节", PartRole.PROBLEMS),
+    ("回顾一年来的工作,成绩来之不易,问题也不容忽视:行政机关负责人出庭应诉率仅为63%", PartRole.PROBLEMS),
     ("但我们也深刻认识到工作中的短板和不足", PartRole.PROBLEMS),
     ("全区共办理行政复议案件56件,出庭应诉率100%。但我们也清醒地认识到,工作中还存在一些薄弱环节", PartRole.PROBLEMS),
     ("全年共办理行政复议案件120件,取得了一定成效,但也存在一些问题和不足,主要表现在:一是", PartRole.PROBLEMS),
