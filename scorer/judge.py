@@ -76,7 +76,7 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
     word = unless_word(doc, cand.sentence, cand.rule.unless + criterion.unless)
     if word:
         return Judged.of(cand, 0, "", intern(f"不相关的语境：{word}"))
-    level, why, found = hit_level(text, s.start, s.end, cand.start, cand.end, lang, cand.terms)
+    level, why, found = hit_level(text, s.start, s.end, cand.start, cand.end, lang, cand.terms, _verb_first(cand))
     based = found is not None
     if level < cand.rule.min_level:
         level, why = cand.rule.min_level, "所列术语本身即具体举措"
@@ -110,7 +110,12 @@ def basis_of(doc: Document, j: Judged, lang: LevelWords) -> tuple[int, int] | No
     if j.inherited:
         return hit_level(text, j.start, j.end, j.start, j.end, lang)[2]
     s = doc.sentences[j.sentence]
-    return hit_level(text, s.start, s.end, j.start, j.end, lang, j.terms)[2]
+    return hit_level(text, s.start, s.end, j.start, j.end, lang, j.terms, _verb_first(j))[2]
+
+
+def _verb_first(cand: Candidate) -> bool:
+    """An all_of rule asks for a verb and its target apart (纳入 … 考核): its verb is an action."""
+    return cand.rule.kind == "all_of"
 
 
 def capped(doc: Document, cand: Candidate, a: int, b: int, has_figure: bool,

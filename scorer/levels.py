@@ -5,10 +5,10 @@
   with no action of its own, one opening as a continuation: 全年共…, or one
   before the hit sharing its words). A figure after a new action (…,联合开展督查2次)
   counts that action. The quote always holds the figure.
-- 2: a concrete measure near it, in its own clause or in a neighbouring one on its
-  topic (…公示制度,对规定内容进行公示; not …记录制度,开展执法检查12次): an action
-  with an object (not a verb inside the term itself: 法治政府建设考核 names a topic),
-  a named document 《…》, a body, platform or instrument, coverage (全覆盖);
+- 2: a concrete measure near it: an action with an object (not a verb inside the
+  term itself: 法治政府建设考核 names a topic; the verb an all_of rule asks for, with
+  its target after it, is one: 将法治建设纳入…考核), a named document 《…》, a body,
+  platform or instrument, coverage (全覆盖);
 - 1: the words alone.
 
 A hit does not count at all when its clause is negated or deficient (未开展,
@@ -271,24 +271,23 @@ def _same_measure(text: str, a: int, b: int, figs, hit: str, lang: LevelWords, b
     return not lang.actions.search(text, a, stop)
 
 
-def hit_level(text: str, lo: int, hi: int, start: int, end: int,
-              lang: LevelWords, terms: tuple[str, ...] = ()) -> tuple[int, str, tuple[int, int] | None]:
+def hit_level(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWords, terms: tuple[str, ...] = (),
+              verb_first: bool = False) -> tuple[int, str, tuple[int, int] | None]:
     """The hit's level, why, and the span of the words it rests on (the figure of a 3,
     the action, body or title of a 2), which its quote must hold. An action inside one of the
     hit's `terms` (the rubric's words it was found by) names its topic, it is no action taken:
-    法治政府建设考核, 备案审查."""
+    法治政府建设考核, 备案审查. With `verb_first` (an all_of rule: a verb and its target asked
+    for apart) a hit that opens with that verb is the action taken (将法治建设纳入…考核)."""
     fig = backing_figure(text, lo, hi, start, end, lang)
     if fig:
         return 3, intern(f"有量化数据：{text[fig[0]:fig[1]]}"), fig
     wa, wb = max(lo, start - CONCRETE_REACH), min(hi, end + CONCRETE_REACH)
-    ca, cb = clause_span(text, lo, hi, start, end)
     for m in lang.concrete.finditer(text, wa, wb):
         # Whole words only: 推进行政 holds no 进行, 公众参与 no 参与.
         inside_hit = start <= m.start() and m.end() <= end  # 决策事项目录 names a 目录
-        if inside_hit and terms and m.group() in lang.action_words and _in_term(text, start, end, terms, m):
+        if inside_hit and terms and m.group() in lang.action_words and _in_term(text, start, end, terms, m,
+                                                                               verb_first):
             continue
-        if not (ca <= m.start() < cb) and not _same_topic(text, lo, hi, m.start(), text[start:end]):
-            continue  # another clause's action is its own measure's, unless it speaks of the hit's topic
         if inside_hit or (is_boundary(text, m.start(), lo, hi) and is_boundary(text, m.end(), lo, hi)):
             return 2, intern(f"具体举措：{m.group()}"), (m.start(), m.end())
     opened = text.find("《", wa, wb)
@@ -299,27 +298,13 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int,
     return 1, "仅有一般性表述", None
 
 
-# Two characters every topic of a report shares: a clause holding only these speaks of no
-# particular one (严格落实执法全过程记录制度,开展执法检查12次 is two measures).
-_COMMON_PAIRS = frozenset({"执法", "行政", "法治", "政府", "工作", "制度", "建设", "依法", "管理", "机制"})
-
-
-def _same_topic(text: str, lo: int, hi: int, pos: int, hit: str) -> bool:
-    """Whether the clause holding `pos` names the hit's topic: shares two characters of it
-    that are not common to every topic (…行政执法公示制度,对规定内容进行公示并及时更新)."""
-    a, b = clause_span(text, lo, hi, pos, pos)
-    clause = text[a:b]
-    return any(hit[i:i + 2] not in _COMMON_PAIRS and hit[i:i + 2] in clause for i in range(len(hit) - 1))
-
-
-def _in_term(text: str, start: int, end: int, terms: tuple[str, ...], m: re.Match) -> bool:
+def _in_term(text: str, start: int, end: int, terms: tuple[str, ...], m: re.Match, verb_first: bool = False) -> bool:
     """Whether m lies inside one of the terms the hit [start, end) opens or closes with (two
     words near each other are its two ends; what stands between them is the report's own).
-    A hit of several words that opens with the action itself, one the rule asks for on its
-    own, is that action taken where another of its words follows it (将法治建设纳入…考核);
-    after them it names a topic (规范性文件备案审查)."""
+    With `verb_first`, a hit that opens with the verb is that action taken where another of
+    its words follows it (将法治建设纳入…考核); after them it names a topic (规范性文件备案审查)."""
     for t in terms:
-        if len(terms) > 1 and t == m.group() and m.start() == start:
+        if verb_first and t == m.group() and m.start() == start:
             pause = CLAUSE_END.search(text, m.end())
             if any(text.find(o, m.end(), pause.start() if pause else len(text)) >= 0 for o in terms if o != t):
                 continue

@@ -42,6 +42,7 @@ CLASSES = [
     # A verb inside a term names its topic; it is no action taken. Between two words it is.
     ("不断强化法治政府建设考核。", "duties.assessment", 1),
     ("持续加强规范性文件备案审查。", "decision.normative_docs", 1),
+    ("定期听取法治政府建设工作汇报。", "duties.deploy", 1),
     ("对行政执法“三项制度”落实情况开展实地督察。", "enforcement.oversight", 2),
     # Shortcomings and plans under a sub-heading of their own, or under a heading of next year.
     ("一、2023年工作情况\n(一)主要成效\n建立行政机关负责人出庭应诉制度。\n(二)存在的不足\n"
@@ -71,18 +72,14 @@ CLASSES = [
      "辦理法治宣導活動二十場。", "society.legal_education", 3),
     ("行政执法公示信息准确率提高两成。", "enforcement.publicity", 3),
     ("行政机关负责人出庭应诉率较上年提高一成。", "litigation.appearance", 3),
-    # A clause opening with 全年 and an action of its own is another measure; 全年共 sums up this one.
-    ("公示执法信息,全年办理行政许可事项2.3万件。", "enforcement.publicity", 1),
-    ("统一行使行政复议职责,全年收到行政复议申请156件。", "reconsideration.reform", 2),
     ("聘请法律顾问,全年共举办讲座200余场。", "decision.legal_advisers", 3),
-    # An action in another clause is that clause's measure, unless it speaks of the hit's topic.
-    ("严格落实执法全过程记录制度,开展执法检查12次。", "enforcement.recording", 1),
-    ("稳步推进行政复议体制改革,召开行政争议化解联席会议三次。", "reconsideration.reform", 1),
     ("深入推行行政执法公示制度,对规定内容进行公示并及时更新。", "enforcement.publicity", 2),
-    # The action a rule asks for on its own is an action taken.
+    # The verb an all_of rule asks for, with its target after it, is an action taken; a
+    # near rule's (定期听取…汇报) and a formula's (亲自部署) are not.
     ("将法治建设纳入全区年度绩效考核。", "duties.assessment", 2),
     ("将依法行政纳入局机关各科室、各市场监管所年度绩效考核。", "duties.assessment", 2),
     ("持续加强规范性文件备案审查。", "decision.normative_docs", 1),
+    ("定期听取法治政府建设工作汇报。", "duties.deploy", 1),
     # Numbers that describe the place itself measure no work of the year.
     ("全区户籍人口52万人,全面推进政务公开。", "oversight.transparency", 1),
     ("聘请法律顾问,全区辖行政村126个。", "decision.legal_advisers", 2),
