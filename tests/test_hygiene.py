@@ -192,3 +192,14 @@ def test_share_prompts_glued_to_the_prose_are_boilerplate_and_never_quoted():
                                   "严厉打击网络博彩违法犯罪:全年破案3起。"])
 def test_a_crackdown_on_gambling_is_report_text(line):
     assert document_from_text(TITLE + line + "\n" + BODY).flag_names() == []
+
+
+@pytest.mark.parametrize(("line", "spam"), [
+    ("印发《申博体育在线全面推行轻微违法行为不予处罚清单的实施意见》。", "申博体育在线"),
+    ("太阳城娱乐城深入开展普法依法治理工作。", "太阳城娱乐城"),
+    ("澳门葡京娱乐 开展打击电信网络诈骗专项行动。", "澳门葡京"),
+])
+def test_a_spam_brand_is_spam_whatever_its_clause_reports(line, spam):
+    """Only a common name of gambling can be a crackdown's target; a site's brand never is."""
+    doc = document_from_text(TITLE + line + "\n" + BODY)
+    assert spam in " ".join(flagged(doc, "injected_text"))
