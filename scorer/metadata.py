@@ -94,9 +94,12 @@ def _title(lines: list[tuple[int, str]]) -> str | None:
     return None
 
 
-def _covered_by(published: str) -> tuple[int, int]:
-    """The years a report published on this date may cover: its year or the one before."""
-    return int(published[:4]), int(published[:4]) - 1
+def _covered_by(published: str) -> tuple[int, ...]:
+    """The years a report published on this date may cover: the one before, and its own year
+    only late in it (a report on 2023 may go out in December 2023; one out in February 2024
+    citing 2024年工作要点 covers 2023)."""
+    year = int(published[:4])
+    return (year, year - 1) if int(published[5:7]) >= 11 else (year - 1,)
 
 
 def _year(title, parts, text, excluded) -> tuple[int | None, str | None]:

@@ -118,11 +118,21 @@ def opening_role(text: str) -> PartRole | None:
     head = text[:_OPENING_CHARS]
     found = []
     for role, pattern in _OPENING_ROLES:
-        m = next((m for m in pattern.finditer(head) if not (role == PartRole.PROBLEMS and _conceded(head, m))),
-                 None)
+        m = next((m for m in pattern.finditer(head)
+                  if not _addressed(head, m) and not (role == PartRole.PROBLEMS and _conceded(head, m))), None)
         if m:
             found.append((m.start(), role))
     return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def _addressed(head: str, m: re.Match) -> bool:
+    """Words a clause measures itself by or answers (对照…第一责任人职责的要求, 针对存在的问题)
+    name no part: the clause's own words do."""
+    clause = max(head.rfind(c, 0, m.start()) for c in ",;:。!?") + 1
+    return bool(_ADDRESSING.search(head, clause, m.start()))
+
+
+_ADDRESSING = re.compile(r"针对|对照|围绕|聚焦|按照|根据|对标")
 
 
 def _conceded(head: str, m: re.Match) -> bool:
@@ -133,6 +143,14 @@ def _conceded(head: str, m: re.Match) -> bool:
 
 
 _ANNOUNCED = re.compile(r"[^。]{0,8}?(表现|体现)(在|为)|[^。]{0,4}?(主要有|如下|:)")
+
+
+_DEFICIENT = re.compile(r"不到位|不够|不足|不强|不高|有待|仍需|尚需|还需|差距|薄弱|短板|弱项|欠缺|缺乏")
+
+
+def deficient(text: str) -> bool:
+    """Whether a paragraph's opening names a shortcoming."""
+    return bool(_DEFICIENT.search(text, 0, _OPENING_CHARS))
 
 
 # The order of a report's parts: an unheaded paragraph may open a part later in it, never an

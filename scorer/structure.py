@@ -20,6 +20,7 @@ from .roles import (
     ROLE_LABELS,
     PartRole,
     RoleSource,
+    deficient,
     heading_role,
     heading_year,
     nested_role,
@@ -192,7 +193,7 @@ def _top_blocks(body: list[_Line], year: int | None):
         following = next_heading_after[i + 1] if i + 1 <= n else n
         trailing = ln.level == 0 and (following == n or body[following].level == 1)
         role = opening_role(ln.text) if trailing and i > 0 else None
-        if role is not None and _later_part(role, _block_role(kind, heading, year)):
+        if role is not None and _opens(role, _block_role(kind, heading, year), ln.text):
             if current or kind != "preamble":
                 blocks.append((kind, marker, heading, current))
             kind, marker, heading, current = "unheaded", "", role.value, [ln]
@@ -201,6 +202,15 @@ def _top_blocks(body: list[_Line], year: int | None):
     if current or kind != "preamble":
         blocks.append((kind, marker, heading, current))
     return [b for b in blocks if b[3]]
+
+
+def _opens(role: PartRole, current: PartRole | None, text: str) -> bool:
+    """Whether an unheaded paragraph opens a part of its own role after the current part: one
+    later in a report's order, or the 第一责任人 account after the shortcomings, the order the
+    regulation gives (art. 25) when the paragraph is no shortcoming of it (第一责任人职责落实不到位)."""
+    if role == PartRole.DUTIES and current == PartRole.PROBLEMS:
+        return not deficient(text)
+    return _later_part(role, current)
 
 
 def _later_part(role: PartRole, current: PartRole | None) -> bool:

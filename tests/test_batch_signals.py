@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -266,3 +267,29 @@ def test_a_task_that_exits_every_time_fails_alone_and_the_run_ends():
 
     assert run_tasks([Task("t", _always_exits, ())], jobs=1, done=done, progress=lambda message: None) == 0
     assert len(values) == 1 and WORKER_DIED in values[0]["error"]
+
+
+def _stopped_then_dies(marker: str) -> dict:
+    """Stopped by a signal on its first run, then kills its worker on every run after."""
+    runs = int(Path(marker).read_text()) if os.path.exists(marker) else 0
+    with open(marker, "w") as fh:
+        fh.write(str(runs + 1))
+    if runs == 0:
+        raise SystemExit(143)
+    os._exit(1)
+
+
+def test_a_task_run_again_after_a_signal_that_then_kills_its_worker_fails_alone(tmp_path):
+    from scorer.batch.pool import Task, run_tasks
+
+    values = []
+
+    def done(task, value):
+        values.append(value)
+        return ""
+
+    marker = tmp_path / "runs"
+    assert run_tasks([Task("t", _stopped_then_dies, (str(marker),))], jobs=1, done=done,
+                     progress=lambda message: None) == 0
+    assert len(values) == 1 and WORKER_DIED in values[0]["error"]
+    assert marker.read_text() == "2"

@@ -131,6 +131,9 @@ def test_a_heading_names_its_part_role(heading, role):
     ("我区将继续做好以下工作:组建行政复议委员会", PartRole.PLANS),
     ("同时也发现一些薄弱环节", PartRole.PROBLEMS),
     ("回顾一年来的工作,成绩来之不易,问题也不容忽视:行政机关负责人出庭应诉率仅为63%", PartRole.PROBLEMS),
+    # Words a clause measures itself by or answers name no part.
+    ("对照党政主要负责人履行推进法治建设第一责任人职责的要求,我区仍存在一些薄弱环节", PartRole.PROBLEMS),
+    ("针对存在的问题,2024年我区将重点做好以下工作", PartRole.PLANS),
     ("但我们也深刻认识到工作中的短板和不足", PartRole.PROBLEMS),
     ("全区共办理行政复议案件56件,出庭应诉率100%。但我们也清醒地认识到,工作中还存在一些薄弱环节", PartRole.PROBLEMS),
     ("全年共办理行政复议案件120件,取得了一定成效,但也存在一些问题和不足,主要表现在:一是", PartRole.PROBLEMS),
@@ -279,3 +282,16 @@ def test_a_plan_to_hold_leaders_to_their_duty_stays_a_plan(paragraph):
 def test_the_role_an_opening_names_first_is_its_role():
     doc = document_from_text("一、2023年主要举措和成效\n召开会议部署工作。\n下一步,我区将压实法治建设第一责任人职责。\n")
     assert [p.role for p in doc.parts if p.level == 1] == [PartRole.ACHIEVEMENTS, PartRole.PLANS]
+
+
+@pytest.mark.parametrize(("paragraph", "roles"), [
+    ("区政府主要负责人认真履行推进法治建设第一责任人职责,主持召开区政府常务会议4次。",
+     [PartRole.ACHIEVEMENTS, PartRole.PROBLEMS, PartRole.DUTIES, PartRole.PLANS]),
+    # a shortcoming of the duty stays in the shortcomings part
+    ("主要负责人履行第一责任人职责还不够到位,研究部署法治工作不够经常。",
+     [PartRole.ACHIEVEMENTS, PartRole.PROBLEMS, PartRole.PLANS]),
+])
+def test_the_duties_account_may_follow_the_shortcomings_as_the_regulation_orders(paragraph, roles):
+    doc = document_from_text("一、主要举措和成效\n召开会议。\n二、存在的不足和原因\n执法不够规范。\n"
+                             f"{paragraph}\n三、2024年工作安排\n继续推进。\n")
+    assert [p.role for p in doc.parts if p.level == 1] == roles

@@ -234,3 +234,9 @@ def test_a_report_published_in_december_covers_its_own_year():
     m = document_from_text("某县法治政府建设情况报告\n发布日期:2023-12-28\n一、主要举措和成效\n2023年召开常务会议12次。"
                            "2023年组织学法4次。2023年开展执法检查3次。\n").metadata
     assert (m.year, m.year_source, m.on_time) == (2023, "body", True)
+
+
+def test_a_report_out_early_in_a_year_covers_the_year_before_whatever_its_plans_name():
+    m = document_from_text("某县法治政府建设情况报告\n发布日期:2024-02-20\n一、主要举措和成效\n印发《2024年法治政府建设"
+                           "工作要点》。编制《2024年度重大行政决策事项目录》。\n").metadata
+    assert (m.year, m.year_source) == (2023, "published")

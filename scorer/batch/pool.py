@@ -59,7 +59,7 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
     pool = _pool(jobs, initializer, args)
     pending: dict[Future, Task] = {}
     queue, suspects = deque(tasks), deque()
-    signalled: dict[int, int] = {}  # id() of tasks whose worker a signal stopped, and how often
+    rerun: set[int] = set()  # id() of tasks run again once after a signal stopped their worker
     try:
         while (queue or suspects or pending) and not stop["requested"]:
             _submit(pool, pending, queue, suspects, jobs)
@@ -67,16 +67,19 @@ def run_tasks(tasks: Sequence[Task], *, jobs: int, done: Done, progress: Callabl
                 meanwhile()
                 meanwhile = None
             finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            signalled: set[int] = set()
             lost = _collect(finished, pending, done, progress, signalled)
             if lost and stop["requested"]:  # the signal stopped its worker too: the re-run runs it
                 break
             if lost:
                 lost += _collect(list(pending), pending, done, progress, signalled)  # all in flight went with it
-                # A task that ran alone killed its worker; one a signal stopped (SIGTERM to the whole
-                # process group, before this process's own handler ran) is run again, once.
-                if len(lost) == 1 and signalled.get(id(lost[0]), 0) != 1:
+                # A task that ran alone killed its worker; one a signal stopped just now (SIGTERM to
+                # the whole process group, before this process's own handler ran) is run again, once.
+                again = len(lost) == 1 and id(lost[0]) in signalled and id(lost[0]) not in rerun
+                if len(lost) == 1 and not again:
                     progress(done(lost[0], {"error": f"{lost[0].label}: {WORKER_DIED}; skipped"}))
                 else:
+                    rerun.update(id(task) for task in lost if id(task) in signalled)
                     suspects.extend(lost)
                 _halt(pool)
                 pool = _pool(jobs, initializer, args)
@@ -111,9 +114,9 @@ def _submit(pool, pending: dict[Future, Task], queue: deque, suspects: deque, jo
 
 
 def _collect(finished, pending: dict[Future, Task], done: Done, progress: Callable[[str], None],
-             signalled: dict[int, int] | None = None) -> list[Task]:
+             signalled: set[int] | None = None) -> list[Task]:
     """Hand each finished task's value on; returns the tasks lost with a broken pool or to a
-    signal (counted in `signalled`)."""
+    signal (their id() added to `signalled`)."""
     lost = []
     for future in finished:
         task = pending.pop(future)
@@ -124,7 +127,7 @@ def _collect(finished, pending: dict[Future, Task], done: Done, progress: Callab
         except (SystemExit, KeyboardInterrupt):  # its worker was stopped by a signal: run it again
             value = None
             if signalled is not None:
-                signalled[id(task)] = signalled.get(id(task), 0) + 1
+                signalled.add(id(task))
         except Exception as exc:  # an error the task did not catch
             value = {"error": f"{task.label}: the worker stopped ({type(exc).__name__}); skipped"}
         if value is None:
