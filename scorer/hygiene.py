@@ -318,18 +318,17 @@ def injected_spans(text: str, boiler: tuple[Span, ...] = ()) -> tuple[Span, ...]
 # What a crackdown reports on is no advertisement: 严厉打击电信诈骗、网赌等违法犯罪,
 # 依法关停赌博网站12个, 开展打击网络赌博网站专项行动. Only a common name of gambling is
 # such a target, never a site's brand (申博, 葡京, 体育在线), whatever its clause says.
-_TARGET = re.compile(r"网赌|(网络)?赌博(网|平台|网站|游戏)?|(网络)?博彩|赌场")
-_CRACKDOWN_BEFORE = re.compile(r"打击|整治|查处|严打|关停|取缔|侦破|惩治|防范")
-_CRACKDOWN_AFTER = re.compile(r"[^,;:。!?\s]{0,3}?(违法|犯罪|专项|案件|窝点)")
+_TARGET = re.compile(r"网赌|(网络)?赌博(网|平台|网站|游戏)?|(网络)?博彩|赌场|彩票|投注")
+_CRACKDOWN_BEFORE = re.compile(r"打击|整治|查处|严打|关停|取缔|侦破|惩治|防范|捣毁|破获|查获|收缴|查办")
+_CRACKDOWN_AFTER = re.compile(r"[等类]?(违法|犯罪|专项|案件|窝点)")
 
 
 def _crackdown(text: str, start: int, end: int) -> bool:
     """Whether a gambling word is the target of a crackdown the clause reports: a crackdown verb
-    before it in its clause (a space ends a clause here: spam is glued on with one), or
-    违法/犯罪/专项 right after it."""
+    before it in its clause, or 违法/犯罪/专项 right after it."""
     if not _TARGET.fullmatch(text, start, end):
         return False
-    a = max(text.rfind(c, 0, start) for c in ",;:。!?\n ") + 1
+    a = max(text.rfind(c, 0, start) for c in ",;:。!?\n") + 1
     return bool(_CRACKDOWN_BEFORE.search(text, a, start) or _CRACKDOWN_AFTER.match(text, end))
 
 

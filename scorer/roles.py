@@ -127,12 +127,18 @@ def opening_role(text: str) -> PartRole | None:
 
 def _addressed(head: str, m: re.Match) -> bool:
     """Words a clause measures itself by or answers (对照…第一责任人职责的要求, 针对存在的问题)
-    name no part: the clause's own words do."""
+    name no part: the clause's own words do. The match must be the object of 对照 or 针对,
+    which ends its clause (对照…要求我区仍存在一些薄弱环节 names a shortcoming)."""
     clause = max(head.rfind(c, 0, m.start()) for c in ",;:。!?") + 1
-    return bool(_ADDRESSING.search(head, clause, m.start()))
+    if not _ADDRESSING.search(head, clause, m.start()):
+        return False
+    end = _CLAUSE_END.search(head, m.start())
+    return bool(_ADDRESSED_OBJECT.search(head[m.start():end.start() if end else len(head)]))
 
 
-_ADDRESSING = re.compile(r"针对|对照|围绕|聚焦|按照|根据|对标")
+_ADDRESSING = re.compile(r"针对|对照")
+_ADDRESSED_OBJECT = re.compile(r"(要求|规定|问题|部署|标准|意见|清单)$")
+_CLAUSE_END = re.compile(r"[,;:。!?]")
 
 
 def _conceded(head: str, m: re.Match) -> bool:
@@ -145,12 +151,15 @@ def _conceded(head: str, m: re.Match) -> bool:
 _ANNOUNCED = re.compile(r"[^。]{0,8}?(表现|体现)(在|为)|[^。]{0,4}?(主要有|如下|:)")
 
 
-_DEFICIENT = re.compile(r"不到位|不够|不足|不强|不高|有待|仍需|尚需|还需|差距|薄弱|短板|弱项|欠缺|缺乏")
+_DEFICIENT = re.compile(r"不到位|不够|不足|不强|不高|不力|有待|仍需|尚需|还需|差距|薄弱|短板|弱项|欠缺|缺乏|淡薄"
+                        r"|流于形式|递减|存在|仅")
+_ITEM_MARK = re.compile(r"[一二三四五六七八九十]+是|\d+[.、]|[(（][一二三四五六七八九十\d]+[)）]")
 
 
 def deficient(text: str) -> bool:
-    """Whether a paragraph's opening names a shortcoming."""
-    return bool(_DEFICIENT.search(text, 0, _OPENING_CHARS))
+    """Whether a paragraph's opening names a shortcoming, or it is an item of a list (一是…):
+    among the shortcomings, one of them."""
+    return bool(_ITEM_MARK.match(text) or _DEFICIENT.search(text, 0, _OPENING_CHARS))
 
 
 # The order of a report's parts: an unheaded paragraph may open a part later in it, never an

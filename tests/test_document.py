@@ -134,6 +134,8 @@ def test_a_heading_names_its_part_role(heading, role):
     # Words a clause measures itself by or answers name no part.
     ("对照党政主要负责人履行推进法治建设第一责任人职责的要求,我区仍存在一些薄弱环节", PartRole.PROBLEMS),
     ("针对存在的问题,2024年我区将重点做好以下工作", PartRole.PLANS),
+    ("对照法治政府建设要求我区仍存在一些薄弱环节,主要表现在:", PartRole.PROBLEMS),
+    ("根据市委市政府要求2024年我区将从以下几个方面开展工作:", PartRole.PLANS),
     ("但我们也深刻认识到工作中的短板和不足", PartRole.PROBLEMS),
     ("全区共办理行政复议案件56件,出庭应诉率100%。但我们也清醒地认识到,工作中还存在一些薄弱环节", PartRole.PROBLEMS),
     ("全年共办理行政复议案件120件,取得了一定成效,但也存在一些问题和不足,主要表现在:一是", PartRole.PROBLEMS),
@@ -287,8 +289,10 @@ def test_the_role_an_opening_names_first_is_its_role():
 @pytest.mark.parametrize(("paragraph", "roles"), [
     ("区政府主要负责人认真履行推进法治建设第一责任人职责,主持召开区政府常务会议4次。",
      [PartRole.ACHIEVEMENTS, PartRole.PROBLEMS, PartRole.DUTIES, PartRole.PLANS]),
-    # a shortcoming of the duty stays in the shortcomings part
+    # a shortcoming of the duty stays in the shortcomings part, as does an item of its list
     ("主要负责人履行第一责任人职责还不够到位,研究部署法治工作不够经常。",
+     [PartRole.ACHIEVEMENTS, PartRole.PROBLEMS, PartRole.PLANS]),
+    ("二是个别部门主要负责人履行推进法治建设第一责任人职责,压力传导逐级递减。\n三是法治宣传针对性不强。",
      [PartRole.ACHIEVEMENTS, PartRole.PROBLEMS, PartRole.PLANS]),
 ])
 def test_the_duties_account_may_follow_the_shortcomings_as_the_regulation_orders(paragraph, roles):

@@ -189,7 +189,8 @@ def test_share_prompts_glued_to_the_prose_are_boilerplate_and_never_quoted():
 
 @pytest.mark.parametrize("line", ["深入开展打击网赌专项行动:查处案件12起。", "开展打击赌博网站专项整治,关停网站5个。",
                                   "严厉整治跨境赌博网站。", "严厉打击电信诈骗、网赌等违法犯罪。", "依法关停赌博网站12个。",
-                                  "严厉打击网络博彩违法犯罪:全年破案3起。"])
+                                  "严厉打击网络博彩违法犯罪:全年破案3起。", "严厉打击私彩、非法彩票等违法行为。",
+                                  "捣毁网络赌博平台3个。"])
 def test_a_crackdown_on_gambling_is_report_text(line):
     assert document_from_text(TITLE + line + "\n" + BODY).flag_names() == []
 
