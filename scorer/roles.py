@@ -2,9 +2,11 @@
 
 Each top-level part gets a role from its heading; a part without a heading (a
 trailing paragraph that opens with "同时也存在一些薄弱环节" or "下步工作中将") gets
-its role from its opening words. Inside another part the duties role is
-recognised, and problems and plans where the sub-heading is a role heading as a whole.
-A heading of a later year than the report's first dated heading names plans.
+its role from its opening words, the role they name first, where it comes later in a
+report's order (PART_ORDER). Inside another part the duties role is recognised, and
+problems and plans where the sub-heading is a role heading as a whole. A heading of a
+later year than the report's first dated heading names plans; one that opens with a
+measure against a shortcoming (强化基层弱项) names none.
 structure.py applies these to the parts it finds.
 """
 
@@ -129,8 +131,7 @@ def _addressed(head: str, m: re.Match) -> bool:
     """Words a clause measures itself by or answers (对照…第一责任人职责的要求, 针对存在的问题)
     name no part: the clause's own words do. The match must be the object of 对照 or 针对,
     which ends its clause (对照…要求我区仍存在一些薄弱环节 names a shortcoming)."""
-    clause = max(head.rfind(c, 0, m.start()) for c in ",;:。!?") + 1
-    if not _ADDRESSING.search(head, clause, m.start()):
+    if not _ADDRESSING.search(head, _start_of(head, m.start(), ",;:。!?"), m.start()):
         return False
     end = _CLAUSE_END.search(head, m.start())
     return bool(_ADDRESSED_OBJECT.search(head[m.start():end.start() if end else len(head)]))
@@ -144,11 +145,19 @@ _CLAUSE_END = re.compile(r"[,;:。!?]")
 def _conceded(head: str, m: re.Match) -> bool:
     """A shortcoming named after a figure in its own sentence, and not announced as a list
     (主要表现在:), concedes a measure's limits."""
-    sentence = max(head.rfind(c, 0, m.start()) for c in "。!?;") + 1
+    sentence = _start_of(head, m.start(), "。!?;")
     return bool(_FIGURE.search(head, sentence, m.start())) and not _ANNOUNCED.match(head, m.end())
 
 
 _ANNOUNCED = re.compile(r"[^。]{0,8}?(表现|体现)(在|为)|[^。]{0,4}?(主要有|如下|:)")
+# A number with a percent sign or a measure word (not a year: 2023年, 同时也存在…).
+_FIGURE = re.compile(r"(?:\d+(?:\.\d+)?|[两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*)\s*"
+                     r"(?:%|％|个百分点|余?[个次件项人名场家户条篇份卷期台所])")
+
+
+def _start_of(text: str, pos: int, ends: str) -> int:
+    """Where the clause or sentence holding `pos` starts: after the last of `ends` before it."""
+    return max(text.rfind(c, 0, pos) for c in ends) + 1
 
 
 _DEFICIENT = re.compile(r"不到位|不够|不足|不强|不高|不力|有待|仍需|尚需|还需|差距|薄弱|短板|弱项|欠缺|缺乏|淡薄"
@@ -162,14 +171,10 @@ def deficient(text: str) -> bool:
     return bool(_ITEM_MARK.match(text) or _DEFICIENT.search(text, 0, _OPENING_CHARS))
 
 
-# The order of a report's parts: an unheaded paragraph may open a part later in it, never an
-# earlier one (a plan to 压实第一责任人职责 is still a plan, a 第一责任人 shortcoming a shortcoming).
+# The order of a report's parts: an unheaded paragraph or a nested heading may open a part
+# later in it, never an earlier one (a plan to 压实第一责任人职责 is still a plan); the one
+# exception, the 第一责任人 account after the shortcomings, is structure._opens's.
 PART_ORDER = {PartRole.ACHIEVEMENTS: 0, PartRole.DUTIES: 1, PartRole.PROBLEMS: 2, PartRole.PLANS: 3}
-
-
-# A number with a percent sign or a measure word (not a year: 2023年, 同时也存在…).
-_FIGURE = re.compile(r"(?:\d+(?:\.\d+)?|[两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*)\s*"
-                     r"(?:%|％|个百分点|余?[个次件项人名场家户条篇份卷期台所])")
 
 
 # A sub-heading that is a role heading as a whole ((二)存在的不足, (三)下一步工作打算): inside

@@ -325,10 +325,11 @@ def _sentences(text: str, lines: list[_Line], parts: list[Part]) -> tuple[Senten
 
 
 def _nested_role(heading: str, parent: PartRole, year: int | None) -> PartRole | None:
-    """The role a sub-heading or item names, where it is a part later in a report's order than
-    its parent's (an item 压实第一责任人职责 among next year's plans is a plan)."""
+    """The role a sub-heading or item names, where it opens a part after its parent's as an
+    unheaded paragraph would (`_opens`): an item 压实第一责任人职责 among next year's plans
+    is a plan, (三)党政主要负责人履行第一责任人职责情况 under the shortcomings a duties account."""
     nested = nested_role(heading, year)
-    return nested if nested is not None and (nested == parent or _later_part(nested, parent)) else None
+    return nested if nested is not None and (nested == parent or _opens(nested, parent, heading)) else None
 
 
 def _ended(part: Part, pos: int) -> bool:

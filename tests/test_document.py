@@ -299,3 +299,10 @@ def test_the_duties_account_may_follow_the_shortcomings_as_the_regulation_orders
     doc = document_from_text("一、主要举措和成效\n召开会议。\n二、存在的不足和原因\n执法不够规范。\n"
                              f"{paragraph}\n三、2024年工作安排\n继续推进。\n")
     assert [p.role for p in doc.parts if p.level == 1] == roles
+
+
+def test_a_duties_heading_under_the_shortcomings_is_the_duties_account():
+    doc = document_from_text("一、主要举措和成效\n召开会议。\n二、存在的不足\n(一)执法不够规范\n有差距。\n"
+                             "(二)党政主要负责人履行推进法治建设第一责任人职责情况\n区长主持召开常务会议4次,研究部署法治政府建设。\n"
+                             "三、2024年工作安排\n继续推进。\n")
+    assert [p.role for p in doc.parts[1].walk()] == [PartRole.PROBLEMS, PartRole.PROBLEMS, PartRole.DUTIES]
