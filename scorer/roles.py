@@ -165,6 +165,14 @@ _DEFICIENT = re.compile(r"不到位|不够|不足|不强|不高|不力|有待|�
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]+是|\d+[.、]|[(（][一二三四五六七八九十\d]+[)）]")
 
 
+_PLANNED = re.compile(r"将|计划|拟|下一步|下步|继续|进一步|持续|力争|明年|今后")
+
+
+def planned(text: str) -> bool:
+    """Whether a paragraph's opening names something to be done (持续压实第一责任人职责)."""
+    return bool(_PLANNED.search(text, 0, _OPENING_CHARS))
+
+
 def deficient(text: str) -> bool:
     """Whether a paragraph's opening names a shortcoming, or it is an item of a list (一是…):
     among the shortcomings, one of them."""

@@ -25,6 +25,7 @@ from .roles import (
     heading_year,
     nested_role,
     opening_role,
+    planned,
 )
 from .spans import Spans, span_index, spans_of
 
@@ -206,10 +207,13 @@ def _top_blocks(body: list[_Line], year: int | None):
 
 def _opens(role: PartRole, current: PartRole | None, text: str) -> bool:
     """Whether an unheaded paragraph opens a part of its own role after the current part: one
-    later in a report's order, or the 第一责任人 account after the shortcomings, the order the
-    regulation gives (art. 25) when the paragraph is no shortcoming of it (第一责任人职责落实不到位)."""
+    later in a report's order, or the 第一责任人 account wherever it stands: after the
+    shortcomings, the order the regulation gives (art. 25), when it is no shortcoming of the
+    duty (第一责任人职责落实不到位); after the plans when it is no plan (持续压实第一责任人职责)."""
     if role == PartRole.DUTIES and current == PartRole.PROBLEMS:
         return not deficient(text)
+    if role == PartRole.DUTIES and current == PartRole.PLANS:
+        return not deficient(text) and not planned(text)
     return _later_part(role, current)
 
 

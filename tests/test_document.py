@@ -306,3 +306,10 @@ def test_a_duties_heading_under_the_shortcomings_is_the_duties_account():
                              "(二)党政主要负责人履行推进法治建设第一责任人职责情况\n区长主持召开常务会议4次,研究部署法治政府建设。\n"
                              "三、2024年工作安排\n继续推进。\n")
     assert [p.role for p in doc.parts[1].walk()] == [PartRole.PROBLEMS, PartRole.PROBLEMS, PartRole.DUTIES]
+
+
+def test_an_account_of_the_duty_after_the_plans_is_the_duties_part():
+    doc = document_from_text("一、主要举措和成效\n召开会议。\n二、存在的不足\n有差距。\n三、下一步打算\n继续推进。\n"
+                             "区政府主要负责人认真履行推进法治建设第一责任人职责,全年主持区政府常务会议研究法治政府建设3次。\n")
+    assert [p.role for p in doc.parts if p.level == 1][-1] == PartRole.DUTIES
+    assert match_document(doc, load_rubric())["duties.deploy"].level == 3
