@@ -165,12 +165,20 @@ _DEFICIENT = re.compile(r"不到位|不够|不足|不强|不高|不力|有待|�
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]+是|\d+[.、]|[(（][一二三四五六七八九十\d]+[)）]")
 
 
-_PLANNED = re.compile(r"将|计划|拟|下一步|下步|继续|进一步|持续|力争|明年|今后")
+_PLANNED = re.compile(r"将|计划|拟|下一步|下步|继续|进一步|持续|力争|明年|今后|(?<![主需])要(?!求)")
+_ACCOUNTED = re.compile(r"全年|年内|一年来|本年度|主持召开|带头")
 
 
 def planned(text: str) -> bool:
-    """Whether a paragraph's opening names something to be done (持续压实第一责任人职责)."""
+    """Whether a paragraph's opening names something to be done (持续压实第一责任人职责,
+    党政主要负责人要…)."""
     return bool(_PLANNED.search(text, 0, _OPENING_CHARS))
+
+
+def accounted(text: str) -> bool:
+    """Whether a paragraph's opening accounts for the year: a figure, or 全年, 主持召开, 带头."""
+    head = text[:_OPENING_CHARS]
+    return bool(_FIGURE.search(head) or _ACCOUNTED.search(head))
 
 
 def deficient(text: str) -> bool:

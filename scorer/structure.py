@@ -20,6 +20,7 @@ from .roles import (
     ROLE_LABELS,
     PartRole,
     RoleSource,
+    accounted,
     deficient,
     heading_role,
     heading_year,
@@ -209,11 +210,12 @@ def _opens(role: PartRole, current: PartRole | None, text: str) -> bool:
     """Whether an unheaded paragraph opens a part of its own role after the current part: one
     later in a report's order, or the 第一责任人 account wherever it stands: after the
     shortcomings, the order the regulation gives (art. 25), when it is no shortcoming of the
-    duty (第一责任人职责落实不到位); after the plans when it is no plan (持续压实第一责任人职责)."""
+    duty (第一责任人职责落实不到位); after the plans when it is no plan (持续压实第一责任人职责)
+    and accounts for the year (全年主持召开常务会议3次)."""
     if role == PartRole.DUTIES and current == PartRole.PROBLEMS:
         return not deficient(text)
     if role == PartRole.DUTIES and current == PartRole.PLANS:
-        return not deficient(text) and not planned(text)
+        return not deficient(text) and not planned(text) and accounted(text)
     return _later_part(role, current)
 
 
@@ -329,11 +331,16 @@ def _sentences(text: str, lines: list[_Line], parts: list[Part]) -> tuple[Senten
 
 
 def _nested_role(heading: str, parent: PartRole, year: int | None) -> PartRole | None:
-    """The role a sub-heading or item names, where it opens a part after its parent's as an
-    unheaded paragraph would (`_opens`): an item 压实第一责任人职责 among next year's plans
-    is a plan, (三)党政主要负责人履行第一责任人职责情况 under the shortcomings a duties account."""
+    """The role a sub-heading or item names, where it is a part later in a report's order than
+    its parent's: an item 压实第一责任人职责 among next year's plans is a plan. Under the
+    shortcomings a heading that names the account (…履行第一责任人职责情况) is the duties part;
+    one that names where the shortcoming lies (第一责任人职责落实方面) is not."""
     nested = nested_role(heading, year)
-    return nested if nested is not None and (nested == parent or _opens(nested, parent, heading)) else None
+    if nested is None or nested == parent or _later_part(nested, parent):
+        return nested
+    if nested == PartRole.DUTIES and parent == PartRole.PROBLEMS and heading.endswith("情况"):
+        return nested
+    return None
 
 
 def _ended(part: Part, pos: int) -> bool:

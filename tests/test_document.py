@@ -313,3 +313,23 @@ def test_an_account_of_the_duty_after_the_plans_is_the_duties_part():
                              "区政府主要负责人认真履行推进法治建设第一责任人职责,全年主持区政府常务会议研究法治政府建设3次。\n")
     assert [p.role for p in doc.parts if p.level == 1][-1] == PartRole.DUTIES
     assert match_document(doc, load_rubric())["duties.deploy"].level == 3
+
+
+@pytest.mark.parametrize("tail", [
+    "严格落实党政主要负责人第一责任人职责,把法治政府建设摆在全局工作突出位置,定期听取工作汇报。",
+    "党政主要负责人要切实履行推进法治建设第一责任人职责,亲自部署、亲自协调。",
+    "(二)严格落实党政主要负责人第一责任人职责\n党政主要负责人要每年至少听取一次法治政府建设工作汇报。",
+])
+def test_the_leaders_duty_among_the_plans_is_a_plan(tail):
+    """Only an account of the year (a figure, 全年, 主持召开) opens the duties part after the plans."""
+    doc = document_from_text("一、主要举措和成效\n召开会议。\n二、存在的不足\n有差距。\n三、2024年工作打算\n"
+                             f"(一)持续深化依法行政\n进一步完善制度。\n{tail}\n")
+    assert not doc.parts_with_role(PartRole.DUTIES)
+    assert match_document(doc, load_rubric())["duties.deploy"].level == 0
+
+
+def test_where_a_shortcoming_of_the_duty_lies_is_no_duties_account():
+    doc = document_from_text("一、主要举措和成效\n召开会议。\n二、存在的不足\n(一)法治宣传不够深入\n有差距。\n"
+                             "(二)第一责任人职责落实方面\n个别部门主要负责人对法治建设重视程度不够,研究部署不多。\n"
+                             "三、2024年工作安排\n继续推进。\n")
+    assert not doc.parts_with_role(PartRole.DUTIES)
