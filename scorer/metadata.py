@@ -2,9 +2,10 @@
 
 The year is the year the report covers: from the title, the achievements
 heading or the opening sentence, never from a web page's date ("今天是…") or
-the plans' year; failing these, the year the achievements name most where it is
-the year of publication or the one before, else the year before publication. The publication date is the one stated above the report's
-first paragraph: a labelled line (发布时间/发布日期/公开发布日期/日期/时间, with or
+the plans' year; failing these, the year the achievements name most where the
+publication date allows it (the year before, or the same year for a report out in
+November or December), else the year before publication. The publication date is
+the one stated above the report's first paragraph: a labelled line (发布时间/发布日期/公开发布日期/日期/时间, with or
 without a colon), a bare date line under the title, or a source line with its
 date (来源:XX 2023-02-15); in figures, 年月日 or Chinese numerals. A document's
 creation date (成文日期, 公文生成日期) counts only where no publication date is
@@ -60,8 +61,8 @@ def extract_metadata(text: str, parts: tuple[Part, ...], excluded: list[tuple[in
     issuer = _issuer(parts, text, title)
     year, year_source = _year(title, parts, text, excluded)
     # A year the body names most may be a cited document's (2022年出台的方案) or a target's
-    # (2035年远景目标): where the report was published, only that year or the one before are
-    # the year covered (a report on 2023 may go out in December 2023).
+    # (2035年远景目标): where the report was published, only the years _covered_by allows are
+    # the year covered.
     if published and (year is None or year_source == "body" and year not in _covered_by(published)):
         year, year_source = int(published[:4]) - 1, "published"
     place = issuing_place(text, all_lines, excluded, issuer) or title_place(title)
