@@ -72,6 +72,7 @@ class LevelWords:
         self.study_verb = _alternation(lang.study_verbs)
         self.plan_noun = _alternation(lang.plan_nouns)
         self.continuation = _alternation(lang.continuations)
+        self.stances = tuple(sorted(set(lang.stances)))
 
 
 def _lead(pattern: str) -> re.Pattern | None:
@@ -288,6 +289,8 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWord
         if inside_hit and terms and m.group() in lang.action_words and _in_term(text, start, end, terms, m,
                                                                                verb_first):
             continue
+        if _in_stance(text, m, lang):
+            continue
         if inside_hit or (is_boundary(text, m.start(), lo, hi) and is_boundary(text, m.end(), lo, hi)):
             return 2, intern(f"具体举措：{m.group()}"), (m.start(), m.end())
     opened = text.find("《", wa, wb)
@@ -296,6 +299,11 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWord
     if start > lo and text[start - 1] == "》":  # 开展《…条例》执法检查: the title is the object
         return 2, "具体举措：有名称的文件", (text.rfind("《", lo, start - 1), start)
     return 1, "仅有一般性表述", None
+
+
+def _in_stance(text: str, m: re.Match, lang: LevelWords) -> bool:
+    """亲自督办: the action ends one of the stances leaders are asked to take (四个亲自)."""
+    return any(w.endswith(m.group()) and text.startswith(w, m.end() - len(w)) for w in lang.stances)
 
 
 def _in_term(text: str, start: int, end: int, terms: tuple[str, ...], m: re.Match, verb_first: bool = False) -> bool:

@@ -24,7 +24,7 @@ LEVEL_KEYS = ("level", "name", "share")
 WHOLE_KEYS = ("name", "terms", "members")
 LANGUAGE_KEYS = ("negations", "future", "actions", "concrete", "counters", "honours", "profile",
                  "set_phrases", "formulas", "agenda_verbs", "agenda_ends", "study_verbs", "plan_nouns",
-                 "continuations")
+                 "continuations", "stances")
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,7 @@ class Language:
     study_verbs: tuple[str, ...]
     plan_nouns: tuple[str, ...]
     continuations: tuple[str, ...]
+    stances: tuple[str, ...]  # an action in one is a leader's stance, no measure (亲自督办)
 
 
 @dataclass(frozen=True)
