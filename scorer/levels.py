@@ -53,7 +53,7 @@ class LevelWords:
     def __init__(self, rubric: Rubric) -> None:
         lang = rubric.language
         self.negation = _alternation(lang.negations)
-        self.future = _alternation(lang.future)
+        self.future = re.compile(f"{_alternation(lang.future).pattern}|{_intent_pattern(lang.actions)}")
         self.concrete = _alternation(lang.actions + lang.concrete)
         # Led by the characters a figure begins with: re then tries its three look-behinds
         # only there, not at every character (half the time of a sentence's scan).
@@ -73,6 +73,21 @@ class LevelWords:
         self.plan_noun = _alternation(lang.plan_nouns)
         self.continuation = _alternation(lang.continuations)
         self.stances = tuple(sorted(set(lang.stances)))
+
+
+# Words an action taken as a noun opens (将考核结果纳入…, 将审查意见反馈…: 将 is 把 there).
+_NOMINAL = "结果|情况|意见|成果|要求|内容|事项|数据|材料|信息|工作|对象|范围|职责|任务|经费|资金|人员|机制|制度"
+
+
+def _intent_pattern(actions: tuple[str, ...]) -> str:
+    """An action announced, not taken: 将 right before it (区政府将出台…). 将 before an
+    object is 把 (将法治建设纳入考核), and an action announced as what is reviewed is a
+    measure's object (对将要出台的文件进行审查): only 将 with an action of its own makes a
+    plan. (Not 拟: 对拟出台文件进行合法性审核 is the common case, a review done.)"""
+    if not actions:
+        return "(?!x)x"
+    acts = "|".join(re.escape(a) for a in sorted(set(actions), key=len, reverse=True))
+    return f"将(?:要)?(?:{acts})(?!{_NOMINAL}|的)"
 
 
 def _lead(pattern: str) -> re.Pattern | None:
