@@ -7,12 +7,12 @@
   counts that action. The quote always holds the figure.
 - 2: a concrete measure near it: an action with an object (not a verb inside the
   term itself: 法治政府建设考核 names a topic; the verb an all_of rule asks for, with
-  its target after it, is one: 将法治建设纳入…考核), a named document 《…》, a body,
-  platform or instrument, coverage (全覆盖);
+  its target after it, is one: 将法治建设纳入…考核; nor the verb of a leader's stance:
+  亲自督办), a named document 《…》, a body, platform or instrument, coverage (全覆盖);
 - 1: the words alone.
 
 A hit does not count at all when its clause is negated or deficient (未开展,
-有待提高), a plan (下一步), a ritual formula (在…领导下, 坚持以…为指导, 以…为目标,
+有待提高), a plan (下一步, or 将 right before an action: 区政府将配备…), a ritual formula (在…领导下, 坚持以…为指导, 以…为目标,
 现将…报告如下), or the title of a law that was studied (学习《…条例》). It is
 general words (1) however concrete its neighbours when it is an agenda item of
 a meeting (研究…法律顾问选聘等工作, 听取…复议应诉情况汇报), the content of a plan
