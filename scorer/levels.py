@@ -12,7 +12,7 @@
 - 1: the words alone.
 
 A hit does not count at all when its clause is negated or deficient (未开展,
-有待提高), a plan (下一步, or 将 right before an action: 区政府将配备…), a ritual formula (在…领导下, 坚持以…为指导, 以…为目标,
+有待提高), a plan (下一步), a ritual formula (在…领导下, 坚持以…为指导, 以…为目标,
 现将…报告如下), or the title of a law that was studied (学习《…条例》). It is
 general words (1) however concrete its neighbours when it is an agenda item of
 a meeting (研究…法律顾问选聘等工作, 听取…复议应诉情况汇报), the content of a plan
@@ -53,7 +53,7 @@ class LevelWords:
     def __init__(self, rubric: Rubric) -> None:
         lang = rubric.language
         self.negation = _alternation(lang.negations)
-        self.future = re.compile(f"{_alternation(lang.future).pattern}|{_intent_pattern(lang.actions)}")
+        self.future = _alternation(lang.future)
         self.concrete = _alternation(lang.actions + lang.concrete)
         # Led by the characters a figure begins with: re then tries its three look-behinds
         # only there, not at every character (half the time of a sentence's scan).
@@ -73,21 +73,6 @@ class LevelWords:
         self.plan_noun = _alternation(lang.plan_nouns)
         self.continuation = _alternation(lang.continuations)
         self.stances = tuple(sorted(set(lang.stances)))
-
-
-# Words an action taken as a noun opens (将考核结果纳入…, 将审查意见反馈…: 将 is 把 there).
-_NOMINAL = "结果|情况|意见|成果|要求|内容|事项|数据|材料|信息|工作|对象|范围|职责|任务|经费|资金|人员|机制|制度"
-
-
-def _intent_pattern(actions: tuple[str, ...]) -> str:
-    """An action announced, not taken: 将 right before it (区政府将出台…). 将 before an
-    object is 把 (将法治建设纳入考核), and an action announced as what is reviewed is a
-    measure's object (对将要出台的文件进行审查): only 将 with an action of its own makes a
-    plan. (Not 拟: 对拟出台文件进行合法性审核 is the common case, a review done.)"""
-    if not actions:
-        return "(?!x)x"
-    acts = "|".join(re.escape(a) for a in sorted(set(actions), key=len, reverse=True))
-    return f"将(?:要)?(?:{acts})(?!{_NOMINAL}|的)"
 
 
 def _lead(pattern: str) -> re.Pattern | None:
@@ -316,9 +301,19 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWord
     return 1, "仅有一般性表述", None
 
 
+STANCE_REACH = 12  # characters around a stance where the formula lists another (亲自部署、亲自过问)
+
+
 def _in_stance(text: str, m: re.Match, lang: LevelWords) -> bool:
-    """亲自督办: the action ends one of the stances leaders are asked to take (四个亲自)."""
-    return any(w.endswith(m.group()) and text.startswith(w, m.end() - len(w)) for w in lang.stances)
+    """亲自部署、亲自过问、亲自协调、亲自督办: the action ends one of the stances leaders are
+    asked to take, listed as the formula lists them (四个亲自). One alone names an act
+    (区长亲自督办行政复议决定履行情况), which stays a measure."""
+    for w in lang.stances:
+        at = m.end() - len(w)
+        if w.endswith(m.group()) and text.startswith(w, at):
+            listed = text.count("亲自", max(0, at - STANCE_REACH), at) + text.count("亲自", m.end(), m.end() + STANCE_REACH)
+            return listed > 0 or text.find("四个亲自", max(0, at - 2 * STANCE_REACH), at) >= 0
+    return False
 
 
 def _in_term(text: str, start: int, end: int, terms: tuple[str, ...], m: re.Match, verb_first: bool = False) -> bool:
