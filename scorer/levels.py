@@ -3,8 +3,11 @@
 - 3: a figure that counts what the hit reports (5次, 十万余册, 1200余名, 100%):
   in the hit's own clause, or in a neighbouring clause of the same measure (one
   with no action of its own, one opening as a continuation: 全年共…, or one
-  before the hit sharing its words). A figure after a new action (…,联合开展督查2次)
-  counts that action. The quote always holds the figure.
+  before the hit sharing its words), or at the start of the paragraph's next sentence
+  when that opens as a continuation and the hit's sentence ends with its measure
+  (认真办理人大代表建议和政协提案。全年共计187件: "有量化数据（见下句）"). A figure
+  after a new action (…,联合开展督查2次) counts that action. The quote always holds
+  the figure.
 - 2: a concrete measure near it: an action with an object (not a verb inside the
   term itself: 法治政府建设考核 names a topic; the verb an all_of rule asks for, with
   its target after it, is one: 将法治建设纳入…考核; nor the verb of a leader's stance:
@@ -43,6 +46,7 @@ from .rules.regex import compile_pattern, leftmost
 from .tokens import is_boundary
 
 FIGURE_REACH = 60  # characters between a hit and a figure that backs it
+FIGURE_NEXT = "有量化数据（见下句）："  # why a hit whose figure the next sentence gives is a 3
 CONCRETE_REACH = 15  # characters between a hit and an action or a named thing
 CLAUSE_END = re.compile(f"[,;:。!?{MASK}]")  # flagged text separates clauses too
 
@@ -225,7 +229,7 @@ def backing_figure(text: str, lo: int, hi: int, start: int, end: int,
     found = [f for f in _sentence_figures(text, lo, hi, lang)
              if f[0] - end <= FIGURE_REACH and start - f[1] <= FIGURE_REACH]  # within reach
     if not found:  # most hits: no figure within reach, no clause to walk
-        return None
+        return _next_sentence_figure(text, lo, hi, start, end, lang)
     ca, cb = clause_span(text, lo, hi, start, end)
     near = [f for f in found if ca <= f[0] < cb]
     if near:
@@ -245,7 +249,35 @@ def backing_figure(text: str, lo: int, hi: int, start: int, end: int,
                 break
             if figs:
                 return figs[0] if step > 0 else figs[-1]
-    return None
+    return _next_sentence_figure(text, lo, hi, start, end, lang)
+
+
+_SENTENCE_CLOSED = frozenset("。!?;”’\"')]")  # how a sentence of the body ends (not a heading's line)
+_NEXT_SENTENCE_END = re.compile(r"[。!?;\n]")
+
+
+def _next_sentence_figure(text: str, lo: int, hi: int, start: int, end: int,
+                          lang: LevelWords) -> tuple[int, int] | None:
+    """A figure the next sentence of the paragraph gives for the measure the hit's sentence
+    ends with: 认真办理人大代表建议和政协提案。全年共计187件,按时办结率100%. That sentence
+    opens as a continuation (全年, 共, 累计…), and no clause after the hit in its own
+    sentence starts another measure. The figure still lies within FIGURE_REACH of the hit."""
+    if hi >= len(text) or hi - end > FIGURE_REACH or text[hi - 1] not in _SENTENCE_CLOSED \
+            or not lang.continuation.match(text, hi):
+        return None
+    hit = text[start:end]
+    b = clause_span(text, lo, hi, start, end)[1]
+    while b < hi - 1:  # the clauses after the hit's, up to the sentence's closing mark
+        a, b = _next_clause(text, lo, hi, 0, b, 1)
+        if a is None:
+            break
+        if b > a and not _same_measure(text, a, b, [], hit, lang, before=False):
+            return None
+    m = _NEXT_SENTENCE_END.search(text, hi)
+    first = CLAUSE_END.search(text, hi)  # the figure stands in the continuing clause itself
+    stop = min(m.start() if m else len(text), first.start() if first else len(text))
+    figs = [f for f in _sentence_figures(text, hi, stop, lang) if f[0] - end <= FIGURE_REACH]
+    return figs[0] if figs else None
 
 
 def _next_clause(text: str, lo: int, hi: int, a: int, b: int, step: int):
@@ -281,7 +313,8 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWord
     for apart) a hit that opens with that verb is the action taken (将法治建设纳入…考核)."""
     fig = backing_figure(text, lo, hi, start, end, lang)
     if fig:
-        return 3, intern(f"有量化数据：{text[fig[0]:fig[1]]}"), fig
+        lead = FIGURE_NEXT if fig[0] >= hi else "有量化数据："
+        return 3, intern(f"{lead}{text[fig[0]:fig[1]]}"), fig
     wa, wb = max(lo, start - CONCRETE_REACH), min(hi, end + CONCRETE_REACH)
     for m in lang.concrete.finditer(text, wa, wb):
         # Whole words only: 推进行政 holds no 进行, 公众参与 no 参与.

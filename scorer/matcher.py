@@ -23,6 +23,7 @@ from .hygiene import MASK
 from .judge import Judged, basis_of, judge_hit
 from .levels import (
     CLAUSE_END,
+    FIGURE_NEXT,
     LevelWords,
     clause_span,
     level_words,
@@ -238,11 +239,12 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
         return -j.level, j.inherited, in_heading
 
     def rank(j: Judged):
-        """Within a group, the passage most about the criterion: in a sentence naming more
-        of its words and fewer other criteria, then the first."""
+        """Within a group, the passage most about the criterion: one whose figure is in its
+        own sentence, in a sentence naming more of its words and fewer other criteria, then
+        the first."""
         k = j.sentence
         others = topics[k] - (k in mine)
-        return others - about(k), j.start
+        return j.why.startswith(FIGURE_NEXT), others - about(k), j.start
 
     # The best evidence first: the highest level, then found by the criterion's own words
     # rather than under a heading, in the body rather than a heading, then by `rank`,
@@ -258,8 +260,11 @@ def _result(doc: Document, criterion: Criterion, judged: list[Judged], lang: Lev
         for j in sorted(groups[key], key=rank):
             if len(evidence) == 3 or j.sentence in used_sentences:
                 continue
+            ev = _evidence(doc, j, lang)
+            if any(ev.start < e.end and e.start < ev.end for e in evidence):
+                continue  # a quote running into the next sentence for its figure: that passage is shown
             used_sentences.add(j.sentence)
-            evidence.append(_evidence(doc, j, lang))
+            evidence.append(ev)
         if len(evidence) == 3:
             break
     level = evidence[0].level if evidence else 0
@@ -290,6 +295,9 @@ def _quote_span(doc: Document, k: int, start: int, end: int,
     s = doc.sentences[k]
     text = doc.match_text
     a, b = s.start, s.end
+    if basis and basis[1] > b:  # a figure the next sentence gives (…提案。全年共计187件): up to its clause's end
+        m = CLAUSE_END.search(text, basis[1])
+        b = m.start() if m else len(text)
     while b > a and text[b - 1] in "。;!?,":
         b -= 1
     lo, hi = (min(start, basis[0]), max(end, basis[1])) if basis else (start, end)

@@ -102,6 +102,11 @@ CLASSES = [
     # A figure backs the measure it counts: not the one before a new action.
     ("将法治建设纳入区委年度考核体系,政府督查室联合开展法治政府建设督查2次。", "duties.assessment", 2),
     ("发挥村居法律顾问作用,全年共举办各类讲座200余场。", "decision.legal_advisers", 3),
+    # ... and a figure the next sentence of the paragraph gives for it, opening as a continuation.
+    ("健全矛盾纠纷多元化解机制。全年共化解各类纠纷1860件,化解率96%。", "society.mediation", 3),
+    ("健全矛盾纠纷多元化解机制。\n全年共化解各类纠纷1860件。", "society.mediation", 1),  # a new paragraph
+    ("健全矛盾纠纷多元化解机制。各街道化解各类纠纷1860件。", "society.mediation", 1),  # no continuation
+    ("健全矛盾纠纷多元化解机制,开展法治宣传。全年共化解各类纠纷1860件。", "society.mediation", 2),  # another measure between
     # Counts that measure the wrong thing.
     ("全年共作出行政处罚17236件。", "enforcement.oversight", 1),
     ("2022年全区新设立市场主体33779户。", "government.business_env", 1),
@@ -159,6 +164,14 @@ def test_a_level_3_quote_holds_its_figure_even_in_a_long_sentence(rubric):
     assert "7类" in match.evidence[0].quote and "公示执法信息" in match.evidence[0].quote
 
 
+def test_a_figure_from_the_next_sentence_is_quoted_with_it_and_says_so(rubric):
+    text = "组织开展行政执法人员培训。全年共举办培训班12期,培训2300余人次。"
+    match = judged(rubric, text, "enforcement.capacity")
+    assert match.level == 3
+    assert match.evidence[0].quote == "组织开展行政执法人员培训。全年共举办培训班12期"
+    assert match.evidence[0].why == "有量化数据（见下句）：12期"
+
+
 STUFFED = (
     "某区2023年法治政府建设情况报告\n一、2023年法治政府建设主要举措和成效\n{terms}。\n{repeated}\n"
     "会前学法 述法 执法公示 法制审核 出庭应诉 政务公开 普法 放管服\n"
@@ -190,7 +203,7 @@ def _reports() -> list[Path]:
     return sorted(SEEDS.glob("*.txt")) + (sorted(dev.glob("*.txt")) if dev.is_dir() else [])
 
 
-_WHY_WORD = re.compile(r"^(有量化数据|具体举措)：(.+)$")
+_WHY_WORD = re.compile(r"^(有量化数据|具体举措)(?:（见下句）)?：(.+)$")
 
 
 @pytest.mark.parametrize("path", _reports(), ids=lambda p: p.name)
