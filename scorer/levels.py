@@ -77,6 +77,11 @@ class LevelWords:
         self.plan_noun = _alternation(lang.plan_nouns)
         self.continuation = _alternation(lang.continuations)
         self.stances = tuple(sorted(set(lang.stances)))
+        # The names of the measures the rubric looks for in the year's work (its `terms` that
+        # may score above general words): a clause naming one reports that measure.
+        self.topics = _alternation(tuple(
+            w for c in rubric.criteria if "achievements" in c.scope
+            for r in c.rules if r.kind == "terms" and r.max_level > 1 for w in r.words()))
 
 
 def _lead(pattern: str) -> re.Pattern | None:
@@ -260,8 +265,9 @@ def _next_sentence_figure(text: str, lo: int, hi: int, start: int, end: int,
                           lang: LevelWords) -> tuple[int, int] | None:
     """A figure the next sentence of the paragraph gives for the measure the hit's sentence
     ends with: 认真办理人大代表建议和政协提案。全年共计187件,按时办结率100%. That sentence
-    opens as a continuation (全年, 共, 累计…), and no clause after the hit in its own
-    sentence starts another measure. The figure still lies within FIGURE_REACH of the hit."""
+    opens as a continuation (全年, 共, 累计…) naming none of the rubric's measures, and no
+    clause after the hit in its own sentence starts another measure. The figure still lies
+    within FIGURE_REACH of the hit."""
     if hi >= len(text) or hi - end > FIGURE_REACH or text[hi - 1] not in _SENTENCE_CLOSED \
             or not lang.continuation.match(text, hi):
         return None
@@ -276,6 +282,8 @@ def _next_sentence_figure(text: str, lo: int, hi: int, start: int, end: int,
     m = _NEXT_SENTENCE_END.search(text, hi)
     first = CLAUSE_END.search(text, hi)  # the figure stands in the continuing clause itself
     stop = min(m.start() if m else len(text), first.start() if first else len(text))
+    if lang.topics.search(text, hi, stop):  # it names a measure: the figure is that one's
+        return None  # (…统一行使行政复议职责。全年共接收复议申请599件 counts cases)
     figs = [f for f in _sentence_figures(text, hi, stop, lang) if f[0] - end <= FIGURE_REACH]
     return figs[0] if figs else None
 

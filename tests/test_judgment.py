@@ -107,6 +107,7 @@ CLASSES = [
     ("健全矛盾纠纷多元化解机制。\n全年共化解各类纠纷1860件。", "society.mediation", 1),  # a new paragraph
     ("健全矛盾纠纷多元化解机制。各街道化解各类纠纷1860件。", "society.mediation", 1),  # no continuation
     ("健全矛盾纠纷多元化解机制,开展法治宣传。全年共化解各类纠纷1860件。", "society.mediation", 2),  # another measure between
+    ("区政府统一行使行政复议职责。全年共接收复议申请599件。", "reconsideration.reform", 2),  # cases: another measure
     # Counts that measure the wrong thing.
     ("全年共作出行政处罚17236件。", "enforcement.oversight", 1),
     ("2022年全区新设立市场主体33779户。", "government.business_env", 1),
