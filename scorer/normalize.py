@@ -241,7 +241,8 @@ def _align(old: str, new: str, base: int, runs: RunsBuilder) -> None:
 @cache
 def _converter(name: str):
     """An OpenCC converter. `tw2mainland` is OpenCC's tw2sp plus a few terms of
-    official prose that Taiwan phrasing renders differently (水準, 品質, 查核)."""
+    official prose that Taiwan phrasing renders differently (水準, 品質, 查核), and the words
+    of this prose its computing phrases would change (程序 → 进程, 執行 → 运行) kept as they are."""
     import opencc
 
     if name != "tw2mainland":

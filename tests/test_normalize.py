@@ -25,6 +25,14 @@ def test_taiwan_phrasing_becomes_mainland():
     assert n.traditional
 
 
+def test_official_words_keep_their_meaning_in_traditional_script():
+    """Taiwan's computing phrases (程序 → 进程, 指標 → 指针, 執行 → 运行) are not this prose's."""
+    n = normalize("嚴格執行重大行政決策程序,落實五項法定程序,健全考核指標體系,啟用執法系統,整合核心資源,加強互動。" * 2)
+    for word in ("严格执行重大行政决策程序", "五项法定程序", "考核指标体系", "启用执法系统", "整合核心资源", "互动"):
+        assert word in n.text
+    assert n.traditional
+
+
 def test_simplified_text_is_not_rewritten():
     text = seed("001").read_text("utf-8")
     n = normalize(text)
