@@ -11,7 +11,8 @@
 - 2: a concrete measure near it: an action with an object (not a verb inside the
   term itself: 法治政府建设考核 names a topic; the verb an all_of rule asks for, with
   its target after it, is one: 将法治建设纳入…考核; nor the verb of a leader's stance:
-  亲自督办), a named document 《…》, a body, platform or instrument, coverage (全覆盖);
+  亲自督办), a named document 《…》, a body, platform or instrument (not a body that
+  oversees the government: 人大及其常委会), coverage (全覆盖);
 - 1: the words alone.
 
 A hit does not count at all when its clause is negated or deficient (未开展,
@@ -77,6 +78,7 @@ class LevelWords:
         self.plan_noun = _alternation(lang.plan_nouns)
         self.continuation = _alternation(lang.continuations)
         self.stances = tuple(sorted(set(lang.stances)))
+        self.other_bodies = tuple(sorted(set(lang.other_bodies)))
         # The names of the measures the rubric looks for in the year's work (its `terms` that
         # may score above general words): a clause naming one reports that measure.
         self.topics = _alternation(tuple(
@@ -330,7 +332,7 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWord
         if inside_hit and terms and m.group() in lang.action_words and _in_term(text, start, end, terms, m,
                                                                                verb_first):
             continue
-        if _in_stance(text, m, lang):
+        if _in_stance(text, m, lang) or _inside(text, m, lang.other_bodies):
             continue
         if inside_hit or (is_boundary(text, m.start(), lo, hi) and is_boundary(text, m.end(), lo, hi)):
             return 2, intern(f"具体举措：{m.group()}"), (m.start(), m.end())
@@ -354,6 +356,17 @@ def _in_stance(text: str, m: re.Match, lang: LevelWords) -> bool:
         if w.endswith(m.group()) and text.startswith(w, at):
             listed = text.count("亲自", max(0, at - STANCE_REACH), at) + text.count("亲自", m.end(), m.end() + STANCE_REACH)
             return listed > 0 or text.find("四个亲自", max(0, at - 2 * STANCE_REACH), at) >= 0
+    return False
+
+
+def _inside(text: str, m: re.Match, words: tuple[str, ...]) -> bool:
+    """Whether m lies inside an occurrence of one of `words` (常委会 in 人大及其常委会)."""
+    for w in words:
+        at = w.find(m.group())
+        while at >= 0:
+            if m.start() >= at and text.startswith(w, m.start() - at):
+                return True
+            at = w.find(m.group(), at + 1)
     return False
 
 

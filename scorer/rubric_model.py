@@ -24,7 +24,7 @@ LEVEL_KEYS = ("level", "name", "share")
 WHOLE_KEYS = ("name", "terms", "members")
 LANGUAGE_KEYS = ("negations", "future", "actions", "concrete", "counters", "honours", "profile",
                  "set_phrases", "formulas", "agenda_verbs", "agenda_ends", "study_verbs", "plan_nouns",
-                 "continuations", "stances")
+                 "continuations", "stances", "other_bodies")
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ class Language:
     plan_nouns: tuple[str, ...]
     continuations: tuple[str, ...]
     stances: tuple[str, ...]  # an action in one is a leader's stance, no measure (亲自督办)
+    other_bodies: tuple[str, ...]  # bodies outside the government whose names hold a concrete word
 
 
 @dataclass(frozen=True)
