@@ -4,8 +4,9 @@
   in the hit's own clause, or in a neighbouring clause of the same measure (one
   with no action of its own, one opening as a continuation: 全年共…, or one
   before the hit sharing its words), or at the start of the paragraph's next sentence
-  when that opens as a continuation and the hit's sentence ends with its measure
-  (认真办理人大代表建议和政协提案。全年共计187件: "有量化数据（见下句）"). A figure
+  when the hit's sentence ends with a concrete measure and that one opens with a count
+  of the year repeating a word of the hit (组织开展行政执法人员培训。全年共举办培训班
+  12期: "有量化数据（见下句）"). A figure
   after a new action (…,联合开展督查2次) counts that action. The quote always holds
   the figure.
 - 2: a concrete measure near it: an action with an object (not a verb inside the
@@ -26,7 +27,8 @@ without a figure, a summary claim in the report's opening (导语).
 Years and spans of years (2019—2020轮值), dates, ordinals (五届三次全会),
 durations (为期3个月, 历时两天, 连续8年), set phrases (三项制度, 八五普法) and
 quoted labels (“三地一区”, “七个强省”) are not figures, nor are the numbers of an
-honour list (入选…) or of the place itself (常住人口52万人, 辖行政村126个). The
+honour list (入选…), of the place itself (常住人口52万人, 辖行政村126个) or of
+those ranked with it (在全市17个县区中排名第二). The
 words behind each decision are the rubric's `language` (defaults in
 scorer/data/language.yaml).
 """
@@ -79,11 +81,11 @@ class LevelWords:
         self.continuation = _alternation(lang.continuations)
         self.stances = tuple(sorted(set(lang.stances)))
         self.other_bodies = tuple(sorted(set(lang.other_bodies)))
-        # The names of the measures the rubric looks for in the year's work (its `terms` that
-        # may score above general words): a clause naming one reports that measure.
+        # The names of what the rubric looks for in the year's work (its `terms`, the capped
+        # ones too: 行政处罚, 市场主体): a clause naming one reports that.
         self.topics = _alternation(tuple(
             w for c in rubric.criteria if "achievements" in c.scope
-            for r in c.rules if r.kind == "terms" and r.max_level > 1 for w in r.words()))
+            for r in c.rules if r.kind == "terms" for w in r.words()))
 
 
 def _lead(pattern: str) -> re.Pattern | None:
@@ -187,6 +189,7 @@ _NUMERAL = re.compile(r"[\d二两三四五六七八九十百千万]")
 _QUOTED = re.compile(r"“[^“”]{1,20}”|「[^「」]{1,20}」|\"[^\"]{1,20}\"|‘[^‘’]{1,20}’")
 _YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
 _SHARE = re.compile(r"[%‰成]|百分之")  # a share: of the place's people it measures coverage
+_RANKED = re.compile(r"[^,;:。]{0,8}中(?:排名|位列|名列|位居|居|排在|排第)")  # the pool of a ranking
 
 
 def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, int]]:
@@ -215,6 +218,8 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
             continue  # "入选…104个单位" counts an honour list, not this year's work
         if lang.profile.search(segment, ca, cb) and not _SHARE.search(m.group()):
             continue  # "全区常住人口52万人" describes the place, it measures nothing done
+        if _RANKED.match(segment, m.end(), cb):
+            continue  # "在全市17个县区中排名第二" counts the ranked
         out.append((lo + m.start(), lo + m.end()))
     return out
 
@@ -263,15 +268,23 @@ _SENTENCE_CLOSED = frozenset("。!?;”’\"')]")  # how a sentence of the body 
 _NEXT_SENTENCE_END = re.compile(r"[。!?;\n]")
 
 
+_NEXT_OPENER = re.compile("全年共|全年|累计|年内|当年|共")
+# Pairs of characters every measure's words share (行政执法公示, 行政处罚): a next sentence
+# holding only these names no part of the hit's measure.
+_COMMON_PAIRS = frozenset(("行政", "政府", "法治", "依法", "执法", "工作", "建设", "全区", "全市", "全县",
+                           "制度", "管理", "服务", "开展", "推进", "落实", "加强", "情况"))
+
+
 def _next_sentence_figure(text: str, lo: int, hi: int, start: int, end: int,
                           lang: LevelWords) -> tuple[int, int] | None:
-    """A figure the next sentence of the paragraph gives for the measure the hit's sentence
-    ends with: 认真办理人大代表建议和政协提案。全年共计187件,按时办结率100%. That sentence
-    opens as a continuation (全年, 共, 累计…) naming none of the rubric's measures, and no
-    clause after the hit in its own sentence starts another measure. The figure still lies
-    within FIGURE_REACH of the hit."""
+    """A figure the paragraph's next sentence gives for the measure the hit's sentence ends
+    with: 组织开展行政执法人员培训。全年共举办培训班12期. That sentence opens with a count of
+    the year (全年, 共, 累计…), names none of the rubric's measures and repeats a word of the
+    hit (培训), and no clause after the hit in its own sentence starts another measure. The
+    figure lies within FIGURE_REACH of the hit; `hit_level` takes it only for a concrete
+    measure (a general claim followed by the year's statistics is no measured result)."""
     if hi >= len(text) or hi - end > FIGURE_REACH or text[hi - 1] not in _SENTENCE_CLOSED \
-            or not lang.continuation.match(text, hi):
+            or not _NEXT_OPENER.match(text, hi):
         return None
     hit = text[start:end]
     b = clause_span(text, lo, hi, start, end)[1]
@@ -284,8 +297,11 @@ def _next_sentence_figure(text: str, lo: int, hi: int, start: int, end: int,
     m = _NEXT_SENTENCE_END.search(text, hi)
     first = CLAUSE_END.search(text, hi)  # the figure stands in the continuing clause itself
     stop = min(m.start() if m else len(text), first.start() if first else len(text))
-    if lang.topics.search(text, hi, stop):  # it names a measure: the figure is that one's
+    clause = text[hi:stop]
+    if lang.topics.search(clause):  # it names a measure: the figure is that one's
         return None  # (…统一行使行政复议职责。全年共接收复议申请599件 counts cases)
+    if not any(hit[i:i + 2] in clause for i in range(len(hit) - 1) if hit[i:i + 2] not in _COMMON_PAIRS):
+        return None  # (…开设执法公示专栏。全年共作出行政处罚决定1725件 counts penalties)
     figs = [f for f in _sentence_figures(text, hi, stop, lang) if f[0] - end <= FIGURE_REACH]
     return figs[0] if figs else None
 
@@ -322,9 +338,17 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWord
     法治政府建设考核, 备案审查. With `verb_first` (an all_of rule: a verb and its target asked
     for apart) a hit that opens with that verb is the action taken (将法治建设纳入…考核)."""
     fig = backing_figure(text, lo, hi, start, end, lang)
-    if fig:
-        lead = FIGURE_NEXT if fig[0] >= hi else "有量化数据："
-        return 3, intern(f"{lead}{text[fig[0]:fig[1]]}"), fig
+    if fig and fig[0] < hi:
+        return 3, intern(f"有量化数据：{text[fig[0]:fig[1]]}"), fig
+    measure = _measure(text, lo, hi, start, end, lang, terms, verb_first)
+    if fig and measure:  # the next sentence counts what this one's measure did
+        return 3, intern(f"{FIGURE_NEXT}{text[fig[0]:fig[1]]}"), fig
+    return measure or (1, "仅有一般性表述", None)
+
+
+def _measure(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWords, terms: tuple[str, ...],
+             verb_first: bool) -> tuple[int, str, tuple[int, int]] | None:
+    """Level 2 when a concrete measure stands near the hit: an action, a body, a named document."""
     wa, wb = max(lo, start - CONCRETE_REACH), min(hi, end + CONCRETE_REACH)
     for m in lang.concrete.finditer(text, wa, wb):
         # Whole words only: 推进行政 holds no 进行, 公众参与 no 参与.
@@ -341,7 +365,7 @@ def hit_level(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWord
         return 2, "具体举措：有名称的文件", (opened, opened + 1)
     if start > lo and text[start - 1] == "》":  # 开展《…条例》执法检查: the title is the object
         return 2, "具体举措：有名称的文件", (text.rfind("《", lo, start - 1), start)
-    return 1, "仅有一般性表述", None
+    return None
 
 
 STANCE_REACH = 12  # characters around a stance where the formula lists another (亲自部署、亲自过问)

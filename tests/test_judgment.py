@@ -102,12 +102,19 @@ CLASSES = [
     # A figure backs the measure it counts: not the one before a new action.
     ("将法治建设纳入区委年度考核体系,政府督查室联合开展法治政府建设督查2次。", "duties.assessment", 2),
     ("发挥村居法律顾问作用,全年共举办各类讲座200余场。", "decision.legal_advisers", 3),
-    # ... and a figure the next sentence of the paragraph gives for it, opening as a continuation.
-    ("健全矛盾纠纷多元化解机制。全年共化解各类纠纷1860件,化解率96%。", "society.mediation", 3),
-    ("健全矛盾纠纷多元化解机制。\n全年共化解各类纠纷1860件。", "society.mediation", 1),  # a new paragraph
-    ("健全矛盾纠纷多元化解机制。各街道化解各类纠纷1860件。", "society.mediation", 1),  # no continuation
-    ("健全矛盾纠纷多元化解机制,开展法治宣传。全年共化解各类纠纷1860件。", "society.mediation", 2),  # another measure between
+    # ... and a figure the next sentence of the paragraph gives for it: one that opens with a
+    # count of the year and repeats a word of the measure.
+    ("建成区矛盾纠纷多元化解中心。全年共化解各类纠纷1860件,化解率96%。", "society.mediation", 3),
+    ("建成区矛盾纠纷多元化解中心。\n全年共化解各类纠纷1860件。", "society.mediation", 2),  # a new paragraph
+    ("建成区矛盾纠纷多元化解中心。各街道化解各类纠纷1860件。", "society.mediation", 2),  # no count of the year
+    ("建成区矛盾纠纷多元化解中心,开展法治宣传。全年共化解各类纠纷1860件。", "society.mediation", 2),  # another measure between
+    ("健全矛盾纠纷多元化解机制。全年共化解各类纠纷1860件。", "society.mediation", 1),  # a claim, no measure
     ("区政府统一行使行政复议职责。全年共接收复议申请599件。", "reconsideration.reform", 2),  # cases: another measure
+    ("通过区政府网站公示执法信息。全年共作出行政处罚决定1725件。", "enforcement.publicity", 2),  # penalties
+    ("通过区政府网站公示执法信息。全年共开展部门联合检查216次。", "enforcement.publicity", 2),  # no word of the hit
+    # The pool of a ranking counts the ranked, not what the government did.
+    ("以98.6%的行政机关负责人出庭应诉率位居全市第一。", "litigation.appearance", 3),
+    ("对全区32个部门法治建设情况进行年度考核排名。", "duties.assessment", 3),
     # Counts that measure the wrong thing.
     ("全年共作出行政处罚17236件。", "enforcement.oversight", 1),
     ("2022年全区新设立市场主体33779户。", "government.business_env", 1),
