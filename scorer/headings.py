@@ -18,10 +18,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .clauses import CLAUSE_END
 from .document import Document
 from .hygiene import MASK
 from .judge import Judged, capped, unless_word
-from .levels import CLAUSE_END, LevelWords, formula, hit_level, negated_by_next_clause
+from .levels import LevelWords, formula, hit_level, negated_by_next_clause
 from .rubric import Rubric
 from .rules import Candidate
 from .spans import span_index

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from sys import intern  # a long report holds thousands of hits, of a few dozen reasons
 
+from .clauses import clause_span
 from .document import Document
 from .levels import (
     LevelWords,
     agenda_item,
-    clause_span,
     formula,
     hit_level,
     inside_title,

@@ -17,17 +17,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from sys import intern
 
+from .clauses import CLAUSE_END, clause_span
 from .document import Document
 from .headings import Headings, heading_at, headings, inherit_from_headings
 from .hygiene import MASK
 from .judge import Judged, basis_of, judge_hit
-from .levels import (
-    CLAUSE_END,
-    FIGURE_NEXT,
-    LevelWords,
-    clause_span,
-    level_words,
-)
+from .levels import FIGURE_NEXT, LevelWords, level_words
 from .occurrences import Occurrences, rubric_words
 from .rubric import Criterion, Rubric
 from .rules import applies
@@ -295,7 +290,7 @@ def _quote_span(doc: Document, k: int, start: int, end: int,
     s = doc.sentences[k]
     text = doc.match_text
     a, b = s.start, s.end
-    if basis and basis[1] > b:  # a figure the next sentence gives (…提案。全年共计187件): up to its clause's end
+    if basis and basis[1] > b:  # a figure the next sentence gives (…培训。全年共举办培训班12期): to its clause's end
         m = CLAUSE_END.search(text, basis[1])
         b = m.start() if m else len(text)
     while b > a and text[b - 1] in "。;!?,":

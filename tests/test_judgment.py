@@ -278,6 +278,7 @@ def test_a_figure_with_its_thousands_separated_is_one_figure(rubric):
     ("统一成立机构,唯一成功案例", []),
 ])
 def test_tenths_are_figures_and_set_words_with_them_are_not(rubric, text, found):
-    from scorer.levels import figures, level_words
+    from scorer.figures import figures
+    from scorer.levels import level_words
 
     assert [text[a:b] for a, b in figures(text, 0, len(text), level_words(rubric))] == found

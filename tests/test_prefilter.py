@@ -151,7 +151,8 @@ def test_every_match_holds_one_of_the_held_chars(text):
 
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")))
 def test_formulas_looked_for_only_in_clauses_holding_their_characters_are_found_as_before(path):
-    from scorer.levels import CLAUSE_END, formula, level_words
+    from scorer.clauses import CLAUSE_END
+    from scorer.levels import formula, level_words
     from scorer.rubric import load_rubric
     from scorer.rules.regex import leftmost
 

@@ -86,7 +86,8 @@ NUMBERY = "0123456789０９٣.%‰第一二两三四五六七八九十百千万�
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=NUMBERY, max_size=14))
 def test_every_figure_holds_a_numeral_that_the_precheck_finds(text):
-    from scorer.levels import _NUMERAL, level_words
+    from scorer.figures import _NUMERAL
+    from scorer.levels import level_words
 
     if level_words(RUBRIC).figure.search(text):
         assert _NUMERAL.search(text)

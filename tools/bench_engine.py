@@ -79,10 +79,10 @@ def _forget_seen_text(rubric) -> None:
     keeping what it loads once (rubric, dictionary, gazetteer): a round that met the texts of
     the round before in them measured less than a batch's single pass costs (1.03-1.12x jieba
     against 1.25x for the first round)."""
-    from scorer import levels, places, tokens
+    from scorer import clauses, figures, levels, places, tokens
     from scorer.occurrences import rubric_words
 
-    for cached in (levels.formula, levels._sentence_figures, levels._pauses, tokens._blocks, places.find_places):
+    for cached in (levels.formula, figures._sentence_figures, clauses._pauses, tokens._blocks, places.find_places):
         cached.cache_clear()
     rubric_words(rubric).tokenizer.bounds.cache_clear()
     tokens.tokenizer_for(()).bounds.cache_clear()

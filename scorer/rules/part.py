@@ -89,8 +89,8 @@ def _parts_with(doc: Document, role: PartRole) -> list[tuple[int, Part]]:
 
 def _heading_evidence(doc: Document, part: Part, role: PartRole, level: int, how: str):
     """The part's heading (or its first words) as evidence, quoted as written."""
+    from ..clauses import CLAUSE_END
     from ..hygiene import MASK
-    from ..levels import CLAUSE_END
     from ..matcher import Evidence  # see PartRule.judge
 
     if part.heading:
