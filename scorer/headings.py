@@ -6,7 +6,9 @@ An evaluator reads them so; the matcher does too: when a criterion's own words
 (not a general word capped at level 1) stand in a short heading, each clause of
 the part under it earns what its words show, a figure (3) or a concrete measure
 (2). A sub-part whose heading names another criterion belongs to that one, and a
-clause that reports another criterion's hit is left to it.
+clause that reports another criterion's hit is left to it, with the clauses after it
+in its sentence that name no criterion (…全年收到行政复议申请96件,受理88件 counts
+cases, under a heading on the reconsideration reform).
 """
 
 from __future__ import annotations
@@ -119,8 +121,15 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
                     if d is not head.part and named.get(d.path) and cid not in named[d.path]]
             unless = hit.rule.unless + criterion.unless
             best: dict[int, Judged] = {}
+            left = -1  # the sentence whose clause was left to another criterion
             for k, a, b in clauses_under(doc, heads, head, skip):
-                if doc.sentences[k].role not in criterion.scope or hits.only_others(a, b, cid):  # StrEnum
+                if hits.only_others(a, b, cid):
+                    left = k
+                    continue
+                if k == left and not hits.any(a, b):
+                    continue  # it goes on with that one's report (…复议申请96件,受理88件)
+                left = -1
+                if doc.sentences[k].role not in criterion.scope:  # StrEnum
                     continue
                 if unless_word(doc, k, unless):  # read as the criterion's own hits are
                     continue
@@ -147,6 +156,10 @@ class _CountedHits:
                         for j in judged[cid] if j.reason is None)
         self.starts = array("i", (p // n for p in packed))
         self.owners = array("i", (p % n for p in packed))
+
+    def any(self, a: int, b: int) -> bool:
+        """Whether counted hits start in [a, b)."""
+        return bisect.bisect_left(self.starts, a) < bisect.bisect_left(self.starts, b)
 
     def only_others(self, a: int, b: int, cid: str) -> bool:
         """Whether hits start in [a, b) and none of them is the criterion's."""
