@@ -3,7 +3,8 @@
 Each top-level part gets a role from its heading; a part without a heading (a
 trailing paragraph that opens with "同时也存在一些薄弱环节" or "下步工作中将") gets
 its role from its opening words, the role they name first, where it comes later in a
-report's order (PART_ORDER). Inside another part the duties role is recognised, and
+report's order (PART_ORDER); a report without headings has its achievements where a
+paragraph opens on an area of work (在依法行政方面,…). Inside another part the duties role is recognised, and
 problems and plans where the sub-heading is a role heading as a whole. A heading of a
 later year than the report's first dated heading names plans; one that opens with a
 measure against a shortcoming (强化基层弱项) names none.
@@ -116,7 +117,8 @@ def opening_role(text: str) -> PartRole | None:
     """The role the opening words of an unheaded paragraph name, if any: the one named
     first (下一步,将压实第一责任人职责 is a plan). A shortcoming named after a figure
     concedes a measure's limits, it opens no shortcomings part: 出庭应诉率达到100%,
-    较上年提高20个百分点,但与群众期待仍有差距."""
+    较上年提高20个百分点,但与群众期待仍有差距. A paragraph on an area of work (在依法行政
+    方面,…) names the achievements, when it names no other part."""
     head = text[:_OPENING_CHARS]
     found = []
     for role, pattern in _OPENING_ROLES:
@@ -124,7 +126,25 @@ def opening_role(text: str) -> PartRole | None:
                   if not _addressed(head, m) and not (role == PartRole.PROBLEMS and _conceded(head, m))), None)
         if m:
             found.append((m.start(), role))
-    return min(found, key=lambda f: f[0])[1] if found else None
+    if found:
+        return min(found, key=lambda f: f[0])[1]
+    m = _AREA_OPENING.match(head)
+    if m and not _AREA_PLAN.search(head, m.end(), _start_of_next_clause(head, m.end())):
+        return PartRole.ACHIEVEMENTS
+    return None
+
+
+_AREA_PLAN = re.compile(r"将|拟|计划|下一?步|力争|(?<![主需重])要(?!求)")  # 在…方面,将… is a plan
+
+
+def _start_of_next_clause(text: str, pos: int) -> int:
+    m = _CLAUSE_END.search(text, pos)
+    return m.start() if m else len(text)
+
+
+# A paragraph that opens on an area of the year's work, where no other part's words stand
+# (在依法行政方面,…): the measures of a report without headings.
+_AREA_OPENING = re.compile(r"在[^,;:。!?]{2,24}方面,")
 
 
 def _addressed(head: str, m: re.Match) -> bool:

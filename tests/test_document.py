@@ -10,6 +10,7 @@ import pytest
 
 from scorer.document import document_from_text, load_document
 from scorer.matcher import match_document
+from scorer.roles import opening_role
 from scorer.rubric import load_rubric
 from scorer.structure import PartRole, RoleSource
 from tests.conftest import ROOT, cli, seed
@@ -183,6 +184,33 @@ def test_a_year_inside_the_first_heading_dates_nothing():
 def test_a_sub_heading_that_is_a_role_heading_as_a_whole_names_its_role(sub, role):
     doc = document_from_text(f"一、2023年工作情况\n(一)主要成效\n召开会议部署工作。\n{sub}\n召开会议部署工作。\n")
     assert [p.role for p in doc.parts[0].walk() if p.heading and sub.endswith(p.heading)] == [role]
+
+
+UNHEADED = ("东湖区2023年法治政府建设工作情况报告\n2023年,区政府坚持依法行政,现将有关情况报告如下。\n"
+            "{duties}在依法行政方面,区政府全年提交常务会议集体讨论的重大行政决策事项9项。\n"
+            "在严格规范公正文明执法方面,全年法制审核重大执法决定43件。\n"
+            "同时也存在一些不足,主要表现在:执法人员培训不够系统。\n"
+            "下步工作中,区政府将重点做好以下工作:开展执法人员培训。\n")
+
+
+@pytest.mark.parametrize("duties", ["", "区政府主要负责同志切实履行推进法治建设第一责任人职责,全年主持召开常务会议4次。\n"])
+def test_a_report_without_headings_has_its_achievements_where_an_area_of_work_opens(duties):
+    """在…方面 after the opening, or after a 第一责任人 account the report puts first, opens the
+    year's measures; they had stayed in the opening or the 第一责任人 account (achievements 0)."""
+    doc = document_from_text(UNHEADED.format(duties=duties))
+    roles = [p.role for p in doc.parts if p.level == 1]
+    assert roles == [PartRole.DUTIES] * bool(duties) + [PartRole.ACHIEVEMENTS, PartRole.PROBLEMS, PartRole.PLANS]
+    assert [p.role_source for p in doc.parts_with_role(PartRole.ACHIEVEMENTS)] == [RoleSource.OPENING]
+
+
+def test_an_area_of_work_done_goes_on_as_done():
+    assert opening_role("在优化营商环境方面,持续深化“放管服”改革,全年新增市场主体6821户。") == PartRole.ACHIEVEMENTS
+
+
+@pytest.mark.parametrize("paragraph", ["在依法行政方面,仍存在一些问题和不足。", "在依法行政方面,将进一步规范执法。",
+                                       "在履行第一责任人职责方面,区政府主要负责人全年主持召开常务会议4次。"])
+def test_an_area_of_work_that_names_another_part_is_that_part(paragraph):
+    assert opening_role(paragraph) != PartRole.ACHIEVEMENTS
 
 
 def test_unheaded_closing_paragraphs_get_roles_from_their_opening_words():
