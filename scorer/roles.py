@@ -134,7 +134,8 @@ def opening_role(text: str) -> PartRole | None:
     return None
 
 
-_AREA_PLAN = re.compile(r"将|拟|计划|下一?步|力争|(?<![主需重])要(?!求)")  # 在…方面,将… is a plan
+# 在…方面,将… is a plan, 在…方面,还需… a shortcoming
+_AREA_PLAN = re.compile(r"将|拟|计划|下一?步|力争|(?<![主需重])要(?!求)|需|有待|不足|问题")
 
 
 def _start_of_next_clause(text: str, pos: int) -> int:
@@ -144,7 +145,8 @@ def _start_of_next_clause(text: str, pos: int) -> int:
 
 # A paragraph that opens on an area of the year's work, where no other part's words stand
 # (在依法行政方面,…): the measures of a report without headings.
-_AREA_OPENING = re.compile(r"在[^,;:。!?]{2,24}方面,")
+_AREA_OPENING = re.compile(r"在(?![^,;:。!?]*(学法|述法|履职|履行|领导干部|负责人|负责同志|第一责任人|安排|计划|打算|"
+                           r"思路|下一|明年|今后))[^,;:。!?]{2,24}方面,")
 
 
 def _addressed(head: str, m: re.Match) -> bool:

@@ -186,6 +186,7 @@ def _top_blocks(body: list[_Line], year: int | None):
     next_heading_after = [n] * (n + 1)
     for i in range(n - 1, -1, -1):
         next_heading_after[i] = i if body[i].level else next_heading_after[i + 1]
+    headed = any(ln.level == 1 for ln in body)
     for i, ln in enumerate(body):
         if ln.level == 1:
             if current or kind != "preamble":
@@ -195,6 +196,8 @@ def _top_blocks(body: list[_Line], year: int | None):
         following = next_heading_after[i + 1] if i + 1 <= n else n
         trailing = ln.level == 0 and (following == n or body[following].level == 1)
         role = opening_role(ln.text) if trailing and i > 0 else None
+        if role == PartRole.ACHIEVEMENTS and headed:
+            role = None  # a report with headings names its achievements in them
         if role is not None and _opens(role, _block_role(kind, heading, year), ln.text, kind == "unheaded"):
             if current or kind != "preamble":
                 blocks.append((kind, marker, heading, current))

@@ -207,7 +207,23 @@ def test_an_area_of_work_done_goes_on_as_done():
     assert opening_role("在优化营商环境方面,持续深化“放管服”改革,全年新增市场主体6821户。") == PartRole.ACHIEVEMENTS
 
 
+def test_an_area_of_work_in_a_report_with_headings_opens_nothing():
+    """The opening of a headed report stays its opening (its claims are general words)."""
+    doc = document_from_text("某区2023年法治政府建设年度报告\n2023年,区政府坚持依法行政。\n"
+                             "在依法行政方面,区政府推行行政执法公示制度。现将有关情况报告如下:\n"
+                             "一、主要举措和成效\n召开会议部署工作。\n二、存在的不足\n执法不够规范。\n")
+    assert [p.role for p in doc.parts] == [PartRole.OTHER, PartRole.ACHIEVEMENTS, PartRole.PROBLEMS]
+
+
+def test_the_first_responsibility_account_keeps_its_own_areas():
+    doc = document_from_text(UNHEADED.format(
+        duties="区政府主要负责同志切实履行推进法治建设第一责任人职责。\n在学法用法方面,县长带头学法,会前学法8次。\n"))
+    duties = doc.parts_with_role(PartRole.DUTIES)[0]
+    assert "会前学法8次" in doc.match_text[duties.start:duties.end]
+
+
 @pytest.mark.parametrize("paragraph", ["在依法行政方面,仍存在一些问题和不足。", "在依法行政方面,将进一步规范执法。",
+                                       "在行政执法方面,还需进一步加强。", "在2024年工作安排方面,重点抓好以下工作:",
                                        "在履行第一责任人职责方面,区政府主要负责人全年主持召开常务会议4次。"])
 def test_an_area_of_work_that_names_another_part_is_that_part(paragraph):
     assert opening_role(paragraph) != PartRole.ACHIEVEMENTS
