@@ -4,8 +4,9 @@ Each top-level part gets a role from its heading; a part without a heading (a
 trailing paragraph that opens with "同时也存在一些薄弱环节" or "下步工作中将") gets
 its role from its opening words, the role they name first, where it comes later in a
 report's order (PART_ORDER); a report without headings has its achievements where a
-paragraph opens on an area of work (在依法行政方面,…). Inside another part the duties role is recognised, and
-problems and plans where the sub-heading is a role heading as a whole. A heading of a
+paragraph opens on an area of work (在依法行政方面,…). Inside another part the duties
+role is recognised, and problems and plans where the sub-heading is a role heading as a
+whole. A heading of a
 later year than the report's first dated heading names plans; one that opens with a
 measure against a shortcoming (强化基层弱项) names none.
 structure.py applies these to the parts it finds.
@@ -134,6 +135,11 @@ def opening_role(text: str) -> PartRole | None:
     return None
 
 
+# A paragraph that opens on an area of the year's work, where no other part's words stand
+# (在依法行政方面,…): the measures of a report without headings. Not the leaders' own
+# areas (在学法用法方面: the 第一责任人 account) nor a plan's (在2024年工作安排方面).
+_AREA_OPENING = re.compile(r"在(?![^,;:。!?]*(学法|述法|履职|履行|领导干部|负责人|负责同志|第一责任人|安排|计划|打算|"
+                           r"思路|下一|明年|今后))[^,;:。!?]{2,24}方面,")
 # 在…方面,将… is a plan, 在…方面,还需… a shortcoming
 _AREA_PLAN = re.compile(r"将|拟|计划|下一?步|力争|(?<![主需重])要(?!求)|需|有待|不足|问题")
 
@@ -141,12 +147,6 @@ _AREA_PLAN = re.compile(r"将|拟|计划|下一?步|力争|(?<![主需重])要(?
 def _start_of_next_clause(text: str, pos: int) -> int:
     m = _CLAUSE_END.search(text, pos)
     return m.start() if m else len(text)
-
-
-# A paragraph that opens on an area of the year's work, where no other part's words stand
-# (在依法行政方面,…): the measures of a report without headings.
-_AREA_OPENING = re.compile(r"在(?![^,;:。!?]*(学法|述法|履职|履行|领导干部|负责人|负责同志|第一责任人|安排|计划|打算|"
-                           r"思路|下一|明年|今后))[^,;:。!?]{2,24}方面,")
 
 
 def _addressed(head: str, m: re.Match) -> bool:

@@ -198,7 +198,7 @@ def _top_blocks(body: list[_Line], year: int | None):
         role = opening_role(ln.text) if trailing and i > 0 else None
         if role == PartRole.ACHIEVEMENTS and headed:
             role = None  # a report with headings names its achievements in them
-        if role is not None and _opens(role, _block_role(kind, heading, year), ln.text, kind == "unheaded"):
+        if role is not None and _opens(role, _block_role(kind, heading, year), ln.text):
             if current or kind != "preamble":
                 blocks.append((kind, marker, heading, current))
             kind, marker, heading, current = "unheaded", "", role.value, [ln]
@@ -209,16 +209,16 @@ def _top_blocks(body: list[_Line], year: int | None):
     return [b for b in blocks if b[3]]
 
 
-def _opens(role: PartRole, current: PartRole | None, text: str, unheaded: bool = False) -> bool:
+def _opens(role: PartRole, current: PartRole | None, text: str) -> bool:
     """Whether an unheaded paragraph opens a part of its own role after the current part: one
     later in a report's order, or the 第一责任人 account wherever it stands: after the
     shortcomings, the order the regulation gives (art. 25), when it is no shortcoming of the
     duty (第一责任人职责落实不到位); after the plans when it is no plan (持续压实第一责任人职责)
-    and accounts for the year (全年主持召开常务会议3次). The achievements follow the opening,
-    or an unheaded 第一责任人 account that a report puts first; never the shortcomings or
-    the plans (在依法行政方面,将… there is a plan)."""
+    and accounts for the year (全年主持召开常务会议3次). In a report without headings the
+    achievements follow the opening, or a 第一责任人 account that the report puts first;
+    never the shortcomings or the plans."""
     if role == PartRole.ACHIEVEMENTS:
-        return current is None or current == PartRole.OTHER or (current == PartRole.DUTIES and unheaded)
+        return current is None or current in (PartRole.OTHER, PartRole.DUTIES)
     if role == PartRole.DUTIES and current == PartRole.PROBLEMS:
         return not deficient(text)
     if role == PartRole.DUTIES and current == PartRole.PLANS:
