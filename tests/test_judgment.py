@@ -115,6 +115,9 @@ CLASSES = [
     # The pool of a ranking counts the ranked, not what the government did.
     ("以98.6%的行政机关负责人出庭应诉率位居全市第一。", "litigation.appearance", 3),
     ("对全区32个部门法治建设情况进行年度考核排名。", "duties.assessment", 3),
+    # A clause that opens with 全年 goes on with the one before it, not with the one after.
+    ("全年共作出行政处罚决定1725件,执法公示工作规范有序。", "enforcement.publicity", 2),
+    ("全年办理行政诉讼案件85件,负责人出庭应诉工作扎实推进。", "litigation.appearance", 2),
     # Counts that measure the wrong thing.
     ("全年共作出行政处罚17236件。", "enforcement.oversight", 1),
     ("2022年全区新设立市场主体33779户。", "government.business_env", 1),
