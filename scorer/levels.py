@@ -11,7 +11,7 @@
 - 2: a concrete measure near it: an action with an object (not a verb inside the
   term itself: 法治政府建设考核 names a topic; the verb an all_of rule asks for, with
   its target after it, is one: 将法治建设纳入…考核; nor the verb of a leader's stance:
-  亲自督办), a named document 《…》, a body, platform or instrument (not a body that
+  亲自督办; nor an action named as a topic: 文件的起草, 制定和监督管理), a named document 《…》, a body, platform or instrument (not a body that
   oversees the government: 人大及其常委会), coverage (全覆盖);
 - 1: the words alone.
 
@@ -160,6 +160,8 @@ def _measure(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWords
             continue
         if _in_stance(text, m, lang) or _inside(text, m, lang.other_bodies):
             continue
+        if m.group() in lang.action_words and _named(text, m):
+            continue
         if inside_hit or (is_boundary(text, m.start(), lo, hi) and is_boundary(text, m.end(), lo, hi)):
             return 2, intern(f"具体举措：{m.group()}"), (m.start(), m.end())
     opened = text.find("《", wa, wb)
@@ -168,6 +170,11 @@ def _measure(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWords
     if start > lo and text[start - 1] == "》":  # 开展《…条例》执法检查: the title is the object
         return 2, "具体举措：有名称的文件", (text.rfind("《", lo, start - 1), start)
     return None
+
+
+def _named(text: str, m: re.Match) -> bool:
+    """An action named as a topic, not taken: 规范性文件的起草, 制定和监督管理, 受理与审理机制."""
+    return (m.start() > 0 and text[m.start() - 1] == "的") or text[m.end():m.end() + 1] in ("和", "与", "及")
 
 
 STANCE_REACH = 12  # characters around a stance where the formula lists another (亲自部署、亲自过问)

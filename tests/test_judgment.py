@@ -115,6 +115,10 @@ CLASSES = [
     # The pool of a ranking counts the ranked, not what the government did.
     ("以98.6%的行政机关负责人出庭应诉率位居全市第一。", "litigation.appearance", 3),
     ("对全区32个部门法治建设情况进行年度考核排名。", "duties.assessment", 3),
+    # An action named as a topic (…的起草, 制定和监督管理, 受理和审理机制) is no action taken.
+    ("加强行政规范性文件制定和监督管理。", "decision.normative_docs", 1),
+    ("完善行政复议案件受理和审理机制。", "reconsideration.cases", 1),
+    ("制定行政规范性文件管理办法。", "decision.normative_docs", 2),
     # A clause that opens with 全年 goes on with the one before it, not with the one after.
     ("全年共作出行政处罚决定1725件,执法公示工作规范有序。", "enforcement.publicity", 2),
     ("全年办理行政诉讼案件85件,负责人出庭应诉工作扎实推进。", "litigation.appearance", 2),
