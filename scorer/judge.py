@@ -17,6 +17,7 @@ from .document import Document
 from .levels import (
     LevelWords,
     agenda_item,
+    enclosing,
     formula,
     hit_level,
     inside_title,
@@ -54,6 +55,11 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
     text = doc.match_text
     if s.role not in criterion.scope:  # a role is its name (StrEnum): no `.value` look-up a hit
         return Judged.of(cand, 0, "", _OUT_OF_SCOPE[s.role])
+    if cand.rule.kind == "terms":
+        longer = lang.enclosing_terms.get((criterion.id, cand.terms[0]))
+        other = longer and enclosing(doc.match_text, cand.start, cand.end, longer)
+        if other:
+            return Judged.of(cand, 0, "", intern(f"属于另一指标的用语：{other}"))
     a, b = clause_span(text, s.start, s.end, cand.start, cand.end)
     clause = text[a:b]
     # In the problems part shortcomings are the subject: a criterion that reads it

@@ -81,6 +81,44 @@ class LevelWords:
         self.topics = _alternation(tuple(
             w for c in rubric.criteria if "achievements" in c.scope
             for r in c.rules if r.kind == "terms" for w in r.words()))
+        self.enclosing_terms = _enclosing_terms(rubric)
+
+
+def _enclosing_terms(rubric: Rubric) -> dict[tuple[str, str], tuple[str, ...]]:
+    """For each criterion's term, the longer terms of other criteria that hold it (信息公开 in
+    执法信息公开, 调解 in 调解和解, 议案 in 复议案件): where one of them stands, it names the topic.
+    Not those of a criterion for some years only (涉企检查 from 2025): in other years it asks
+    for nothing, and the shorter term keeps its place."""
+    owners: dict[str, set[str]] = {}
+    for c in rubric.criteria:
+        if c.years != (None, None):
+            continue
+        for r in c.rules:
+            if r.kind == "terms":
+                for w in r.words():
+                    owners.setdefault(w, set()).add(c.id)
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for c in rubric.criteria:
+        for r in c.rules:
+            if r.kind != "terms":
+                continue
+            for w in r.words():
+                longer = tuple(sorted(o for o, ids in owners.items() if w in o and o != w and c.id not in ids))
+                if longer:
+                    out[(c.id, w)] = longer
+    return out
+
+
+def enclosing(text: str, start: int, end: int, words: tuple[str, ...]) -> str | None:
+    """The one of `words` that stands around text[start:end] (holding it), if any."""
+    found = text[start:end]
+    for w in words:
+        at = w.find(found)
+        while at >= 0:
+            if start >= at and text.startswith(w, start - at):
+                return w
+            at = w.find(found, at + 1)
+    return None
 
 
 def _lead(pattern: str) -> re.Pattern | None:

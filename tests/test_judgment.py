@@ -119,6 +119,10 @@ CLASSES = [
     ("加强行政规范性文件制定和监督管理。", "decision.normative_docs", 1),
     ("完善行政复议案件受理和审理机制。", "reconsideration.cases", 1),
     ("制定行政规范性文件管理办法。", "decision.normative_docs", 2),
+    # A term inside a longer term of another criterion is that one's topic.
+    ("通过调解和解方式结案46件,占结案总数的31%。", "society.mediation", 0),
+    ("在县政府门户网站公示执法信息1432条,做到执法信息公开透明。", "oversight.transparency", 0),
+    ("全年主动公开政府信息3800余条,信息公开工作规范有序。", "oversight.transparency", 3),
     # A clause that opens with 全年 goes on with the one before it, not with the one after.
     ("全年共作出行政处罚决定1725件,执法公示工作规范有序。", "enforcement.publicity", 2),
     ("全年办理行政诉讼案件85件,负责人出庭应诉工作扎实推进。", "litigation.appearance", 2),
