@@ -145,6 +145,8 @@ CLASSES = [
      "二、存在的不足\n执法不够规范。", "reconsideration.reform", 2),
     ("一、主要举措和成效\n(四)推进行政复议体制改革。全年办理行政复议案件56件,县司法局增设行政复议股,配备专职工作人员5名。\n"
      "二、存在的不足\n执法不够规范。", "reconsideration.reform", 3),  # the staffing is the reform's
+    ("一、主要举措和成效\n(三)严格执法全过程记录。全区行政执法机关全年共作出行政处罚决定3211件,罚没款2870万元。\n"
+     "二、存在的不足\n执法不够规范。", "enforcement.recording", 1),  # the penalties' sum is no recording
     # A list of terms names topics; it reports no measure.
     ("主要负责人会前学法、述法、纳入考核、研究部署。", "duties.assessment", 1),
     ("会前学法 述法 执法公示 法制审核 出庭应诉 政务公开 普法 放管服", "society.legal_education", 1),
