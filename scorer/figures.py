@@ -76,6 +76,8 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
             continue  # "入选…104个单位" counts an honour list, not this year's work
         if lang.profile.search(segment, ca, cb) and not _SHARE.search(m.group()):
             continue  # "全区常住人口52万人" describes the place, it measures nothing done
+        if lang.economy.search(segment, ca, cb):
+            continue  # "地区生产总值增长6.2%" measures the economy
         if _RANKED.match(segment, m.end(), cb):
             continue  # "在全市17个县区中排名第二" counts the ranked
         out.append((lo + m.start(), lo + m.end()))

@@ -26,8 +26,8 @@ without a figure, a summary claim in the report's opening (导语).
 Years and spans of years (2019—2020轮值), dates, ordinals (五届三次全会),
 durations (为期3个月, 历时两天, 连续8年), set phrases (三项制度, 八五普法) and
 quoted labels (“三地一区”, “七个强省”) are not figures, nor are the numbers of an
-honour list (入选…), of the place itself (常住人口52万人, 辖行政村126个) or of
-those ranked with it (在全市17个县区中排名第二). The
+honour list (入选…), of the place itself (常住人口52万人, 辖行政村126个), of its
+economy (地区生产总值增长6.2%) or of those ranked with it (在全市17个县区中排名第二). The
 words behind each decision are the rubric's `language` (defaults in
 scorer/data/language.yaml).
 """
@@ -65,6 +65,7 @@ class LevelWords:
         # 辖 ends a word only before what it governs: 全区辖8个街道, not 全区辖区内
         self.profile = re.compile("|".join(re.escape(w) + ("(?!区)" if w.endswith("辖") else "")
                                            for w in sorted(set(lang.profile), key=len, reverse=True)) or "(?!x)x")
+        self.economy = _alternation(lang.economy)
         self.actions = _alternation(lang.actions)
         self.action_words = frozenset(lang.actions) - frozenset(lang.concrete)
         self.formulas = tuple(compile_pattern(p) for p in lang.formulas)  # each on RE2 when it can be

@@ -24,7 +24,7 @@ LEVEL_KEYS = ("level", "name", "share")
 WHOLE_KEYS = ("name", "terms", "members")
 LANGUAGE_KEYS = ("negations", "future", "actions", "concrete", "counters", "honours", "profile",
                  "set_phrases", "formulas", "agenda_verbs", "agenda_ends", "study_verbs", "plan_nouns",
-                 "continuations", "stances", "other_bodies")
+                 "continuations", "stances", "other_bodies", "economy")
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,7 @@ class Language:
     continuations: tuple[str, ...]
     stances: tuple[str, ...]  # an action in one is a leader's stance, no measure (亲自督办)
     other_bodies: tuple[str, ...]  # bodies outside the government whose names hold a concrete word
+    economy: tuple[str, ...]  # the economy's aggregates (地区生产总值): their numbers count no work
 
 
 @dataclass(frozen=True)
