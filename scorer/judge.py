@@ -9,6 +9,7 @@ to 1 where its context makes it general words (`capped`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from sys import intern  # a long report holds thousands of hits, of a few dozen reasons
 
@@ -48,6 +49,9 @@ class Judged(Candidate):
 
 
 _OUT_OF_SCOPE = {role: f"仅见于{label}部分" for role, label in ROLE_LABELS.items()}  # one string, not one a hit
+# A hit that names a law, or is followed by 法/条例 into one (行政复议法, 突发事件应对法); not a
+# word for a practice that ends in 法 (述法, 普法, 谁执法谁普法).
+_LAW_NAME = re.compile(r"[^,;:。!?、和及]{2,}(?<![述普执学用守])(?:法|条例)")
 
 
 def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelWords) -> Judged:
@@ -79,6 +83,9 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
             return Judged.of(cand, 0, "", "仅见于文件名称")
         if not _about_study(criterion, lang) and study_topic(text, s.start, cand.start, lang):
             return Judged.of(cand, 0, "", "仅为学习内容")
+    elif _LAW_NAME.match(text, cand.start, min(len(text), cand.end + 2)) \
+            and lang.study_verb.search(text, a, cand.start) and not _about_study(criterion, lang):
+        return Judged.of(cand, 0, "", "仅为学习内容")  # 专题学习了突发事件应对法, a law named without 《》
     word = unless_word(doc, cand.sentence, cand.rule.unless + criterion.unless)
     if word:
         return Judged.of(cand, 0, "", intern(f"不相关的语境：{word}"))

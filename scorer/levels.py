@@ -17,7 +17,8 @@
 
 A hit does not count at all when its clause is negated or deficient (未开展,
 有待提高), a plan (下一步), a ritual formula (在…领导下, 坚持以…为指导, 以…为目标,
-现将…报告如下), or the title of a law that was studied (学习《…条例》). It is
+现将…报告如下), the name of a law that was studied (学习《…条例》, 专题学习了突发
+事件应对法), or a term inside a longer one of another criterion (调解 in 调解和解). It is
 general words (1) however concrete its neighbours when it is an agenda item of
 a meeting (研究…法律顾问选聘等工作, 听取…复议应诉情况汇报), the content of a plan
 (普法宣传年度计划), one item of a list of terms (会前学法、述法、执法公示、…), or,

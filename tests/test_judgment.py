@@ -119,6 +119,10 @@ CLASSES = [
     ("加强行政规范性文件制定和监督管理。", "decision.normative_docs", 1),
     ("完善行政复议案件受理和审理机制。", "reconsideration.cases", 1),
     ("制定行政规范性文件管理办法。", "decision.normative_docs", 2),
+    # A law named as what was studied, with or without 《》, is a study topic.
+    ("区政府常务会议全年会前学法12次,专题学习了突发事件应对法。", "emergency.response", 0),
+    ("深入学习贯彻新修订的行政复议法,全年办理复议案件56件。", "reconsideration.reform", 0),
+    ("将领导干部学法述法纳入年度考核。", "duties.report_on_law", 2),  # 述法 names no law
     # A term inside a longer term of another criterion is that one's topic.
     ("通过调解和解方式结案46件,占结案总数的31%。", "society.mediation", 0),
     ("在县政府门户网站公示执法信息1432条,做到执法信息公开透明。", "oversight.transparency", 0),
