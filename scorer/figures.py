@@ -180,7 +180,7 @@ def _next_clause(text: str, lo: int, hi: int, a: int, b: int, step: int):
 
 def _same_measure(text: str, a: int, b: int, figs, hit: str, lang: LevelWords, before: bool) -> bool:
     clause = text[a:b].strip()
-    if not before and lang.continuation.match(clause):  # it goes on with the clause before it
+    if lang.continuation.match(clause):
         return True
     # A measure's details may come before its name (拟制7类公示格式,通过网站公示执法信息);
     # after it, a clause with an action of its own starts another measure.

@@ -7,10 +7,8 @@ An evaluator reads them so; the matcher does too: when a criterion's own words
 the part under it earns what its words show, a figure (3) or a concrete measure
 (2). A sub-part whose heading names another criterion belongs to that one, and a
 clause that reports another criterion's hit is left to it, with the clauses after it
-in its sentence that go on with it: naming no criterion, a bare count or one with no
-action or body of its own (…全年收到行政复议申请96件,受理88件 counts cases under a
-heading on the reconsideration reform; …作出行政处罚决定3211件,罚没款2870万元 counts
-penalties under one on recording).
+in its sentence that are bare counts naming no criterion (…全年收到行政复议申请96件,受理
+88件 counts cases, under a heading on the reconsideration reform).
 """
 
 from __future__ import annotations
@@ -129,8 +127,8 @@ def inherit_from_headings(doc: Document, heads: Headings, rubric: Rubric,
                 if hits.only_others(a, b, cid):
                     left = k
                     continue
-                if k == left and not hits.any(a, b) and (b - a <= LIST_COUNT or not lang.concrete.search(doc.match_text, a, b)):
-                    continue  # it goes on with that one's report (…复议申请96件,受理88件; …处罚决定3211件,罚没款2870万元)
+                if k == left and b - a <= LIST_COUNT and not hits.any(a, b):
+                    continue  # a count that goes on with that one's report (…复议申请96件,受理88件)
                 left = -1
                 if doc.sentences[k].role not in criterion.scope:  # StrEnum
                     continue

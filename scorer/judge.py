@@ -9,7 +9,6 @@ to 1 where its context makes it general words (`capped`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from sys import intern  # a long report holds thousands of hits, of a few dozen reasons
 
@@ -49,9 +48,16 @@ class Judged(Candidate):
 
 
 _OUT_OF_SCOPE = {role: f"仅见于{label}部分" for role, label in ROLE_LABELS.items()}  # one string, not one a hit
-# A hit that names a law, or is followed by 法/条例 into one (行政复议法, 突发事件应对法); not a
-# word for a practice that ends in 法 (述法, 普法, 谁执法谁普法).
-_LAW_NAME = re.compile(r"[^,;:。!?、和及]{2,}(?<![述普执学用守])(?:法|条例)")
+_PRACTICES = ("述法", "普法", "执法", "学法", "用法", "守法")  # words for a practice that end in 法
+
+
+def _names_a_law(text: str, start: int, end: int) -> bool:
+    """A hit that names a law, or runs into one with 法 or 条例 right after it (行政复议法,
+    突发事件应对法, 行政复议 + 法), not a practice (述法, 谁执法谁普法)."""
+    name = text[start:end]
+    if end - start >= 4 and name.endswith(("法", "条例")) and not name.endswith(_PRACTICES):
+        return True
+    return text.startswith(("法", "条例"), end) and not text.startswith(("法治", "法律", "法规"), end)
 
 
 def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelWords) -> Judged:
@@ -61,7 +67,7 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
         return Judged.of(cand, 0, "", _OUT_OF_SCOPE[s.role])
     if cand.rule.kind == "terms":
         longer = lang.enclosing_terms.get((criterion.id, cand.terms[0]))
-        other = longer and enclosing(doc.match_text, cand.start, cand.end, longer)
+        other = longer and enclosing(doc.match_text, cand.start, cand.end, longer, doc.metadata.year)
         if other:
             return Judged.of(cand, 0, "", intern(f"属于另一指标的用语：{other}"))
     a, b = clause_span(text, s.start, s.end, cand.start, cand.end)
@@ -83,8 +89,8 @@ def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelW
             return Judged.of(cand, 0, "", "仅见于文件名称")
         if not _about_study(criterion, lang) and study_topic(text, s.start, cand.start, lang):
             return Judged.of(cand, 0, "", "仅为学习内容")
-    elif _LAW_NAME.match(text, cand.start, min(len(text), cand.end + 2)) \
-            and lang.study_verb.search(text, a, cand.start) and not _about_study(criterion, lang):
+    elif _names_a_law(text, cand.start, cand.end) and lang.study_verb.search(text, a, cand.start) \
+            and not _about_study(criterion, lang):
         return Judged.of(cand, 0, "", "仅为学习内容")  # 专题学习了突发事件应对法, a law named without 《》
     word = unless_word(doc, cand.sentence, cand.rule.unless + criterion.unless)
     if word:

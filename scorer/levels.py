@@ -44,7 +44,8 @@ from .figures import backing_figure
 from .prefilter import held_chars
 from .rubric import Rubric, per_rubric
 from .rules.regex import compile_pattern, leftmost
-from .tokens import is_boundary
+from .rules.values import Years, applies
+from .tokens import is_boundary, tokenizer_for
 
 FIGURE_NEXT = "有量化数据（见下句）："  # why a hit whose figure the next sentence gives is a 3
 CONCRETE_REACH = 15  # characters between a hit and an action or a named thing
@@ -89,35 +90,52 @@ class LevelWords:
 def _enclosing_terms(rubric: Rubric) -> dict[tuple[str, str], tuple[str, ...]]:
     """For each criterion's term, the longer terms of other criteria that hold it (信息公开 in
     执法信息公开, 调解 in 调解和解, 议案 in 复议案件): where one of them stands, it names the topic.
-    Not those of a criterion for some years only (涉企检查 from 2025): in other years it asks
-    for nothing, and the shorter term keeps its place."""
-    owners: dict[str, set[str]] = {}
+    Each with the years it is asked for (涉企检查 from 2025): in other years the shorter term
+    keeps its place."""
+    owners: dict[str, dict[str, Years]] = {}  # word -> criterion -> the years it asks for it
     for c in rubric.criteria:
-        if c.years != (None, None):
-            continue
         for r in c.rules:
             if r.kind == "terms":
                 for w in r.words():
-                    owners.setdefault(w, set()).add(c.id)
-    out: dict[tuple[str, str], tuple[str, ...]] = {}
+                    owners.setdefault(w, {})[c.id] = _both(c.years, r.years)
+    bodies = set(rubric.language.concrete)
+    out: dict[tuple[str, str], tuple[tuple[str, Years], ...]] = {}
     for c in rubric.criteria:
         for r in c.rules:
             if r.kind != "terms":
                 continue
             for w in r.words():
-                longer = tuple(sorted(o for o, ids in owners.items() if w in o and o != w and c.id not in ids))
+                # not the shorter's own instrument (政务服务平台 is 政务服务's too)
+                longer = tuple(sorted((o, years) for o, ids in owners.items() if w in o and o != w
+                                      and c.id not in ids and not (o.startswith(w) and o[len(w):] in bodies)
+                                      for years in ids.values()))
                 if longer:
                     out[(c.id, w)] = longer
     return out
 
 
-def enclosing(text: str, start: int, end: int, words: tuple[str, ...]) -> str | None:
-    """The one of `words` that stands around text[start:end] (holding it), if any."""
+def _both(a: Years, b: Years) -> Years:
+    """The years two bounds allow together (a criterion's and its rule's)."""
+    first = max((y for y in (a[0], b[0]) if y is not None), default=None)
+    last = min((y for y in (a[1], b[1]) if y is not None), default=None)
+    return first, last
+
+
+_plain = tokenizer_for(())
+
+
+def enclosing(text: str, start: int, end: int, words: tuple[tuple[str, Years], ...], year: int | None) -> str | None:
+    """The one of `words` asked for in the report's year that stands as a word around
+    text[start:end] (holding it), if any (调解和解, not 调解和解决)."""
     found = text[start:end]
-    for w in words:
+    for w, years in words:
+        if not applies(years, year):
+            continue
         at = w.find(found)
         while at >= 0:
-            if start >= at and text.startswith(w, start - at):
+            a = start - at
+            # as plain words cut it: the rubric's own dictionary keeps its terms whole
+            if a >= 0 and text.startswith(w, a) and _plain.boundary(text, a) and _plain.boundary(text, a + len(w)):
                 return w
             at = w.find(found, at + 1)
     return None
@@ -213,8 +231,13 @@ def _measure(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWords
 
 
 def _named(text: str, m: re.Match) -> bool:
-    """An action named as a topic, not taken: 规范性文件的起草, 制定和监督管理, 受理与审理机制."""
-    return (m.start() > 0 and text[m.start() - 1] == "的") or text[m.end():m.end() + 1] in ("和", "与", "及")
+    """An action named as a topic, not taken: 规范性文件的起草, 制定和监督管理, 受理与审理机制
+    (not 实现与公安…共享, 受理及时答复)."""
+    return (m.start() > 0 and text[m.start() - 1] == "的") or bool(_NAMED_PAIR.match(text, m.end()))
+
+
+# An action paired with another named as a topic: 制定和监督管理, 受理和审理, 起草和发布
+_NAMED_PAIR = re.compile(r"[和与及](?:监督|管理|审理|审查|审核|发布|修订|实施|执行|清理|备案|评估)")
 
 
 STANCE_REACH = 12  # characters around a stance where the formula lists another (亲自部署、亲自过问)

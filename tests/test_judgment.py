@@ -119,17 +119,21 @@ CLASSES = [
     ("加强行政规范性文件制定和监督管理。", "decision.normative_docs", 1),
     ("完善行政复议案件受理和审理机制。", "reconsideration.cases", 1),
     ("制定行政规范性文件管理办法。", "decision.normative_docs", 2),
+    ("实现与公安、市场监管等部门数据共享,推进数字政府建设。", "digital.government", 2),  # 与 a preposition
     # A law named as what was studied, with or without 《》, is a study topic.
     ("区政府常务会议全年会前学法12次,专题学习了突发事件应对法。", "emergency.response", 0),
     ("深入学习贯彻新修订的行政复议法,全年办理复议案件56件。", "reconsideration.reform", 0),
     ("将领导干部学法述法纳入年度考核。", "duties.report_on_law", 2),  # 述法 names no law
+    ("新培育学法用法示范户120户、民主法治示范村5个。", "society.legal_education", 3),
+    ("在学习借鉴先进地区经验基础上出台行政执法公示办法。", "enforcement.publicity", 2),
     # A term inside a longer term of another criterion is that one's topic.
     ("通过调解和解方式结案46件,占结案总数的31%。", "society.mediation", 0),
     ("在县政府门户网站公示执法信息1432条,做到执法信息公开透明。", "oversight.transparency", 0),
     ("全年主动公开政府信息3800余条,信息公开工作规范有序。", "oversight.transparency", 3),
-    # A clause that opens with 全年 goes on with the one before it, not with the one after.
-    ("全年共作出行政处罚决定1725件,执法公示工作规范有序。", "enforcement.publicity", 2),
-    ("全年办理行政诉讼案件85件,负责人出庭应诉工作扎实推进。", "litigation.appearance", 2),
+    ("全镇共成功调解和解决各类民间纠纷326件。", "society.mediation", 3),  # 调解和解决 holds no 调解和解
+    ("升级改版政务服务平台,全年网上办件12万件。", "government.business_env", 3),  # the platform is its own
+    # A count of the year before the measure it counts.
+    ("全年共举办培训班12期,对全区执法人员开展全员轮训。", "enforcement.capacity", 3),
     # Counts that measure the wrong thing.
     ("全年共作出行政处罚17236件。", "enforcement.oversight", 1),
     ("2022年全区新设立市场主体33779户。", "government.business_env", 1),
@@ -149,8 +153,8 @@ CLASSES = [
      "二、存在的不足\n执法不够规范。", "reconsideration.reform", 2),
     ("一、主要举措和成效\n(四)推进行政复议体制改革。全年办理行政复议案件56件,县司法局增设行政复议股,配备专职工作人员5名。\n"
      "二、存在的不足\n执法不够规范。", "reconsideration.reform", 3),  # the staffing is the reform's
-    ("一、主要举措和成效\n(三)严格执法全过程记录。全区行政执法机关全年共作出行政处罚决定3211件,罚没款2870万元。\n"
-     "二、存在的不足\n执法不够规范。", "enforcement.recording", 1),  # the penalties' sum is no recording
+    ("一、主要举措和成效\n(四)充分发挥法律顾问作用。全年协助审查规范性文件及合同32件,出具法律意见书45份。\n"
+     "二、存在的不足\n执法不够规范。", "decision.legal_advisers", 3),  # the heading's own work after another's
     # A list of terms names topics; it reports no measure.
     ("主要负责人会前学法、述法、纳入考核、研究部署。", "duties.assessment", 1),
     ("会前学法 述法 执法公示 法制审核 出庭应诉 政务公开 普法 放管服", "society.legal_education", 1),
