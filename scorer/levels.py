@@ -79,6 +79,9 @@ class LevelWords:
         self.continuation = _alternation(lang.continuations)
         self.stances = tuple(sorted(set(lang.stances)))
         self.other_bodies = tuple(sorted(set(lang.other_bodies)))
+        # The few words a stance or another body can hold: the others are never looked up there.
+        self.stance_ends = frozenset(a for a in lang.actions if any(w.endswith(a) for w in self.stances))
+        self.body_words = frozenset(c for c in lang.actions + lang.concrete if any(c in w for w in self.other_bodies))
         # The names of what the rubric looks for in the year's work (its `terms`, the capped
         # ones too: 行政处罚, 市场主体): a clause naming one reports that.
         self.topics = _alternation(tuple(
@@ -87,7 +90,7 @@ class LevelWords:
         self.enclosing_terms = _enclosing_terms(rubric)
 
 
-def _enclosing_terms(rubric: Rubric) -> dict[tuple[str, str], tuple[str, ...]]:
+def _enclosing_terms(rubric: Rubric) -> dict[tuple[str, str], tuple[tuple[str, Years], ...]]:
     """For each criterion's term, the longer terms of other criteria that hold it (信息公开 in
     执法信息公开, 调解 in 调解和解, 议案 in 复议案件): where one of them stands, it names the topic.
     Each with the years it is asked for (涉企检查 from 2025): in other years the shorter term
@@ -216,7 +219,9 @@ def _measure(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWords
         if inside_hit and terms and m.group() in lang.action_words and _in_term(text, start, end, terms, m,
                                                                                verb_first):
             continue
-        if _in_stance(text, m, lang) or _inside(text, m, lang.other_bodies):
+        word = m.group()
+        if (word in lang.stance_ends and _in_stance(text, m, lang)) or (
+                word in lang.body_words and _inside(text, m, lang.other_bodies)):
             continue
         if m.group() in lang.action_words and _named(text, m):
             continue
