@@ -1,6 +1,7 @@
 """Which figure backs a hit: the numbers of a sentence that count work done in the year
-(not years, ordinals, durations, names, honour lists, the place's own numbers or the pool
-of a ranking), and of those the one that measures the hit's own measure."""
+(not years, ordinals, durations, names, honour lists, the place's own numbers, its
+economy's or those of a ranking's pool), and of those the one that measures the hit's own
+measure: in its clause, a neighbouring clause of the same measure, or the next sentence."""
 
 from __future__ import annotations
 
@@ -126,8 +127,6 @@ def backing_figure(text: str, lo: int, hi: int, start: int, end: int,
 
 _SENTENCE_CLOSED = frozenset("。!?;”’\"')]")  # how a sentence of the body ends (not a heading's line)
 _NEXT_SENTENCE_END = re.compile(r"[。!?;\n]")
-
-
 _NEXT_OPENER = re.compile("全年共|全年|累计|年内|当年|共")
 # Pairs of characters every measure's words share (行政执法公示, 行政处罚): a next sentence
 # holding only these names no part of the hit's measure.
@@ -161,7 +160,7 @@ def _next_sentence_figure(text: str, lo: int, hi: int, start: int, end: int,
     if lang.topics.search(clause):  # it names a measure: the figure is that one's
         return None  # (…统一行使行政复议职责。全年共接收复议申请599件 counts cases)
     if not any(hit[i:i + 2] in clause for i in range(len(hit) - 1) if hit[i:i + 2] not in _COMMON_PAIRS):
-        return None  # (…开设执法公示专栏。全年共作出行政处罚决定1725件 counts penalties)
+        return None  # (…公示执法信息。全年共开展部门联合检查216次 counts inspections)
     figs = [f for f in _sentence_figures(text, hi, stop, lang) if f[0] - end <= FIGURE_REACH]
     return figs[0] if figs else None
 
