@@ -51,6 +51,13 @@ _SHARE = re.compile(r"[%‰成]|百分之")  # a share: of the place's people it
 _RANKED = re.compile(r"[^,;:。]{0,8}中(?:排名|位列|名列|位居|居|排在|排第)")  # the pool of a ranking
 
 
+def _economy(segment: str, ca: int, cb: int, lang: LevelWords) -> bool:
+    """A clause on the economy's size or growth: not a project (固定资产投资项目) nor a share
+    of an aggregate (罚没收入占财政收入比重), which measure work done."""
+    m = lang.economy.search(segment, ca, cb)
+    return bool(m) and not segment.startswith("项目", m.end()) and "占" not in segment[ca:m.start()]
+
+
 def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, int]]:
     """Figures in text[lo:hi]: numbers with a measure word or a percent sign, in Arabic
     or Chinese numerals. Not figures: years and dates, ordinals, durations (为期3个月),
@@ -77,7 +84,7 @@ def figures(text: str, lo: int, hi: int, lang: LevelWords) -> list[tuple[int, in
             continue  # "入选…104个单位" counts an honour list, not this year's work
         if lang.profile.search(segment, ca, cb) and not _SHARE.search(m.group()):
             continue  # "全区常住人口52万人" describes the place, it measures nothing done
-        if lang.economy.search(segment, ca, cb):
+        if _economy(segment, ca, cb, lang):
             continue  # "地区生产总值增长6.2%" measures the economy
         if _RANKED.match(segment, m.end(), cb):
             continue  # "在全市17个县区中排名第二" counts the ranked

@@ -57,7 +57,8 @@ def _names_a_law(text: str, start: int, end: int) -> bool:
     name = text[start:end]
     if end - start >= 4 and name.endswith(("法", "条例")) and not name.endswith(_PRACTICES):
         return True
-    return text.startswith(("法", "条例"), end) and not text.startswith(("法治", "法律", "法规"), end)
+    return text.startswith(("法", "条例"), end) and not text.startswith(
+        ("法治", "法律", "法规", "法定", "法院", "法官", "法制", "法人"), end)
 
 
 def judge_hit(doc: Document, criterion: Criterion, cand: Candidate, lang: LevelWords) -> Judged:

@@ -223,7 +223,7 @@ def _measure(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWords
         if (word in lang.stance_ends and _in_stance(text, m, lang)) or (
                 word in lang.body_words and _inside(text, m, lang.other_bodies)):
             continue
-        if m.group() in lang.action_words and _named(text, m):
+        if m.group() in lang.action_words and _named(text, m, lo):
             continue
         if inside_hit or (is_boundary(text, m.start(), lo, hi) and is_boundary(text, m.end(), lo, hi)):
             return 2, intern(f"具体举措：{m.group()}"), (m.start(), m.end())
@@ -235,14 +235,26 @@ def _measure(text: str, lo: int, hi: int, start: int, end: int, lang: LevelWords
     return None
 
 
-def _named(text: str, m: re.Match) -> bool:
-    """An action named as a topic, not taken: 规范性文件的起草, 制定和监督管理, 受理与审理机制
-    (not 实现与公安…共享, 受理及时答复)."""
-    return (m.start() > 0 and text[m.start() - 1] == "的") or bool(_NAMED_PAIR.match(text, m.end()))
+def _named(text: str, m: re.Match, lo: int) -> bool:
+    """An action named as a topic, not taken: 规范性文件的起草 (not 认真的开展, 的 for 地), or
+    paired with another after a verb that improves a topic (加强…制定和监督管理, 完善…受理和
+    审理机制; not 建立和管理法律顾问库, 实现与公安…共享, 受理及时答复)."""
+    a = m.start()
+    if a > 0 and text[a - 1] == "的":
+        return not text.endswith(_ADVERBS, max(lo, a - 3), a - 1)
+    if not _NAMED_PAIR.match(text, m.end()):
+        return False
+    pause = max(lo, a - 20)
+    for p in CLAUSE_END.finditer(text, pause, a):
+        pause = p.end()
+    return bool(_IMPROVING.search(text, pause, a))
 
 
 # An action paired with another named as a topic: 制定和监督管理, 受理和审理, 起草和发布
 _NAMED_PAIR = re.compile(r"[和与及](?:监督|管理|审理|审查|审核|发布|修订|实施|执行|清理|备案|评估)")
+_IMPROVING = re.compile(r"加强|规范|完善|健全|强化|优化|改进|提升")  # verbs whose object is a topic
+_ADVERBS = ("认真", "积极", "有效", "及时", "扎实", "严格", "全面", "深入", "切实", "主动", "依法", "稳步", "大力",
+            "不断", "持续", "广泛", "充分")  # written before 的 where 地 belongs (认真的开展)
 
 
 STANCE_REACH = 12  # characters around a stance where the formula lists another (亲自部署、亲自过问)

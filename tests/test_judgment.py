@@ -120,18 +120,25 @@ CLASSES = [
     ("完善行政复议案件受理和审理机制。", "reconsideration.cases", 1),
     ("制定行政规范性文件管理办法。", "decision.normative_docs", 2),
     ("实现与公安、市场监管等部门数据共享,推进数字政府建设。", "digital.government", 2),  # 与 a preposition
+    ("各执法部门认真的开展了执法案卷评查工作。", "enforcement.oversight", 2),  # 的 for 地
+    ("区司法局建立和管理政府法律顾问库。", "decision.legal_advisers", 2),  # a pair of actions taken
     # A law named as what was studied, with or without 《》, is a study topic.
     ("区政府常务会议全年会前学法12次,专题学习了突发事件应对法。", "emergency.response", 0),
     ("深入学习贯彻新修订的行政复议法,全年办理复议案件56件。", "reconsideration.reform", 0),
     ("将领导干部学法述法纳入年度考核。", "duties.report_on_law", 2),  # 述法 names no law
     ("新培育学法用法示范户120户、民主法治示范村5个。", "society.legal_education", 3),
     ("在学习借鉴先进地区经验基础上出台行政执法公示办法。", "enforcement.publicity", 2),
+    ("组织学习并全面落实重大行政决策法定程序。", "decision.major", 2),  # 法定 names no law
     # A term inside a longer term of another criterion is that one's topic.
     ("通过调解和解方式结案46件,占结案总数的31%。", "society.mediation", 0),
     ("在县政府门户网站公示执法信息1432条,做到执法信息公开透明。", "oversight.transparency", 0),
     ("全年主动公开政府信息3800余条,信息公开工作规范有序。", "oversight.transparency", 3),
     ("全镇共成功调解和解决各类民间纠纷326件。", "society.mediation", 3),  # 调解和解决 holds no 调解和解
     ("升级改版政务服务平台,全年网上办件12万件。", "government.business_env", 3),  # the platform is its own
+    # The economy's aggregates are no figures; a share of one (fines in the budget) or a project is.
+    ("持续优化法治化营商环境,全区地区生产总值增长6.2%。", "government.business_env", 1),
+    ("严格执法监督,全区罚没收入占一般公共预算收入比重降至1.8%。", "enforcement.oversight", 3),
+    ("全年通过行政审批局办理固定资产投资项目审批326件,深化放管服改革。", "government.business_env", 3),
     # A count of the year before the measure it counts.
     ("全年共举办培训班12期,对全区执法人员开展全员轮训。", "enforcement.capacity", 3),
     # Counts that measure the wrong thing.
