@@ -166,7 +166,7 @@ def _next_sentence_figure(text: str, lo: int, hi: int, start: int, end: int,
     clause = text[hi:stop]
     if lang.topics.search(clause):  # it names a measure: the figure is that one's
         return None  # (…统一行使行政复议职责。全年共接收复议申请599件 counts cases)
-    if not any(hit[i:i + 2] in clause for i in range(len(hit) - 1) if hit[i:i + 2] not in _COMMON_PAIRS):
+    if not _shares_a_word(hit, clause, _COMMON_PAIRS):
         return None  # (…公示执法信息。全年共开展部门联合检查216次 counts inspections)
     figs = [f for f in _sentence_figures(text, hi, stop, lang) if f[0] - end <= FIGURE_REACH]
     return figs[0] if figs else None
@@ -190,7 +190,12 @@ def _same_measure(text: str, a: int, b: int, figs, hit: str, lang: LevelWords, b
         return True
     # A measure's details may come before its name (拟制7类公示格式,通过网站公示执法信息);
     # after it, a clause with an action of its own starts another measure.
-    if before and any(hit[i:i + 2] in clause for i in range(len(hit) - 1)):
+    if before and _shares_a_word(hit, clause):
         return True
     stop = figs[0][0] if figs else b
     return not lang.actions.search(text, a, stop)
+
+
+def _shares_a_word(hit: str, clause: str, common: frozenset[str] = frozenset()) -> bool:
+    """Whether the clause repeats two characters of the hit in a row, other than `common` ones."""
+    return any(hit[i:i + 2] in clause for i in range(len(hit) - 1) if hit[i:i + 2] not in common)

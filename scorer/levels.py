@@ -132,15 +132,10 @@ def enclosing(text: str, start: int, end: int, words: tuple[tuple[str, Years], .
     text[start:end] (holding it), if any (调解和解, not 调解和解决)."""
     found = text[start:end]
     for w, years in words:
-        if not applies(years, year):
-            continue
-        at = w.find(found)
-        while at >= 0:
-            a = start - at
-            # as plain words cut it: the rubric's own dictionary keeps its terms whole
-            if a >= 0 and text.startswith(w, a) and _plain.boundary(text, a) and _plain.boundary(text, a + len(w)):
-                return w
-            at = w.find(found, at + 1)
+        # as plain words cut it: the rubric's own dictionary keeps its terms whole
+        if applies(years, year) and any(_plain.boundary(text, a) and _plain.boundary(text, a + len(w))
+                                        for a in _starts_around(text, start, found, w)):
+            return w
     return None
 
 
@@ -274,13 +269,19 @@ def _in_stance(text: str, m: re.Match, lang: LevelWords) -> bool:
 
 def _inside(text: str, m: re.Match, words: tuple[str, ...]) -> bool:
     """Whether m lies inside an occurrence of one of `words` (常委会 in 人大及其常委会)."""
-    for w in words:
-        at = w.find(m.group())
-        while at >= 0:
-            if m.start() >= at and text.startswith(w, m.start() - at):
-                return True
-            at = w.find(m.group(), at + 1)
-    return False
+    return any(_starts_around(text, m.start(), m.group(), w) for w in words)
+
+
+def _starts_around(text: str, start: int, part: str, word: str) -> list[int]:
+    """Where `word` would start in text for it to hold `part` standing at `start`, for each
+    place it does (常委会 at 6 in 人大及其常委会: 2)."""
+    out = []
+    at = word.find(part)
+    while at >= 0:
+        if start >= at and text.startswith(word, start - at):
+            out.append(start - at)
+        at = word.find(part, at + 1)
+    return out
 
 
 def _in_term(text: str, start: int, end: int, terms: tuple[str, ...], m: re.Match, verb_first: bool = False) -> bool:
